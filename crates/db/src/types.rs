@@ -1,0 +1,215 @@
+//! Typed signatures and the database that holds them.
+
+use p0fmod_wire::{IpVersion, Quirks};
+
+use crate::HeaderTable;
+
+/// Index of an OS class (`classes = win,unix,other`) in [`Database::classes`].
+pub type ClassId = u16;
+/// Index of an OS or application name in [`Database::names`].
+pub type NameId = u16;
+/// Index of a label in [`Database::labels`].
+pub type LabelId = u32;
+
+/// Traffic direction of a signature section.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Direction {
+    /// `[tcp:request]` / `[http:request]`: SYNs and HTTP requests.
+    Request,
+    /// `[tcp:response]` / `[http:response]`: SYN+ACKs and HTTP responses.
+    Response,
+}
+
+/// A `label = T:C:N:F` line, shared by the signatures that follow it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Label {
+    /// `g` (generic) rather than `s` (specific).
+    pub generic: bool,
+    /// The OS class, or `None` for a userland application (class `!`).
+    pub class: Option<ClassId>,
+    /// The OS or application name.
+    pub name: NameId,
+    /// The flavor (version text), if any.
+    pub flavor: Option<String>,
+    /// The `sys = ...` list of a userland label: which systems the application runs on.
+    pub sys: Vec<SysEntry>,
+    /// 1-based line of the label in its file.
+    pub line: u32,
+}
+
+/// One entry of a `sys =` list.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SysEntry {
+    /// `@class`.
+    Class(ClassId),
+    /// A system name.
+    Name(NameId),
+}
+
+/// The window-size field of a TCP signature.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum WindowSpec {
+    /// `*`.
+    Any,
+    /// A literal window.
+    Literal(u16),
+    /// `%N`: the window is a multiple of N.
+    Modulo(u16),
+    /// `mss*N`.
+    MssMultiple(u16),
+    /// `mtu*N`.
+    MtuMultiple(u16),
+}
+
+/// The payload-class field of a TCP signature.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum PayloadClass {
+    /// `*`.
+    Any,
+    /// `0`: no payload.
+    Zero,
+    /// `+`: some payload.
+    NonZero,
+}
+
+/// A TCP signature: `sig = ver:ittl:olen:mss:wsize,scale:olayout:quirks:pclass`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TcpSignature {
+    /// The label this signature belongs to.
+    pub label: LabelId,
+    /// 1-based line in its file.
+    pub line: u32,
+    /// IP version, `None` for `*`.
+    pub version: Option<IpVersion>,
+    /// Initial TTL, including a `+N` distance.
+    pub ttl: u8,
+    /// `N-`: a bad (random) TTL signature.
+    pub bad_ttl: bool,
+    /// IP options length.
+    pub ip_opt_len: u8,
+    /// MSS, `None` for `*`.
+    pub mss: Option<u16>,
+    /// Window size.
+    pub window: WindowSpec,
+    /// Window scale, `None` for `*`.
+    pub wscale: Option<u8>,
+    /// Option kinds in order (EOL included as kind 0).
+    pub opt_layout: Vec<u8>,
+    /// Padding after EOL.
+    pub eol_pad: u8,
+    /// Quirks.
+    pub quirks: Quirks,
+    /// Payload class.
+    pub payload_class: PayloadClass,
+}
+
+/// One header of an HTTP signature's ordered list.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HttpSigHeader {
+    /// The header name's id.
+    pub id: crate::HeaderId,
+    /// `?Name`: may be absent.
+    pub optional: bool,
+    /// `Name=[value]`: a substring the packet's value must contain.
+    pub value: Option<String>,
+}
+
+/// An HTTP signature: `sig = ver:horder:habsent:expsw`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HttpSignature {
+    /// The label this signature belongs to.
+    pub label: LabelId,
+    /// 1-based line in its file.
+    pub line: u32,
+    /// HTTP minor version, `None` for `*`.
+    pub version: Option<u8>,
+    /// Ordered headers.
+    pub headers: Vec<HttpSigHeader>,
+    /// Headers that must be absent.
+    pub absent: Vec<crate::HeaderId>,
+    /// Expected software (User-Agent or Server substring), if any.
+    pub expected_sw: Option<String>,
+}
+
+/// One `[mtu]` entry.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MtuEntry {
+    /// The MTU.
+    pub mtu: u16,
+    /// The link name, e.g. `Ethernet or modem`.
+    pub link: String,
+}
+
+/// One `ua_os` entry: a User-Agent substring that names an OS.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UaOsEntry {
+    /// The OS name.
+    pub name: NameId,
+    /// The substring looked for in User-Agents.
+    pub pattern: String,
+}
+
+/// A loaded signature database.
+#[derive(Clone, Debug)]
+pub struct Database {
+    /// Where it came from (a path, or `<embedded>`), for messages.
+    pub origin: String,
+    /// OS classes, in declaration order.
+    pub classes: Vec<String>,
+    /// OS and application names (first spelling wins; matched case-insensitively at load).
+    pub names: Vec<String>,
+    /// Labels, in file order.
+    pub labels: Vec<Label>,
+    /// `[tcp:request]` signatures, in file order.
+    pub tcp_request: Vec<TcpSignature>,
+    /// `[tcp:response]` signatures, in file order.
+    pub tcp_response: Vec<TcpSignature>,
+    /// `[http:request]` signatures, in file order.
+    pub http_request: Vec<HttpSignature>,
+    /// `[http:response]` signatures, in file order.
+    pub http_response: Vec<HttpSignature>,
+    /// `[mtu]` entries, in file order.
+    pub mtu: Vec<MtuEntry>,
+    /// `ua_os` entries, in file order.
+    pub ua_os: Vec<UaOsEntry>,
+    /// Known HTTP header names: p0f's built-in lists plus every name the signatures use.
+    pub headers: HeaderTable,
+    /// Number of `sig` lines loaded.
+    pub signature_count: u32,
+}
+
+impl Database {
+    /// The label of a signature.
+    pub fn label(&self, id: LabelId) -> &Label {
+        &self.labels[id as usize]
+    }
+
+    /// The text of a name.
+    pub fn name(&self, id: NameId) -> &str {
+        &self.names[id as usize]
+    }
+
+    /// The TCP signatures of a direction.
+    pub fn tcp(&self, direction: Direction) -> &[TcpSignature] {
+        match direction {
+            Direction::Request => &self.tcp_request,
+            Direction::Response => &self.tcp_response,
+        }
+    }
+
+    /// The HTTP signatures of a direction.
+    pub fn http(&self, direction: Direction) -> &[HttpSignature] {
+        match direction {
+            Direction::Request => &self.http_request,
+            Direction::Response => &self.http_response,
+        }
+    }
+
+    /// The link name of the first `[mtu]` entry with exactly this MTU.
+    pub fn mtu_link(&self, mtu: u16) -> Option<&str> {
+        self.mtu
+            .iter()
+            .find(|e| e.mtu == mtu)
+            .map(|e| e.link.as_str())
+    }
+}
