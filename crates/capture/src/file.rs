@@ -1,7 +1,18 @@
 //! Capture files: format detection and the streaming pcap / pcapng reader.
+//!
+//! The format is told by content, never by name: a gzip header (`1f 8b`) puts a
+//! decompressor under the reader (the stream may hold pcap or pcapng, in one or more gzip
+//! members), then the first four bytes pick classic pcap or pcapng.
 
-use std::path::Path;
+use std::fs::File;
+use std::io::{self, Read};
+use std::path::{Path, PathBuf};
 
+use flate2::read::MultiGzDecoder;
+
+use crate::input::{Fault, Input, Record};
+use crate::pcap::{self, PcapReader};
+use crate::pcapng::{self, PcapngReader};
 use crate::{CaptureError, RawPacket};
 
 /// The container format of a capture file.
@@ -13,28 +24,237 @@ pub enum CaptureFormat {
     Pcapng,
 }
 
+/// The format-specific part of the reader.
+enum Parser {
+    Pcap(PcapReader),
+    Pcapng(PcapngReader),
+}
+
 /// A capture file being read packet by packet.
+///
+/// Packets are borrowed from one reusable buffer (1 MiB, grown only for larger records), so
+/// reading allocates nothing per packet. After the first error, or at the end of the data,
+/// [`FileCapture::next_packet`] returns `Ok(None)` forever.
 pub struct FileCapture {
-    format: CaptureFormat,
+    path: PathBuf,
+    input: Input,
+    parser: Parser,
+    gzip: bool,
+    link_types: Vec<u32>,
+    /// An error found while reading ahead at open time, reported by the next read.
+    pending: Option<Fault>,
+    finished: bool,
+}
+
+impl std::fmt::Debug for FileCapture {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FileCapture")
+            .field("path", &self.path)
+            .field("format", &self.format())
+            .field("gzip", &self.gzip)
+            .field("link_types", &self.link_types)
+            .field("bytes_read", &self.bytes_read())
+            .field("finished", &self.finished)
+            .finish_non_exhaustive()
+    }
 }
 
 impl FileCapture {
     /// Opens a capture file (gzip-compressed or not) and reads its header.
     pub fn open(path: &Path) -> Result<FileCapture, CaptureError> {
-        Err(CaptureError::Malformed {
+        let file = File::open(path).map_err(|source| CaptureError::Io {
             path: path.to_path_buf(),
-            offset: 0,
-            reason: "unimplemented".into(),
+            source,
+        })?;
+        FileCapture::start(path.to_path_buf(), Box::new(file))
+    }
+
+    /// Reads a capture from any byte stream (standard input, memory), gzip-compressed or not.
+    /// `name` stands for the file name in errors.
+    pub fn from_reader(
+        reader: Box<dyn Read + Send>,
+        name: &str,
+    ) -> Result<FileCapture, CaptureError> {
+        FileCapture::start(PathBuf::from(name), reader)
+    }
+
+    /// Detects the format and reads the header(s) before the first packet.
+    fn start(path: PathBuf, reader: Box<dyn Read + Send>) -> Result<FileCapture, CaptureError> {
+        let mut input = Input::new(reader);
+        let fail = |fault: Fault, gzip: bool| Err(to_error(&path, fault, gzip));
+        if let Err(fault) = input.fill(4) {
+            return fail(fault, false);
+        }
+        let gzip = input.available().starts_with(&[0x1f, 0x8b]);
+        if gzip {
+            input.rewrap(|r| Box::new(MultiGzDecoder::new(r)));
+            if let Err(fault) = input.fill(4) {
+                return fail(fault, gzip);
+            }
+        }
+        let head = input.available();
+        let magic: [u8; 4] = match head {
+            [a, b, c, d, ..] => [*a, *b, *c, *d],
+            [] => {
+                let reason = if gzip {
+                    "empty file (nothing after gzip decompression)"
+                } else {
+                    "empty file"
+                };
+                return fail(input.bad(reason.to_string()), gzip);
+            }
+            short => {
+                let reason = format!(
+                    "not a pcap or pcapng file (only {} bytes{})",
+                    short.len(),
+                    if gzip {
+                        " after gzip decompression"
+                    } else {
+                        ""
+                    }
+                );
+                return fail(input.bad(reason), gzip);
+            }
+        };
+        let mut link_types = Vec::new();
+        let mut pending = None;
+        let parser = if let Some(flavour) = pcap::flavour(magic) {
+            match PcapReader::start(&mut input, flavour) {
+                Ok(reader) => {
+                    link_types.push(reader.link_type());
+                    Parser::Pcap(reader)
+                }
+                Err(fault) => return fail(fault, gzip),
+            }
+        } else if u32::from_be_bytes(magic) == pcapng::SHB {
+            let mut reader = PcapngReader::new();
+            match reader.prime(&mut input, &mut link_types) {
+                Ok(later) => pending = later,
+                Err(fault) => return fail(fault, gzip),
+            }
+            Parser::Pcapng(reader)
+        } else {
+            let reason = format!(
+                "not a pcap or pcapng file (magic 0x{:08x}{})",
+                u32::from_be_bytes(magic),
+                if gzip {
+                    " after gzip decompression"
+                } else {
+                    ""
+                }
+            );
+            return fail(input.bad(reason), gzip);
+        };
+        Ok(FileCapture {
+            path,
+            input,
+            parser,
+            gzip,
+            link_types,
+            pending,
+            finished: false,
         })
     }
 
     /// The container format.
     pub fn format(&self) -> CaptureFormat {
-        self.format
+        match self.parser {
+            Parser::Pcap(_) => CaptureFormat::Pcap,
+            Parser::Pcapng(_) => CaptureFormat::Pcapng,
+        }
+    }
+
+    /// Whether the data was gzip-compressed.
+    pub fn is_compressed(&self) -> bool {
+        self.gzip
+    }
+
+    /// The file name (or the name given to [`FileCapture::from_reader`]).
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The link types known so far, in order of first appearance: the file header's for
+    /// pcap; for pcapng, those of every interface described up to the current position
+    /// (at open, the interfaces declared before the first packet).
+    pub fn link_types(&self) -> &[u32] {
+        &self.link_types
+    }
+
+    /// Offset in the (uncompressed) stream of the first byte not yet consumed: the start of
+    /// the next record, or the end of the data once everything was read.
+    pub fn bytes_read(&self) -> u64 {
+        self.input.offset()
     }
 
     /// The next packet, `Ok(None)` at a clean end of file.
+    ///
+    /// Damage (a record cut short, an impossible length, a corrupt gzip stream) comes back as
+    /// [`CaptureError::Malformed`] with the offset of the damaged record, after every good
+    /// packet before it; from then on the result is `Ok(None)`.
     pub fn next_packet(&mut self) -> Result<Option<RawPacket<'_>>, CaptureError> {
-        Ok(None)
+        if self.finished {
+            return Ok(None);
+        }
+        let result = if let Some(fault) = self.pending.take() {
+            Err(fault)
+        } else {
+            match &mut self.parser {
+                Parser::Pcap(reader) => reader.next(&mut self.input),
+                Parser::Pcapng(reader) => reader.next(&mut self.input, &mut self.link_types),
+            }
+        };
+        match result {
+            Ok(Some(Record {
+                ts,
+                link_type,
+                data,
+                orig_len,
+            })) => Ok(Some(RawPacket {
+                ts,
+                link_type,
+                data: self.input.slice(data),
+                orig_len,
+            })),
+            Ok(None) => {
+                self.finished = true;
+                Ok(None)
+            }
+            Err(fault) => {
+                self.finished = true;
+                Err(to_error(&self.path, fault, self.gzip))
+            }
+        }
+    }
+}
+
+/// Attaches the file name to a fault. For a gzip stream, the decompressor's complaints
+/// (bad header, corrupt deflate data, checksum mismatch, truncation) are damage, not I/O.
+#[cold]
+fn to_error(path: &Path, fault: Fault, gzip: bool) -> CaptureError {
+    match fault {
+        Fault::Bad { offset, reason } => CaptureError::Malformed {
+            path: path.to_path_buf(),
+            offset,
+            reason,
+        },
+        Fault::Io { offset, source } => match source.kind() {
+            io::ErrorKind::UnexpectedEof if gzip => CaptureError::Malformed {
+                path: path.to_path_buf(),
+                offset,
+                reason: "gzip stream truncated (it ends before its end-of-stream marker)".into(),
+            },
+            io::ErrorKind::InvalidInput | io::ErrorKind::InvalidData if gzip => {
+                CaptureError::Malformed {
+                    path: path.to_path_buf(),
+                    offset,
+                    reason: format!("corrupt gzip stream: {source}"),
+                }
+            }
+            _ => CaptureError::Io {
+                path: path.to_path_buf(),
+                source,
+            },
+        },
     }
 }

@@ -5,11 +5,30 @@
 //! different link types; EPB, SPB, OPB) and gzip-compressed captures (detected by content),
 //! and yields one [`RawPacket`] at a time, borrowed from a large reusable buffer. It knows
 //! nothing of IP or TCP.
+//!
+//! ```no_run
+//! use p0fmod_capture::FileCapture;
+//!
+//! let mut capture = FileCapture::open("trace.pcap.gz".as_ref())?;
+//! while let Some(packet) = capture.next_packet()? {
+//!     println!("{}.{:06} link {} {} bytes", packet.ts.sec, packet.ts.usec,
+//!              packet.link_type, packet.data.len());
+//! }
+//! # Ok::<(), p0fmod_capture::CaptureError>(())
+//! ```
+//!
+//! Damaged input never panics: every good packet comes first, then one
+//! [`CaptureError::Malformed`] naming the byte offset (in the uncompressed stream) of the
+//! damaged record, then `Ok(None)`.
 
 #![forbid(unsafe_code)]
+#![warn(missing_docs)]
 
 mod error;
 mod file;
+mod input;
+mod pcap;
+mod pcapng;
 
 pub use error::CaptureError;
 pub use file::{CaptureFormat, FileCapture};

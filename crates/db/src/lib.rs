@@ -12,6 +12,7 @@ mod error;
 mod headers;
 mod matching;
 mod parse;
+mod print;
 mod types;
 
 pub use error::{DbError, DbErrors};
@@ -20,9 +21,10 @@ pub use matching::{
     HttpMatch, HttpObservation, ObservedHeader, TcpMatch, TcpObservation, WindowMode,
     guess_distance, window_multiplier,
 };
+pub use print::HttpSigDisplay;
 pub use types::{
-    ClassId, Database, Direction, HttpSigHeader, HttpSignature, Label, LabelId, MtuEntry, NameId,
-    PayloadClass, SysEntry, TcpSignature, UaOsEntry, WindowSpec,
+    ClassId, Database, Direction, HttpSigHeader, HttpSignature, Label, LabelDisplay, LabelId,
+    MtuEntry, NameId, PayloadClass, SysEntry, TcpSignature, UaOsEntry, WindowSpec,
 };
 
 /// The text of p0fmod's embedded default database.

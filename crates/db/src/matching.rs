@@ -1,8 +1,23 @@
-//! p0f's matching rules: TCP (spec §6.2, §6.3) and HTTP (§9.5).
+//! p0f's matching rules: TCP (spec §6.2, §6.3), HTTP (§9.5), and the duplicate checks that
+//! run the same rules at load time (§6.4, §11.5).
+//!
+//! Matching runs for every SYN, SYN+ACK and HTTP message, so nothing here allocates: TCP
+//! candidates come from the option-layout index built at load, and HTTP candidates are
+//! walked in file order in place.
 
 use p0fmod_wire::{IpVersion, Quirks};
 
-use crate::{Database, Direction, HeaderId, HttpSignature, TcpSignature};
+use crate::{Database, Direction, HeaderId, HttpSignature, PayloadClass, TcpSignature, WindowSpec};
+
+/// Largest TTL distance allowed for a non-fuzzy match (p0f's `MAX_DIST`).
+const MAX_DIST: u8 = 35;
+
+/// Quirks a fuzzy candidate may have that the packet lacks.
+const FUZZY_DELETED: u32 = Quirks::DF.0 | Quirks::NZ_ID.0;
+/// Quirks a packet may have that a fuzzy candidate lacks.
+const FUZZY_ADDED: u32 = Quirks::ZERO_ID.0 | Quirks::ECN.0;
+/// Quirks that only exist for IPv4, masked out of `*` signatures for IPv6 packets.
+const IPV4_ONLY: Quirks = Quirks(Quirks::DF.0 | Quirks::NZ_ID.0 | Quirks::ZERO_ID.0);
 
 /// What a window size is a multiple of (spec §6.2).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -28,7 +43,7 @@ pub struct TcpObservation<'a> {
     pub win: u16,
     /// Window scale (0 if absent).
     pub wscale: u8,
-    /// Option kinds in order.
+    /// Option kinds in order (an EOL is kind 0).
     pub opt_layout: &'a [u8],
     /// Padding after EOL.
     pub eol_pad: u8,
@@ -51,7 +66,8 @@ pub struct TcpMatch<'db> {
     pub signature: Option<&'db TcpSignature>,
     /// The match is fuzzy.
     pub fuzzy: bool,
-    /// The distance p0f reports (`dist=`).
+    /// The distance p0f reports (`dist=`). For a bad-TTL signature (`N-`) p0f prints it as
+    /// `<= distance`.
     pub distance: u8,
 }
 
@@ -66,31 +82,386 @@ pub fn guess_distance(ttl: u8) -> u8 {
 }
 
 /// p0f's window-multiplier detection (spec §6.2): `Some((mode, N))` when the window is
-/// N times an MSS or MTU candidate.
+/// N times an MSS or MTU candidate. N is a signed 16-bit value, as in p0f: a tiny peer MSS
+/// can make it negative or wrap it.
 pub fn window_multiplier(obs: &TcpObservation<'_>) -> Option<(WindowMode, i16)> {
-    let _ = obs;
-    None
+    multiplier(
+        obs.win,
+        obs.mss,
+        obs.ts1 != 0,
+        obs.version == IpVersion::V6,
+        obs.tot_hdr,
+        obs.peer_mss,
+    )
+}
+
+/// The divisor table of §6.2, tried in order.
+fn multiplier(
+    win: u16,
+    mss: u16,
+    has_ts: bool,
+    ipv6: bool,
+    tot_hdr: u16,
+    peer_mss: u16,
+) -> Option<(WindowMode, i16)> {
+    use WindowMode::{Mss, Mtu};
+    if win == 0 || mss < 100 {
+        return None;
+    }
+    let w = i32::from(win);
+    let m = i32::from(mss);
+    let p = i32::from(peer_mss);
+    let divisors: [(bool, i32, WindowMode); 12] = [
+        (true, m, Mss),
+        (has_ts, m - 12, Mss),
+        (true, 1460, Mss),
+        (true, 1448, Mss),
+        (ipv6, 1440, Mss),
+        (ipv6, 1428, Mss),
+        (true, m + 40, Mtu),
+        (true, m + i32::from(tot_hdr), Mtu),
+        (ipv6, m + 60, Mtu),
+        (true, 1500, Mtu),
+        (p != 0, p, Mss),
+        (p != 0, p - 12, Mss),
+    ];
+    divisors
+        .into_iter()
+        .find(|&(used, d, _)| used && d != 0 && w % d == 0)
+        // The truncation to 16 bits is p0f's.
+        .map(|(_, d, mode)| (mode, (w / d) as i16))
+}
+
+/// What a TCP signature is compared with: a packet, or (at load time) a new signature.
+struct Probe {
+    /// Mask `*`-version candidates as for IPv4 (drop `flow`); otherwise as for IPv6.
+    ipv4: bool,
+    ttl: u8,
+    ip_opt_len: u8,
+    eol_pad: u8,
+    quirks: Quirks,
+    /// `None` only for a signature's `*`.
+    mss: Option<u16>,
+    /// `None` only for a signature's `*`.
+    wscale: Option<u8>,
+    payload: PayloadClass,
+    /// A packet's window is always literal.
+    window: WindowSpec,
+    multiplier: Option<(WindowMode, i16)>,
+}
+
+/// The outcome of one pass over the candidates of a layout (indices into the direction's
+/// signature list).
+#[derive(Default)]
+struct Scan {
+    /// The first specific, non-fuzzy match (the scan stops there).
+    exact: Option<u32>,
+    /// The first generic, non-fuzzy match.
+    generic: Option<u32>,
+    /// The first fuzzy match.
+    fuzzy: Option<u32>,
 }
 
 impl Database {
     /// Matches a SYN (`Direction::Request`) or SYN+ACK (`Direction::Response`) against the
-    /// database, with p0f's best-match rule (spec §6.3).
+    /// database, with p0f's best-match rule (spec §6.3): the first specific exact match in
+    /// file order wins, else the first generic exact match, else the first fuzzy match.
+    /// A fuzzy match with a userland (`!`) signature gives no match and distance 0.
     pub fn match_tcp(&self, direction: Direction, obs: &TcpObservation<'_>) -> TcpMatch<'_> {
-        let _ = (direction, obs);
+        let sigs = self.tcp(direction);
+        let Some(candidates) = self.tcp_index(direction).get(obs.opt_layout) else {
+            return TcpMatch {
+                signature: None,
+                fuzzy: false,
+                distance: guess_distance(obs.ttl),
+            };
+        };
+        let probe = Probe {
+            ipv4: obs.version == IpVersion::V4,
+            ttl: obs.ttl,
+            ip_opt_len: obs.ip_opt_len,
+            eol_pad: obs.eol_pad,
+            quirks: obs.quirks,
+            mss: Some(obs.mss),
+            wscale: Some(obs.wscale),
+            payload: if obs.has_payload {
+                PayloadClass::NonZero
+            } else {
+                PayloadClass::Zero
+            },
+            window: WindowSpec::Literal(obs.win),
+            multiplier: window_multiplier(obs),
+        };
+        let scan = self.scan_tcp(sigs, candidates, &probe);
+        let ttl = obs.ttl;
+        if let Some(i) = scan.exact.or(scan.generic) {
+            let sig = &sigs[i as usize];
+            return TcpMatch {
+                signature: Some(sig),
+                fuzzy: false,
+                distance: sig.ttl - ttl,
+            };
+        }
+        let fuzzy = scan.fuzzy.map(|i| &sigs[i as usize]);
+        if let Some(sig) = fuzzy
+            && self.label(sig.label).is_userland()
+        {
+            return TcpMatch {
+                signature: None,
+                fuzzy: false,
+                distance: 0,
+            };
+        }
+        let distance = match fuzzy {
+            Some(sig) if sig.ttl >= ttl && (sig.bad_ttl || sig.ttl - ttl <= MAX_DIST) => {
+                sig.ttl - ttl
+            }
+            _ => guess_distance(ttl),
+        };
         TcpMatch {
-            signature: None,
-            fuzzy: false,
-            distance: guess_distance(obs.ttl),
+            signature: fuzzy,
+            fuzzy: fuzzy.is_some(),
+            distance,
         }
     }
 
-    /// Matches an HTTP request or response against the database (spec §9.5).
-    pub fn match_http(&self, direction: Direction, obs: &HttpObservation<'_>) -> HttpMatch<'_> {
-        let _ = (direction, obs);
-        HttpMatch {
-            signature: None,
-            dishonest: false,
+    /// One pass of §6.3 over the candidates, in file order.
+    fn scan_tcp(&self, sigs: &[TcpSignature], candidates: &[u32], probe: &Probe) -> Scan {
+        let mut scan = Scan::default();
+        for &i in candidates {
+            let r = &sigs[i as usize];
+            let mut quirks = r.quirks;
+            if r.version.is_none() {
+                quirks = if probe.ipv4 {
+                    quirks.without(Quirks::FLOW)
+                } else {
+                    quirks.without(IPV4_ONLY)
+                };
+            }
+            let mut fuzzy = false;
+            if quirks != probe.quirks {
+                let deleted = quirks.0 & !probe.quirks.0;
+                let added = probe.quirks.0 & !quirks.0;
+                if scan.fuzzy.is_some()
+                    || deleted & !FUZZY_DELETED != 0
+                    || added & !FUZZY_ADDED != 0
+                {
+                    continue;
+                }
+                fuzzy = true;
+            }
+            if r.eol_pad != probe.eol_pad || r.ip_opt_len != probe.ip_opt_len {
+                continue;
+            }
+            if r.bad_ttl {
+                if r.ttl < probe.ttl {
+                    continue;
+                }
+            } else if r.ttl < probe.ttl || r.ttl - probe.ttl > MAX_DIST {
+                fuzzy = true;
+            }
+            if r.mss.is_some() && r.mss != probe.mss
+                || r.wscale.is_some() && r.wscale != probe.wscale
+                || r.payload_class != PayloadClass::Any && r.payload_class != probe.payload
+                || !window_fits(r.window, probe)
+            {
+                continue;
+            }
+            if fuzzy {
+                scan.fuzzy.get_or_insert(i);
+            } else if self.label(r.label).generic {
+                scan.generic.get_or_insert(i);
+            } else {
+                scan.exact = Some(i);
+                break;
+            }
         }
+        scan
+    }
+
+    /// The earlier signature of the direction that already covers `sig` (spec §6.4): the
+    /// first specific, non-fuzzy match when `sig` itself is run through the matcher.
+    /// Only the signatures already in the layout index are considered.
+    pub(crate) fn tcp_covered_by(&self, direction: Direction, sig: &TcpSignature) -> Option<u32> {
+        let candidates = self.tcp_index(direction).get(sig.opt_layout.as_slice())?;
+        let multiplier = match (sig.window, sig.mss) {
+            (WindowSpec::Literal(win), Some(mss)) => multiplier(
+                win,
+                mss,
+                false,
+                sig.version == Some(IpVersion::V6),
+                0,
+                0,
+            ),
+            _ => None,
+        };
+        let probe = Probe {
+            ipv4: sig.version == Some(IpVersion::V4),
+            ttl: sig.ttl,
+            ip_opt_len: sig.ip_opt_len,
+            eol_pad: sig.eol_pad,
+            quirks: sig.quirks,
+            mss: sig.mss,
+            wscale: sig.wscale,
+            payload: sig.payload_class,
+            window: sig.window,
+            multiplier,
+        };
+        let sigs = self.tcp(direction);
+        let scan = self.scan_tcp(sigs, candidates, &probe);
+        scan.exact.map(|i| sigs[i as usize].line)
+    }
+
+    /// Matches an HTTP request or response against the database (spec §9.5): the first
+    /// specific signature that fits, in file order, else the first generic one.
+    pub fn match_http(&self, direction: Direction, obs: &HttpObservation<'_>) -> HttpMatch<'_> {
+        let mut generic = None;
+        for r in self.http(direction) {
+            if r.version.is_some_and(|v| v != obs.version) || !http_fits(r, obs.headers) {
+                continue;
+            }
+            if self.label(r.label).generic {
+                generic.get_or_insert(r);
+            } else {
+                return http_answer(r, obs);
+            }
+        }
+        match generic {
+            Some(r) => http_answer(r, obs),
+            None => HttpMatch {
+                signature: None,
+                dishonest: false,
+            },
+        }
+    }
+
+    /// The earlier specific signature of the direction that already covers `sig` (spec
+    /// §11.5): `sig` is matched as if it were a message, and the earlier signature's absent
+    /// list must also be a subset of `sig`'s. Only the first `upto` signatures count.
+    pub(crate) fn http_covered_by(
+        &self,
+        direction: Direction,
+        sig: &HttpSignature,
+        upto: usize,
+    ) -> Option<u32> {
+        self.http(direction)[..upto]
+            .iter()
+            .find(|r| {
+                !self.label(r.label).generic
+                    && (r.version.is_none() || r.version == sig.version)
+                    && r.absent.iter().all(|a| sig.absent.contains(a))
+                    && http_fits(r, sig)
+            })
+            .map(|r| r.line)
+    }
+}
+
+/// The match for `r`, with the dishonesty verdict.
+fn http_answer<'db>(r: &'db HttpSignature, obs: &HttpObservation<'_>) -> HttpMatch<'db> {
+    let dishonest = match (&r.expected_sw, obs.software) {
+        (Some(expected), Some(sw)) => !contains(sw, expected.as_bytes()),
+        _ => false,
+    };
+    HttpMatch {
+        signature: Some(r),
+        dishonest,
+    }
+}
+
+/// The headers of a message, as HTTP matching sees them.
+trait HeaderList {
+    /// Number of headers.
+    fn count(&self) -> usize;
+    /// The id of header `i` (`None` for an unknown name).
+    fn id(&self, i: usize) -> Option<HeaderId>;
+    /// The value of header `i`, if it has one.
+    fn value(&self, i: usize) -> Option<&[u8]>;
+    /// Whether header `i` counts for the "must be present" and "must be absent" checks.
+    fn counts_as_present(&self, i: usize) -> bool;
+}
+
+impl HeaderList for [ObservedHeader<'_>] {
+    fn count(&self) -> usize {
+        self.len()
+    }
+    fn id(&self, i: usize) -> Option<HeaderId> {
+        self[i].id
+    }
+    fn value(&self, i: usize) -> Option<&[u8]> {
+        self[i].value
+    }
+    fn counts_as_present(&self, _: usize) -> bool {
+        true
+    }
+}
+
+/// A signature seen as a message (duplicate check): its optional headers take part in the
+/// ordered walk but not in the presence checks, as in p0f.
+impl HeaderList for HttpSignature {
+    fn count(&self) -> usize {
+        self.headers.len()
+    }
+    fn id(&self, i: usize) -> Option<HeaderId> {
+        Some(self.headers[i].id)
+    }
+    fn value(&self, i: usize) -> Option<&[u8]> {
+        self.headers[i].value.as_deref().map(str::as_bytes)
+    }
+    fn counts_as_present(&self, i: usize) -> bool {
+        !self.headers[i].optional
+    }
+}
+
+/// Steps 2 to 4 of §9.5: mandatory headers present, the ordered walk, absent headers.
+fn http_fits<H: HeaderList + ?Sized>(r: &HttpSignature, msg: &H) -> bool {
+    let n = msg.count();
+    let present = |id: HeaderId| (0..n).any(|i| msg.counts_as_present(i) && msg.id(i) == Some(id));
+    if r.headers.iter().any(|h| !h.optional && !present(h.id)) {
+        return false;
+    }
+    let mut cursor = 0;
+    for h in &r.headers {
+        match (cursor..n).find(|&i| msg.id(i) == Some(h.id)) {
+            Some(i) => {
+                if let Some(want) = &h.value {
+                    match msg.value(i) {
+                        Some(have) if contains(have, want.as_bytes()) => {}
+                        _ => return false,
+                    }
+                }
+                cursor = i + 1;
+            }
+            None => {
+                if !h.optional || (0..n).any(|i| msg.id(i) == Some(h.id)) {
+                    return false;
+                }
+            }
+        }
+    }
+    !r.absent.iter().any(|&a| present(a))
+}
+
+/// True when `needle` occurs in `haystack` (case-sensitive; an empty needle always does).
+pub(crate) fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    needle.is_empty() || haystack.windows(needle.len()).any(|w| w == needle)
+}
+
+/// Window rule of §6.3 step 6 (and of §6.4 for a non-literal window at load time).
+fn window_fits(r: WindowSpec, probe: &Probe) -> bool {
+    let WindowSpec::Literal(win) = probe.window else {
+        return r == probe.window;
+    };
+    let multiple = |mode: WindowMode, n: u16| {
+        probe
+            .multiplier
+            .is_some_and(|(m, k)| m == mode && i32::from(k) == i32::from(n))
+    };
+    match r {
+        WindowSpec::Any => true,
+        WindowSpec::Literal(w) => w == win,
+        WindowSpec::Modulo(n) => n != 0 && win % n == 0,
+        WindowSpec::MssMultiple(n) => multiple(WindowMode::Mss, n),
+        WindowSpec::MtuMultiple(n) => multiple(WindowMode::Mtu, n),
     }
 }
 
@@ -123,4 +494,111 @@ pub struct HttpMatch<'db> {
     pub signature: Option<&'db HttpSignature>,
     /// The software string does not contain the signature's expected software.
     pub dishonest: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn obs(win: u16, mss: u16) -> TcpObservation<'static> {
+        TcpObservation {
+            version: IpVersion::V4,
+            ttl: 64,
+            ip_opt_len: 0,
+            mss,
+            win,
+            wscale: 0,
+            opt_layout: &[],
+            eol_pad: 0,
+            quirks: Quirks::empty(),
+            has_payload: false,
+            ts1: 0,
+            tot_hdr: 40,
+            peer_mss: 0,
+        }
+    }
+
+    #[test]
+    fn guess_distance_table() {
+        assert_eq!(guess_distance(0), 32);
+        assert_eq!(guess_distance(32), 0);
+        assert_eq!(guess_distance(33), 31);
+        assert_eq!(guess_distance(64), 0);
+        assert_eq!(guess_distance(65), 63);
+        assert_eq!(guess_distance(128), 0);
+        assert_eq!(guess_distance(129), 126);
+        assert_eq!(guess_distance(255), 0);
+    }
+
+    #[test]
+    fn multiplier_none_cases() {
+        assert_eq!(window_multiplier(&obs(0, 1460)), None);
+        assert_eq!(window_multiplier(&obs(29200, 99)), None);
+        // 7 is no divisor of anything in the table for MSS 1000 / IPv4.
+        assert_eq!(window_multiplier(&obs(7, 1000)), None);
+    }
+
+    #[test]
+    fn multiplier_table_order() {
+        use WindowMode::{Mss, Mtu};
+        // 1: the packet MSS itself, before the fixed 1460 (which would give 2).
+        assert_eq!(window_multiplier(&obs(2920, 730)), Some((Mss, 4)));
+        // 2: MSS-12, only with a timestamp; without one, 1500 (rule 10) is the first fit.
+        let mut o = obs(3000, 1012);
+        assert_eq!(window_multiplier(&o), Some((Mtu, 2)));
+        o.ts1 = 1;
+        assert_eq!(window_multiplier(&o), Some((Mss, 3)));
+        // 3 before 7: with MSS 1420, both 1460 and MSS+40 divide 2920.
+        assert_eq!(window_multiplier(&obs(2920, 1420)), Some((Mss, 2)));
+        // 4: 1448.
+        assert_eq!(window_multiplier(&obs(4 * 1448, 1460)), Some((Mss, 4)));
+        // 5 and 6 only for IPv6.
+        let mut o = obs(1440 * 3, 1000);
+        assert_eq!(window_multiplier(&o), None);
+        o.version = IpVersion::V6;
+        assert_eq!(window_multiplier(&o), Some((Mss, 3)));
+        o.win = 1428 * 2;
+        assert_eq!(window_multiplier(&o), Some((Mss, 2)));
+        // 7: MSS+40, MTU mode.
+        assert_eq!(window_multiplier(&obs(1040 * 3, 1000)), Some((Mtu, 3)));
+        // 8: MSS + header length.
+        let mut o = obs(1052 * 5, 1000);
+        o.tot_hdr = 52;
+        assert_eq!(window_multiplier(&o), Some((Mtu, 5)));
+        // 9: MSS+60, IPv6 only.
+        let mut o = obs(1060 * 3, 1000);
+        o.tot_hdr = 0;
+        assert_eq!(window_multiplier(&o), None);
+        o.version = IpVersion::V6;
+        assert_eq!(window_multiplier(&o), Some((Mtu, 3)));
+        // 10: 1500.
+        assert_eq!(window_multiplier(&obs(3000, 1000)), Some((Mtu, 2)));
+        // 11 and 12: the peer's MSS, then the peer's MSS minus 12.
+        let mut o = obs(1300 * 5, 1000);
+        assert_eq!(window_multiplier(&o), None);
+        o.peer_mss = 1300;
+        assert_eq!(window_multiplier(&o), Some((Mss, 5)));
+        o.peer_mss = 1312;
+        assert_eq!(window_multiplier(&o), Some((Mss, 5)));
+    }
+
+    #[test]
+    fn multiplier_is_signed_16_bit() {
+        // A peer MSS of 1 divides everything: 65535 / 1 does not fit, p0f keeps 16 bits.
+        let mut o = obs(65535, 1000);
+        o.peer_mss = 1;
+        assert_eq!(window_multiplier(&o), Some((WindowMode::Mss, -1)));
+        // A peer MSS below 12 gives a negative divisor for rule 12.
+        let mut o = obs(7 * 11, 1000);
+        o.peer_mss = 5;
+        assert_eq!(window_multiplier(&o), Some((WindowMode::Mss, -11)));
+    }
+
+    #[test]
+    fn contains_substring() {
+        assert!(contains(b"Mozilla/5.0 Firefox/99", b"Firefox/"));
+        assert!(!contains(b"Mozilla", b"mozilla"));
+        assert!(contains(b"abc", b""));
+        assert!(!contains(b"ab", b"abc"));
+    }
 }

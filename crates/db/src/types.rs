@@ -1,5 +1,7 @@
 //! Typed signatures and the database that holds them.
 
+use std::collections::HashMap;
+
 use p0fmod_wire::{IpVersion, Quirks};
 
 use crate::HeaderTable;
@@ -35,6 +37,13 @@ pub struct Label {
     pub sys: Vec<SysEntry>,
     /// 1-based line of the label in its file.
     pub line: u32,
+}
+
+impl Label {
+    /// True for a userland application label (class `!`).
+    pub fn is_userland(&self) -> bool {
+        self.class.is_none()
+    }
 }
 
 /// One entry of a `sys =` list.
@@ -176,7 +185,15 @@ pub struct Database {
     pub headers: HeaderTable,
     /// Number of `sig` lines loaded.
     pub signature_count: u32,
+    /// `[tcp:request]` signature indices by option layout, each list in file order.
+    pub(crate) tcp_request_index: LayoutIndex,
+    /// `[tcp:response]` signature indices by option layout, each list in file order.
+    pub(crate) tcp_response_index: LayoutIndex,
 }
+
+/// TCP signatures grouped by option layout: layout → indices into the direction's
+/// signature list, in file order.
+pub(crate) type LayoutIndex = HashMap<Vec<u8>, Vec<u32>>;
 
 impl Database {
     /// The label of a signature.
@@ -211,5 +228,57 @@ impl Database {
             .iter()
             .find(|e| e.mtu == mtu)
             .map(|e| e.link.as_str())
+    }
+
+    /// The id of a name, compared case-insensitively (ASCII) as p0f does.
+    pub fn name_id(&self, name: &str) -> Option<NameId> {
+        self.names
+            .iter()
+            .position(|n| n.eq_ignore_ascii_case(name))
+            .map(|i| i as NameId)
+    }
+
+    /// The OS named by a User-Agent: the first `ua_os` entry, in database order, whose
+    /// pattern is a (case-sensitive) substring of `user_agent` (spec §10.2).
+    pub fn ua_os_lookup(&self, user_agent: &[u8]) -> Option<NameId> {
+        self.ua_os
+            .iter()
+            .find(|e| crate::matching::contains(user_agent, e.pattern.as_bytes()))
+            .map(|e| e.name)
+    }
+
+    /// A label as p0f prints it in `os=` / `app=`: the name, then a space and the flavor if
+    /// there is one (`Linux 3.11 and newer`, `Mac OS X`).
+    pub fn label_display(&self, id: LabelId) -> LabelDisplay<'_> {
+        let label = self.label(id);
+        LabelDisplay {
+            name: self.name(label.name),
+            flavor: label.flavor.as_deref(),
+        }
+    }
+
+    /// The option-layout index of a direction.
+    pub(crate) fn tcp_index(&self, direction: Direction) -> &LayoutIndex {
+        match direction {
+            Direction::Request => &self.tcp_request_index,
+            Direction::Response => &self.tcp_response_index,
+        }
+    }
+}
+
+/// A label printed as `Name[ Flavor]`, from [`Database::label_display`].
+#[derive(Clone, Copy, Debug)]
+pub struct LabelDisplay<'a> {
+    name: &'a str,
+    flavor: Option<&'a str>,
+}
+
+impl std::fmt::Display for LabelDisplay<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name)?;
+        if let Some(flavor) = self.flavor {
+            write!(f, " {flavor}")?;
+        }
+        Ok(())
     }
 }

@@ -1,20 +1,17 @@
-//! IPv4 / IPv6 and TCP: header checks, options walk and quirks, exactly as p0f 3.09b.
+//! The TCP header and the decode entry point: link layer → IP → TCP → options, into one
+//! [`TcpPacket`] (spec §3, §3.5).
 
 use std::net::IpAddr;
 
-use crate::{LinkType, Quirks};
+use crate::bytes::{be16, be32, u8_at};
+use crate::options::{self, OptLayout};
+use crate::{DecodeError, IpVersion, Layer, LinkType, Quirks, ip, link};
 
-/// Most TCP options p0f parses or stores.
-pub const MAX_TCP_OPT: usize = 24;
+/// p0f's per-packet length cap (`SNAPLEN`): bytes past it are not seen.
+pub const MAX_PACKET_LEN: usize = 65535;
 
-/// IP version of a packet or a signature.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum IpVersion {
-    /// IPv4.
-    V4,
-    /// IPv6.
-    V6,
-}
+/// Smallest TCP header.
+const TCP_HDR: usize = 20;
 
 /// TCP flags byte (the low 8 bits of the flags field).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
@@ -42,46 +39,10 @@ impl TcpFlags {
     pub fn kind(self) -> u8 {
         self.0 & (Self::SYN | Self::ACK | Self::FIN | Self::RST)
     }
-}
 
-/// The sequence of TCP option kinds in a SYN or SYN+ACK (EOL included, as p0f records it),
-/// at most [`MAX_TCP_OPT`] entries, stored inline.
-#[derive(Clone, Copy, PartialEq, Eq, Hash, Default)]
-pub struct OptLayout {
-    kinds: [u8; MAX_TCP_OPT],
-    len: u8,
-}
-
-impl OptLayout {
-    /// Appends a kind; returns false (and stores nothing) when the layout is full.
-    pub fn push(&mut self, kind: u8) -> bool {
-        if (self.len as usize) < MAX_TCP_OPT {
-            self.kinds[self.len as usize] = kind;
-            self.len += 1;
-            true
-        } else {
-            false
-        }
-    }
-
-    /// The kinds, in packet order.
-    pub fn as_slice(&self) -> &[u8] {
-        &self.kinds[..self.len as usize]
-    }
-
-    /// Builds a layout from a slice (at most [`MAX_TCP_OPT`] kinds are kept).
-    pub fn from_slice(kinds: &[u8]) -> OptLayout {
-        let mut layout = OptLayout::default();
-        for &k in kinds {
-            layout.push(k);
-        }
-        layout
-    }
-}
-
-impl std::fmt::Debug for OptLayout {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_list().entries(self.as_slice()).finish()
+    /// True when every bit of `mask` is set.
+    pub fn has(self, mask: u8) -> bool {
+        self.0 & mask == mask
     }
 }
 
@@ -130,64 +91,109 @@ pub struct TcpPacket<'a> {
     pub payload: &'a [u8],
 }
 
-/// Why a frame gave no [`TcpPacket`]. Apart from [`DecodeError::UnsupportedLinkType`],
-/// these are the silent drops of p0f (spec §3): the engine counts them and moves on.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum DecodeError {
-    /// The link type is not one this crate decodes.
-    UnsupportedLinkType(u32),
-    /// The frame carries something other than IPv4/IPv6 (ARP, LLDP, ...).
-    NotIp,
-    /// The IP packet does not carry TCP (or carries IPv6 extension headers, as p0f).
-    NotTcp,
-    /// An IPv4 fragment (p0f does not reassemble).
-    Fragment,
-    /// A header is cut short or its length fields are impossible.
-    Truncated {
-        /// Which header.
-        layer: Layer,
-        /// Byte offset of that header in the frame.
-        offset: usize,
-    },
-    /// A flag combination p0f ignores (no SYN/ACK/FIN/RST, SYN with FIN or RST, FIN with RST).
-    IgnoredFlags(u8),
-}
-
-/// A protocol layer, for error context.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Layer {
-    /// The link-layer header.
-    Link,
-    /// The IPv4 header.
-    Ipv4,
-    /// The IPv6 header.
-    Ipv6,
-    /// The TCP header.
-    Tcp,
-}
-
-impl std::fmt::Display for DecodeError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            DecodeError::UnsupportedLinkType(l) => write!(f, "unsupported link type {l}"),
-            DecodeError::NotIp => write!(f, "not an IP packet"),
-            DecodeError::NotTcp => write!(f, "not a TCP packet"),
-            DecodeError::Fragment => write!(f, "IPv4 fragment"),
-            DecodeError::Truncated { layer, offset } => {
-                write!(
-                    f,
-                    "{layer:?} header truncated or inconsistent at byte {offset}"
-                )
-            }
-            DecodeError::IgnoredFlags(fl) => write!(f, "TCP flags 0x{fl:02x} ignored"),
-        }
-    }
-}
-
-impl std::error::Error for DecodeError {}
-
 /// Decodes one captured frame into a [`TcpPacket`].
+///
+/// Frames longer than [`MAX_PACKET_LEN`] are cut to it first, as p0f does. The link layer
+/// is decoded per [`link::ip_payload`]; the IP and TCP checks, drops and quirks are p0f
+/// 3.09b's (spec §3.3–3.7), bugs included.
+///
+/// # Errors
+/// A [`DecodeError`] naming why the frame is not a TCP packet p0f would look at.
+///
+/// # Example
+/// ```
+/// use p0fmod_wire::{LinkType, decode};
+///
+/// // A raw IPv4 SYN: DF, TTL 64, 192.0.2.10:40000 -> 198.51.100.20:80, MSS 1460, EOL.
+/// let frame = [
+///     0x45, 0, 0, 48, 0x12, 0x34, 0x40, 0, 64, 6, 0, 0, 192, 0, 2, 10, 198, 51, 100, 20,
+///     0x9c, 0x40, 0, 80, 0, 0, 0, 1, 0, 0, 0, 0, 0x70, 0x02, 0x20, 0, 0, 0, 0, 0,
+///     2, 4, 0x05, 0xb4, 0, 0, 0, 0,
+/// ];
+/// let p = decode(LinkType::RAW, &frame).unwrap();
+/// assert_eq!((p.ttl, p.mss, p.win, p.eol_pad), (64, 1460, 8192, 3));
+/// assert_eq!(p.opt_layout.as_slice(), &[2, 0]);
+/// assert_eq!(p.quirks.to_string(), "df,id+");
+/// ```
 pub fn decode(link: LinkType, frame: &[u8]) -> Result<TcpPacket<'_>, DecodeError> {
-    let _ = (link, frame);
-    Err(DecodeError::UnsupportedLinkType(link.0))
+    let frame = frame.get(..MAX_PACKET_LEN).unwrap_or(frame);
+    let span = link::locate(link, frame)?.ok_or(DecodeError::NotIp)?;
+    let ip_bytes = frame.get(span.start..span.end).unwrap_or(&[]);
+    let ip = ip::parse(ip_bytes, span.start)?;
+    let tcp_offset = span.start + ip.hlen;
+    let tcp = ip_bytes.get(ip.hlen..ip.len).unwrap_or(&[]);
+    let cut = DecodeError::Truncated {
+        layer: Layer::Tcp,
+        offset: tcp_offset,
+    };
+
+    let doff = usize::from(u8_at(tcp, 12).ok_or(cut)? >> 4) * 4;
+    if doff < TCP_HDR || doff > tcp.len() {
+        return Err(cut);
+    }
+    let flags = TcpFlags(u8_at(tcp, 13).ok_or(cut)?);
+    let tcp_type = flags.kind();
+    let syn = tcp_type & TcpFlags::SYN != 0;
+    let fin = tcp_type & TcpFlags::FIN != 0;
+    let rst = tcp_type & TcpFlags::RST != 0;
+    if tcp_type == 0 || (syn && (fin || rst)) || (fin && rst) {
+        return Err(DecodeError::IgnoredFlags(flags.0));
+    }
+
+    let seq = be32(tcp, 4).ok_or(cut)?;
+    let ack = be32(tcp, 8).ok_or(cut)?;
+    let urg_ptr = be16(tcp, 18).ok_or(cut)?;
+    let ns = u8_at(tcp, 12).ok_or(cut)? & 0x01 != 0;
+
+    let mut quirks = ip.quirks;
+    if flags.0 & (TcpFlags::ECE | TcpFlags::CWR) != 0 || ns {
+        quirks.insert(Quirks::ECN);
+    }
+    if seq == 0 {
+        quirks.insert(Quirks::ZERO_SEQ);
+    }
+    if flags.has(TcpFlags::ACK) {
+        if ack == 0 {
+            quirks.insert(Quirks::ZERO_ACK);
+        }
+    } else if !rst && ack != 0 {
+        // p0f's bug: the ACK word read in host (little-endian) order is ANDed with
+        // "not RST", which tests the low bit of the number's most significant byte.
+        quirks.insert(Quirks::NZ_ACK);
+    }
+    if flags.has(TcpFlags::URG) {
+        quirks.insert(Quirks::URG);
+    } else if urg_ptr != 0 {
+        quirks.insert(Quirks::NZ_URG);
+    }
+    if flags.has(TcpFlags::PSH) {
+        quirks.insert(Quirks::PUSH);
+    }
+
+    let opts = options::walk(tcp.get(TCP_HDR..doff).unwrap_or(&[]), tcp_type);
+    quirks.insert(opts.quirks);
+
+    Ok(TcpPacket {
+        version: ip.version,
+        src: ip.src,
+        dst: ip.dst,
+        ttl: ip.ttl,
+        tos: ip.tos,
+        ip_opt_len: ip.ip_opt_len,
+        // At most 60 + 60 bytes.
+        tot_hdr: (ip.hlen + doff) as u16,
+        src_port: be16(tcp, 0).ok_or(cut)?,
+        dst_port: be16(tcp, 2).ok_or(cut)?,
+        seq,
+        ack,
+        flags,
+        win: be16(tcp, 14).ok_or(cut)?,
+        mss: opts.mss,
+        wscale: opts.wscale,
+        ts1: opts.ts1,
+        opt_layout: opts.layout,
+        eol_pad: opts.eol_pad,
+        quirks,
+        payload: tcp.get(doff..).unwrap_or(&[]),
+    })
 }

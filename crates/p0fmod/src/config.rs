@@ -1,0 +1,364 @@
+//! One validated configuration for every front end.
+//!
+//! The command line, the Rust API and the Python module all build a [`Config`] through
+//! the same setters (one per call of the p0fmod seed API, with its return codes and p0f's
+//! messages), then check the combination with [`Config::validate`] before running.
+
+use std::fmt;
+use std::path::PathBuf;
+
+use crate::state::Limits;
+
+/// Default `-S`: simultaneous API clients.
+pub const DEFAULT_API_MAX_CONN: u32 = 20;
+
+/// A refused setting: the seed API's return code and p0f's message.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ConfigError {
+    code: i32,
+    message: String,
+}
+
+impl ConfigError {
+    fn new(code: i32, message: impl Into<String>) -> ConfigError {
+        ConfigError { code, message: message.into() }
+    }
+
+    /// The seed API's return code (-1 repeated setting, -2 outlandish value, ...).
+    pub fn code(&self) -> i32 {
+        self.code
+    }
+
+    /// p0f's message.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+/// How observations are written.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum OutputFormat {
+    /// p0f's console blocks on stdout, and p0f's log lines in the `-o` file.
+    #[default]
+    P0f,
+    /// One JSON object per observation, on stdout or in the `-o` file.
+    Json,
+}
+
+/// Everything a run needs to know. Build it with the setters; fields are read-only.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Config {
+    fp_file: Option<PathBuf>,
+    iface: Option<String>,
+    read_file: Option<PathBuf>,
+    log_file: Option<PathBuf>,
+    api_sock: Option<PathBuf>,
+    daemon: bool,
+    user: Option<String>,
+    promisc: bool,
+    api_max_conn: Option<u32>,
+    limits: Option<Limits>,
+    limits_set: [bool; 4],
+    filter: Option<String>,
+    format: OutputFormat,
+}
+
+/// A note that does not stop a run (the seed's start codes -5 and -6).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ConfigWarning {
+    /// Daemon mode without `-u`: "Consider specifying -u in daemon mode".
+    DaemonWithoutUser,
+}
+
+impl ConfigWarning {
+    /// The seed API's code for this note.
+    pub fn code(self) -> i32 {
+        match self {
+            ConfigWarning::DaemonWithoutUser => -6,
+        }
+    }
+
+    /// p0f's text.
+    pub fn message(self) -> &'static str {
+        match self {
+            ConfigWarning::DaemonWithoutUser => "Consider specifying -u in daemon mode (see README).",
+        }
+    }
+}
+
+fn set_once<T>(slot: &mut Option<T>, value: T, message: &str) -> Result<(), ConfigError> {
+    if slot.is_some() {
+        return Err(ConfigError::new(-1, message));
+    }
+    *slot = Some(value);
+    Ok(())
+}
+
+impl Config {
+    /// A configuration with every default.
+    pub fn new() -> Config {
+        Config::default()
+    }
+
+    /// `-f`: read the signature database from this file instead of the embedded one.
+    pub fn set_fp_file(&mut self, path: impl Into<PathBuf>) -> Result<(), ConfigError> {
+        set_once(&mut self.fp_file, path.into(), "Multiple -f options not supported.")
+    }
+
+    /// `-i`: capture live on this interface (`any` for all).
+    pub fn set_iface(&mut self, iface: impl Into<String>) -> Result<(), ConfigError> {
+        set_once(&mut self.iface, iface.into(), "Multiple -i options not supported (try '-i any').")
+    }
+
+    /// `-r`: read packets from this capture file.
+    pub fn set_read_file(&mut self, path: impl Into<PathBuf>) -> Result<(), ConfigError> {
+        set_once(&mut self.read_file, path.into(), "Multiple -r options not supported.")
+    }
+
+    /// `-o`: append observations to this log file.
+    pub fn set_log_file(&mut self, path: impl Into<PathBuf>) -> Result<(), ConfigError> {
+        set_once(&mut self.log_file, path.into(), "Multiple -o options not supported.")
+    }
+
+    /// `-s`: answer queries on this unix socket.
+    pub fn set_api_sock(&mut self, path: impl Into<PathBuf>) -> Result<(), ConfigError> {
+        set_once(&mut self.api_sock, path.into(), "Multiple -s options not supported.")
+    }
+
+    /// `-d`: run in the background.
+    pub fn en_daemon_mode(&mut self) -> Result<(), ConfigError> {
+        if self.daemon {
+            return Err(ConfigError::new(-1, "Double werewolf mode not supported yet."));
+        }
+        self.daemon = true;
+        Ok(())
+    }
+
+    /// `-u`: drop privileges to this user and chroot to its home.
+    pub fn switch_user(&mut self, user: impl Into<String>) -> Result<(), ConfigError> {
+        set_once(&mut self.user, user.into(), "Split personality mode not supported.")
+    }
+
+    /// `-p`: promiscuous mode.
+    pub fn en_promisc_mode(&mut self) -> Result<(), ConfigError> {
+        if self.promisc {
+            return Err(ConfigError::new(-1, "Even more promiscuous? People will start talking!"));
+        }
+        self.promisc = true;
+        Ok(())
+    }
+
+    /// `-S`: most simultaneous API clients, 1 to 100.
+    pub fn set_api_max_conn(&mut self, n: u32) -> Result<(), ConfigError> {
+        if self.api_max_conn.is_some() {
+            return Err(ConfigError::new(-1, "Multiple -S options not supported."));
+        }
+        if !(1..=100).contains(&n) {
+            return Err(ConfigError::new(-2, "Outlandish value specified for -S."));
+        }
+        self.api_max_conn = Some(n);
+        Ok(())
+    }
+
+    fn set_limit(
+        &mut self,
+        which: usize,
+        value: u32,
+        range: std::ops::RangeInclusive<u32>,
+        option: &str,
+    ) -> Result<(), ConfigError> {
+        if self.limits_set[which] {
+            return Err(ConfigError::new(-1, format!("Multiple {option} options not supported.")));
+        }
+        if !range.contains(&value) {
+            return Err(ConfigError::new(-2, format!("Outlandish value specified for {option}.")));
+        }
+        self.limits_set[which] = true;
+        let limits = self.limits.get_or_insert_with(Limits::default);
+        *[
+            &mut limits.max_conn,
+            &mut limits.max_hosts,
+            &mut limits.conn_max_age,
+            &mut limits.host_idle_limit,
+        ][which] = value;
+        Ok(())
+    }
+
+    /// `-m c,…`: most tracked connections, 1 to 100000.
+    pub fn set_max_conn(&mut self, c: u32) -> Result<(), ConfigError> {
+        self.set_limit(0, c, 1..=100_000, "-m")
+    }
+
+    /// `-m …,h`: most tracked hosts, 1 to 500000.
+    pub fn set_max_hosts(&mut self, h: u32) -> Result<(), ConfigError> {
+        self.set_limit(1, h, 1..=500_000, "-m")
+    }
+
+    /// `-t c,…`: seconds a connection is tracked, 1 to 1000000.
+    pub fn set_conn_max_age(&mut self, c: u32) -> Result<(), ConfigError> {
+        self.set_limit(2, c, 1..=1_000_000, "-t")
+    }
+
+    /// `-t …,h`: minutes an idle host is kept, 1 to 1000000.
+    pub fn set_host_idle_limit(&mut self, h: u32) -> Result<(), ConfigError> {
+        self.set_limit(3, h, 1..=1_000_000, "-t")
+    }
+
+    /// The BPF filter expression (tcpdump syntax).
+    pub fn set_filter(&mut self, expr: impl Into<String>) -> Result<(), ConfigError> {
+        set_once(&mut self.filter, expr.into(), "Filter rule must be a single parameter (use quotes).")
+    }
+
+    /// The output format.
+    pub fn set_output_format(&mut self, format: OutputFormat) {
+        self.format = format;
+    }
+
+    /// Checks the combination, as p0f does after reading its options (the seed's
+    /// `start_p0f` codes -1 to -4). Returns the notes that do not stop a run.
+    pub fn validate(&self) -> Result<Vec<ConfigWarning>, ConfigError> {
+        if self.read_file.is_some() && self.api_sock.is_some() {
+            return Err(ConfigError::new(-1, "API mode looks down on ofline captures."));
+        }
+        if self.api_max_conn.is_some_and(|n| n != DEFAULT_API_MAX_CONN) && self.api_sock.is_none() {
+            return Err(ConfigError::new(-2, "Option -S makes sense only with -s."));
+        }
+        if self.daemon && self.read_file.is_some() {
+            return Err(ConfigError::new(-3, "Daemon mode and offline captures don't mix."));
+        }
+        if self.daemon && self.log_file.is_none() && self.api_sock.is_none() {
+            return Err(ConfigError::new(-4, "Daemon mode requires -o or -s."));
+        }
+        if self.read_file.is_some() && self.promisc {
+            return Err(ConfigError::new(-7, "Dude, how am I supposed to make a file promiscuous?"));
+        }
+        if self.read_file.is_some() && self.iface.is_some() {
+            return Err(ConfigError::new(-8, "Options -i and -r are mutually exclusive."));
+        }
+        let mut notes = Vec::new();
+        if self.daemon && self.user.is_none() {
+            notes.push(ConfigWarning::DaemonWithoutUser);
+        }
+        Ok(notes)
+    }
+
+    /// `-f`, if given.
+    pub fn fp_file(&self) -> Option<&std::path::Path> {
+        self.fp_file.as_deref()
+    }
+
+    /// `-i`, if given.
+    pub fn iface(&self) -> Option<&str> {
+        self.iface.as_deref()
+    }
+
+    /// `-r`, if given.
+    pub fn read_file(&self) -> Option<&std::path::Path> {
+        self.read_file.as_deref()
+    }
+
+    /// `-o`, if given.
+    pub fn log_file(&self) -> Option<&std::path::Path> {
+        self.log_file.as_deref()
+    }
+
+    /// `-s`, if given.
+    pub fn api_sock(&self) -> Option<&std::path::Path> {
+        self.api_sock.as_deref()
+    }
+
+    /// `-d`.
+    pub fn daemon(&self) -> bool {
+        self.daemon
+    }
+
+    /// `-u`, if given.
+    pub fn user(&self) -> Option<&str> {
+        self.user.as_deref()
+    }
+
+    /// `-p`.
+    pub fn promisc(&self) -> bool {
+        self.promisc
+    }
+
+    /// `-S` (default 20).
+    pub fn api_max_conn(&self) -> u32 {
+        self.api_max_conn.unwrap_or(DEFAULT_API_MAX_CONN)
+    }
+
+    /// Cache limits (`-m`, `-t`).
+    pub fn limits(&self) -> Limits {
+        self.limits.unwrap_or_default()
+    }
+
+    /// The BPF filter, if given.
+    pub fn filter(&self) -> Option<&str> {
+        self.filter.as_deref()
+    }
+
+    /// Output format.
+    pub fn output_format(&self) -> OutputFormat {
+        self.format
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn repeated_settings_get_code_minus_one_and_p0f_text() {
+        let mut c = Config::new();
+        c.set_iface("eth0").unwrap();
+        let e = c.set_iface("eth1").unwrap_err();
+        assert_eq!((e.code(), e.message()), (-1, "Multiple -i options not supported (try '-i any')."));
+        assert_eq!(c.iface(), Some("eth0"), "a refused call changes nothing");
+    }
+
+    #[test]
+    fn outlandish_values_get_code_minus_two_and_change_nothing() {
+        let mut c = Config::new();
+        let e = c.set_api_max_conn(101).unwrap_err();
+        assert_eq!((e.code(), e.message()), (-2, "Outlandish value specified for -S."));
+        c.set_api_max_conn(100).unwrap();
+        assert_eq!(c.api_max_conn(), 100);
+        assert_eq!(c.set_max_conn(0).unwrap_err().code(), -2);
+        c.set_max_conn(5).unwrap();
+        assert_eq!(c.set_max_conn(6).unwrap_err().message(), "Multiple -m options not supported.");
+        assert_eq!(c.limits().max_conn, 5);
+    }
+
+    #[test]
+    fn combinations_follow_the_seed_start_codes() {
+        let mut c = Config::new();
+        c.set_read_file("x.pcap").unwrap();
+        c.set_api_sock("/tmp/s").unwrap();
+        assert_eq!(c.validate().unwrap_err().code(), -1);
+
+        let mut c = Config::new();
+        c.set_api_max_conn(5).unwrap();
+        assert_eq!(c.validate().unwrap_err().code(), -2);
+
+        let mut c = Config::new();
+        c.en_daemon_mode().unwrap();
+        c.set_read_file("x.pcap").unwrap();
+        assert_eq!(c.validate().unwrap_err().code(), -3);
+
+        let mut c = Config::new();
+        c.en_daemon_mode().unwrap();
+        assert_eq!(c.validate().unwrap_err().code(), -4);
+        c.set_log_file("/tmp/log").unwrap();
+        assert_eq!(c.validate().unwrap(), vec![ConfigWarning::DaemonWithoutUser]);
+        c.switch_user("nobody").unwrap();
+        assert!(c.validate().unwrap().is_empty());
+    }
+}

@@ -1,0 +1,801 @@
+//! The engine: packets in, observations out.
+//!
+//! [`Engine::process_frame`] decodes one captured frame, runs p0f's per-packet steps
+//! (cache expiry, flow dispatch, TCP / MTU / uptime / HTTP fingerprinting, NAT scoring;
+//! spec §3–§10) against the host and flow tables, and hands every observation to a
+//! callback. No I/O happens here: the same input always gives the same output.
+
+use std::net::{IpAddr, SocketAddr};
+use std::sync::Arc;
+
+use p0fmod_capture::Timestamp;
+use p0fmod_db::{Database, Direction, Label, LabelId, SysEntry, TcpSignature};
+use p0fmod_http::{HttpParser, MAX_FLOW_DATA, MessageKind, Progress, language, parse_http_date};
+use p0fmod_wire::{DecodeError, LinkType, TcpFlags, TcpPacket, decode};
+
+use crate::fp::http::HttpFacts;
+use crate::fp::tcp;
+use crate::host::HostInfo;
+use crate::observation::{
+    Details, Distance, HttpDetails, Kind, Language, MatchLabel, NatReasons, Observation, Subject,
+    TcpDetails,
+};
+use crate::state::cache::Slot;
+use crate::state::{
+    FlowKey, HostOs, HttpSigRecord, HttpState, Limits, MatchedTcp, NAT_SCORES, Tables, TcpSigRecord,
+};
+
+/// Cache expiry runs on every this many packets.
+const EXPIRE_INTERVAL: u64 = 50;
+
+/// A passive fingerprinting engine over one signature database.
+pub struct Engine {
+    db: Arc<Database>,
+    tables: Tables,
+    packets: u64,
+}
+
+impl Engine {
+    /// An engine with empty caches.
+    pub fn new(db: Arc<Database>, limits: Limits) -> Engine {
+        Engine { db, tables: Tables::new(limits), packets: 0 }
+    }
+
+    /// The signature database.
+    pub fn database(&self) -> &Arc<Database> {
+        &self.db
+    }
+
+    /// Packets counted so far: every frame that carried TCP at the IP level, as p0f's
+    /// capture filter would have passed it.
+    pub fn packets(&self) -> u64 {
+        self.packets
+    }
+
+    /// Number of tracked hosts and flows.
+    pub fn cache_sizes(&self) -> (usize, usize) {
+        (self.tables.hosts.len(), self.tables.flows.len())
+    }
+
+    /// What the engine knows about one address.
+    pub fn host(&self, addr: IpAddr) -> Option<HostInfo> {
+        let slot = self.tables.hosts.find(&addr)?;
+        Some(HostInfo::from_host(self.tables.hosts.get(slot), &self.db))
+    }
+
+    /// Every tracked host, oldest first.
+    pub fn hosts(&self) -> Vec<HostInfo> {
+        let mut out = Vec::with_capacity(self.tables.hosts.len());
+        let mut cursor = self.tables.hosts.oldest();
+        while let Some(slot) = cursor {
+            out.push(HostInfo::from_host(self.tables.hosts.get(slot), &self.db));
+            cursor = self.tables.hosts.newer(slot);
+        }
+        out
+    }
+
+    /// Decodes and processes one captured frame. Returns why the frame was skipped, if it was.
+    pub fn process_frame(
+        &mut self,
+        ts: Timestamp,
+        link_type: u32,
+        frame: &[u8],
+        emit: &mut dyn FnMut(&Observation<'_>),
+    ) -> Result<(), DecodeError> {
+        let decoded = decode(LinkType(link_type), frame);
+        let counted = !matches!(
+            decoded,
+            Err(DecodeError::NotIp | DecodeError::NotTcp | DecodeError::UnsupportedLinkType(_))
+        );
+        if counted {
+            self.packets += 1;
+            if self.packets % EXPIRE_INTERVAL == 0 {
+                self.tables.expire(ts.sec);
+            }
+        }
+        let pkt = decoded?;
+        self.process_packet(ts, &pkt, emit);
+        Ok(())
+    }
+
+    /// Processes one decoded TCP packet (without counting it or running expiry).
+    pub fn process_packet(&mut self, ts: Timestamp, pkt: &TcpPacket<'_>, emit: &mut dyn FnMut(&Observation<'_>)) {
+        let mut ctx = Ctx { db: &self.db, t: &mut self.tables, now: ts, emit };
+        ctx.dispatch(pkt);
+    }
+}
+
+/// One packet's work: the database, the tables, the packet time and the output callback.
+struct Ctx<'a, 'e> {
+    db: &'a Database,
+    t: &'a mut Tables,
+    now: Timestamp,
+    emit: &'e mut dyn FnMut(&Observation<'_>),
+}
+
+/// A flow being worked on: its slot and key.
+#[derive(Clone, Copy)]
+struct FlowRef {
+    slot: Slot,
+    key: FlowKey,
+}
+
+fn match_label<'db>(db: &'db Database, label: &'db Label) -> MatchLabel<'db> {
+    MatchLabel {
+        name: db.name(label.name),
+        flavor: label.flavor.as_deref(),
+        class: label.class.map(|c| db.classes[c as usize].as_str()),
+        generic: label.generic,
+    }
+}
+
+impl<'a> Ctx<'a, '_> {
+    fn emit(&mut self, f: FlowRef, to_srv: bool, kind: Kind, details: Details<'a>) {
+        let obs = Observation {
+            time: self.now,
+            kind,
+            client: SocketAddr::new(f.key.client, f.key.cli_port),
+            server: SocketAddr::new(f.key.server, f.key.srv_port),
+            subject: if to_srv { Subject::Client } else { Subject::Server },
+            details,
+        };
+        (self.emit)(&obs);
+    }
+
+    fn host_slot(&self, f: FlowRef, to_srv: bool) -> Slot {
+        let flow = self.t.flows.get(f.slot);
+        if to_srv { flow.client } else { flow.server }
+    }
+
+    /// p0f's flow_dispatch (spec §4.2).
+    fn dispatch(&mut self, pkt: &TcpPacket<'_>) {
+        let found = self.t.find_flow(pkt.src, pkt.src_port, pkt.dst, pkt.dst_port);
+        match pkt.flags.kind() {
+            TcpFlags::SYN => self.on_syn(pkt, found),
+            k if k == TcpFlags::SYN | TcpFlags::ACK => {
+                if let Some((slot, to_srv)) = found {
+                    let key = *self.t.flows.key(slot);
+                    self.on_synack(pkt, FlowRef { slot, key }, to_srv);
+                }
+            }
+            TcpFlags::ACK => {
+                if let Some((slot, to_srv)) = found {
+                    let key = *self.t.flows.key(slot);
+                    self.on_ack(pkt, FlowRef { slot, key }, to_srv);
+                }
+            }
+            _ => {
+                // FIN, FIN+ACK, RST, RST+ACK: a last uptime check, then the flow ends.
+                if let Some((slot, to_srv)) = found {
+                    let key = *self.t.flows.key(slot);
+                    self.check_uptime(pkt, FlowRef { slot, key }, to_srv);
+                    self.t.destroy_flow(slot);
+                }
+            }
+        }
+    }
+
+    fn on_syn(&mut self, pkt: &TcpPacket<'_>, found: Option<(Slot, bool)>) {
+        if let Some((slot, to_srv)) = found {
+            if to_srv && self.t.flows.get(slot).next_cli_seq.wrapping_sub(1) == pkt.seq {
+                return;
+            }
+            self.t.destroy_flow(slot);
+        }
+        let key = FlowKey { client: pkt.src, cli_port: pkt.src_port, server: pkt.dst, srv_port: pkt.dst_port };
+        let slot = self.t.create_flow(key, pkt.seq, self.now.sec);
+        let f = FlowRef { slot, key };
+        let sig = self.fingerprint_tcp(pkt, f, true);
+        if sig.is_none() && !self.t.flows.get(slot).sendsyn {
+            self.t.destroy_flow(slot);
+            return;
+        }
+        self.fingerprint_mtu(pkt, f, true);
+        self.check_uptime(pkt, f, true);
+        if let Some(sig) = sig {
+            let client = self.t.flows.get(slot).client;
+            self.t.hosts.get_mut(client).last_syn = Some(sig);
+        }
+    }
+
+    fn on_synack(&mut self, pkt: &TcpPacket<'_>, f: FlowRef, to_srv: bool) {
+        if self.t.flows.get(f.slot).sendsyn {
+            self.fingerprint_tcp(pkt, f, false);
+            self.t.destroy_flow(f.slot);
+            return;
+        }
+        if to_srv || self.t.flows.get(f.slot).acked {
+            return;
+        }
+        self.t.flows.get_mut(f.slot).acked = true;
+        let Some(sig) = self.fingerprint_tcp(pkt, f, false) else {
+            self.t.destroy_flow(f.slot);
+            return;
+        };
+        self.fingerprint_mtu(pkt, f, false);
+        self.check_uptime(pkt, f, false);
+        let flow = self.t.flows.get_mut(f.slot);
+        flow.next_srv_seq = pkt.seq.wrapping_add(1);
+        let server = flow.server;
+        self.t.hosts.get_mut(server).last_synack = Some(sig);
+    }
+
+    fn on_ack(&mut self, pkt: &TcpPacket<'_>, f: FlowRef, to_srv: bool) {
+        let flow = self.t.flows.get_mut(f.slot);
+        if flow.sendsyn || !flow.acked {
+            self.t.destroy_flow(f.slot);
+            return;
+        }
+        let pay_len = pkt.payload.len() as u32;
+        {
+            let (expected, buf) = if to_srv {
+                (&mut flow.next_cli_seq, &mut flow.request)
+            } else {
+                (&mut flow.next_srv_seq, &mut flow.response)
+            };
+            if *expected != pkt.seq {
+                return;
+            }
+            let room = MAX_FLOW_DATA - buf.len();
+            buf.extend_from_slice(&pkt.payload[..pkt.payload.len().min(room)]);
+            *expected = expected.wrapping_add(pay_len);
+        }
+        self.check_uptime(pkt, f, to_srv);
+        if pay_len == 0 {
+            return;
+        }
+        if !self.process_http(f, to_srv) {
+            self.t.destroy_flow(f.slot);
+            return;
+        }
+        let flow = self.t.flows.get(f.slot);
+        if flow.request.len() >= MAX_FLOW_DATA && flow.response.len() >= MAX_FLOW_DATA {
+            self.t.destroy_flow(f.slot);
+        }
+    }
+
+    /// TCP fingerprinting of a SYN (`to_srv`) or SYN+ACK (spec §6). Returns the signature
+    /// to keep for the host, or `None` for a userland match or a sendsyn flow.
+    fn fingerprint_tcp(&mut self, pkt: &TcpPacket<'_>, f: FlowRef, to_srv: bool) -> Option<TcpSigRecord> {
+        let db = self.db;
+        let flow = self.t.flows.get_mut(f.slot);
+        let peer_mss = if to_srv { 0 } else { flow.syn_mss };
+        if to_srv {
+            flow.syn_mss = pkt.mss;
+            if tcp::is_sendsyn_probe(pkt) {
+                flow.sendsyn = true;
+            }
+        }
+        let sendsyn = flow.sendsyn;
+        let obs = tcp::observation(pkt, peer_mss);
+        let direction = if to_srv { Direction::Request } else { Direction::Response };
+        let m = db.match_tcp(direction, &obs);
+        let sig: Option<&TcpSignature> = m.signature;
+        let label = sig.map(|s| db.label(s.label));
+        let userland = label.is_some_and(|l| l.class.is_none());
+        let bad_ttl = sig.is_some_and(|s| s.bad_ttl);
+        let distance = if bad_ttl {
+            Distance::AtMost(m.distance)
+        } else {
+            let host = self.host_slot(f, to_srv);
+            self.t.hosts.get_mut(host).distance = m.distance;
+            Distance::Exact(m.distance)
+        };
+        let kind = match (sendsyn, to_srv) {
+            (true, true) => Kind::SendsynProbe,
+            (true, false) => Kind::SendsynResponse,
+            (false, true) => Kind::Syn,
+            (false, false) => Kind::SynAck,
+        };
+        let details = TcpDetails {
+            label: label.map(|l| match_label(db, l)),
+            is_app: userland || sendsyn,
+            fuzzy: m.fuzzy,
+            distance,
+            random_ttl: bad_ttl,
+            tos: pkt.tos,
+            raw_sig: tcp::raw_sig(pkt, &obs, !to_srv),
+        };
+        self.emit(f, to_srv, kind, Details::Tcp(details));
+        if sendsyn {
+            return None;
+        }
+        if let Some(label) = label.filter(|_| userland) {
+            self.verify_tool_class(f, to_srv, &label.sys);
+            return None;
+        }
+        let record = TcpSigRecord {
+            matched: sig.map(|s| {
+                let l = db.label(s.label);
+                MatchedTcp {
+                    label: s.label,
+                    line: s.line,
+                    name: l.name,
+                    class: l.class,
+                    bad_ttl: s.bad_ttl,
+                    generic: l.generic,
+                }
+            }),
+            fuzzy: m.fuzzy,
+            quirks: pkt.quirks,
+            opt_layout: pkt.opt_layout,
+            ttl: pkt.ttl,
+            dist: m.distance,
+            mss: pkt.mss,
+            ts1: pkt.ts1,
+            recv_ms: self.now.millis(),
+        };
+        self.score_nat_tcp(f, to_srv, &record);
+        Some(record)
+    }
+
+    /// MTU from MSS (spec §7).
+    fn fingerprint_mtu(&mut self, pkt: &TcpPacket<'_>, f: FlowRef, to_srv: bool) {
+        if pkt.mss == 0 || self.t.flows.get(f.slot).sendsyn {
+            return;
+        }
+        let overhead = match pkt.version {
+            p0fmod_wire::IpVersion::V4 => 40,
+            p0fmod_wire::IpVersion::V6 => 60,
+        };
+        let mtu = pkt.mss.wrapping_add(overhead);
+        let entry = self.db.mtu.iter().position(|e| e.mtu == mtu);
+        let link = entry.map(|i| self.db.mtu[i].link.as_str());
+        self.emit(f, to_srv, Kind::Mtu, Details::Mtu { link, raw_mtu: mtu });
+        if let Some(i) = entry {
+            let host = self.host_slot(f, to_srv);
+            self.t.hosts.get_mut(host).link = Some(i as u16);
+        }
+    }
+
+    /// Uptime from TCP timestamps (spec §8).
+    fn check_uptime(&mut self, pkt: &TcpPacket<'_>, f: FlowRef, to_srv: bool) {
+        let flow = self.t.flows.get(f.slot);
+        if pkt.ts1 == 0 || flow.sendsyn {
+            return;
+        }
+        if (if to_srv { flow.cli_tps } else { flow.srv_tps }) != 0 {
+            return;
+        }
+        let host_slot = if to_srv { flow.client } else { flow.server };
+        let host = self.t.hosts.get(host_slot);
+        let Some(reference) = (if to_srv { host.last_syn } else { host.last_synack }) else {
+            return;
+        };
+        if reference.ts1 == 0 {
+            return;
+        }
+        let ms = self.now.millis() - reference.recv_ms;
+        let tsd = pkt.ts1.wrapping_sub(reference.ts1);
+        if !(25..=600_000).contains(&ms) {
+            return;
+        }
+        if tsd < 5 || (ms < 100 && (!tsd) / 1000 < 15) {
+            return;
+        }
+        let freq = if tsd > !tsd {
+            -(f64::from(!tsd) * 1000.0 / ms as f64)
+        } else {
+            f64::from(tsd) * 1000.0 / ms as f64
+        };
+        let flow = self.t.flows.get_mut(f.slot);
+        let tps = if to_srv { &mut flow.cli_tps } else { &mut flow.srv_tps };
+        if !(0.7..=1500.0).contains(&freq) {
+            if pkt.flags.kind() != TcpFlags::SYN {
+                *tps = -1;
+            }
+            return;
+        }
+        let rounded = round_frequency(freq as u32);
+        *tps = rounded as i32;
+        let minutes = pkt.ts1 / rounded / 60;
+        let modulo_days = u32::MAX / (rounded * 86_400);
+        let host = self.t.hosts.get_mut(host_slot);
+        host.last_up_min = Some(minutes);
+        host.up_mod_days = modulo_days;
+        self.emit(f, to_srv, Kind::Uptime, Details::Uptime { minutes, modulo_days, raw_freq: freq });
+    }
+
+    /// HTTP progress after an in-order segment with payload. Returns false when the flow
+    /// needs no more data (spec §9.2, §9.3).
+    fn process_http(&mut self, f: FlowRef, to_srv: bool) -> bool {
+        let flow = self.t.flows.get_mut(f.slot);
+        match (&mut flow.http, to_srv) {
+            (HttpState::NotHttp, _) => false,
+            (HttpState::Request(parser), true) => match parser.parse(&flow.request) {
+                Progress::NeedMore => true,
+                Progress::NotHttp => {
+                    flow.http = HttpState::NotHttp;
+                    false
+                }
+                Progress::Complete => {
+                    let parser = parser.clone();
+                    flow.http = HttpState::Response(HttpParser::new(MessageKind::Response));
+                    let request = std::mem::take(&mut flow.request);
+                    self.fingerprint_http(f, true, &parser, &request);
+                    self.t.flows.get_mut(f.slot).request = request;
+                    true
+                }
+            },
+            (HttpState::Request(_), false) => {
+                flow.http = HttpState::NotHttp;
+                false
+            }
+            (HttpState::Response(_), true) => true,
+            (HttpState::Response(parser), false) => match parser.parse(&flow.response) {
+                Progress::NeedMore => true,
+                Progress::NotHttp => {
+                    flow.http = HttpState::NotHttp;
+                    false
+                }
+                Progress::Complete => {
+                    let parser = parser.clone();
+                    let response = std::mem::take(&mut flow.response);
+                    flow.http = HttpState::NotHttp;
+                    self.fingerprint_http(f, false, &parser, &response);
+                    false
+                }
+            },
+        }
+    }
+
+    /// HTTP fingerprinting of a complete header block (spec §9.5, §9.6).
+    fn fingerprint_http(&mut self, f: FlowRef, to_srv: bool, parser: &HttpParser, buf: &[u8]) {
+        let db = self.db;
+        let direction = if to_srv { Direction::Request } else { Direction::Response };
+        let facts = HttpFacts::collect(parser, buf, &db.headers, direction);
+        let m = db.match_http(direction, &facts.observation());
+        let label_id = m.signature.map(|s| s.label);
+        let label = label_id.map(|id| db.label(id));
+        let is_os = label.is_some_and(|l| l.class.is_some());
+        let language_found = match (to_srv, facts.accept_language) {
+            (true, Some(value)) => language(value),
+            _ => p0fmod_http::Language::None,
+        };
+        let language_out = match language_found {
+            p0fmod_http::Language::None => Language::None,
+            p0fmod_http::Language::Unknown => Language::Unknown,
+            p0fmod_http::Language::Known(name) => Language::Known(name),
+        };
+        let details = HttpDetails {
+            label: label.map(|l| match_label(db, l)),
+            is_app: !is_os,
+            language: language_out,
+            dishonest: m.dishonest,
+            anonymous: facts.software.is_none(),
+            raw_sig: facts.raw_sig(&db.headers),
+        };
+        let kind = if to_srv { Kind::HttpRequest } else { Kind::HttpResponse };
+        self.emit(f, to_srv, kind, Details::Http(details));
+
+        let date = facts.date.and_then(parse_http_date).unwrap_or(0);
+        let record = HttpSigRecord { matched: label_id, date, recv_sec: self.now.sec };
+        self.score_nat_http(f, to_srv, &facts, label_id, m.dishonest, &record);
+
+        let host = self.t.hosts.get_mut(self.host_slot(f, to_srv));
+        if !to_srv {
+            host.http_resp = Some(record);
+            host.http_resp_port = f.key.srv_port;
+        }
+        if let Language::Known(name) = language_out {
+            host.language = Some(name);
+        }
+        match (label_id, label) {
+            (Some(id), Some(l)) if l.class.is_some() => {
+                if to_srv {
+                    host.http_req_os = Some(record);
+                }
+                host.os = Some(HostOs {
+                    label: id,
+                    class: l.class.unwrap_or_default(),
+                    name: l.name,
+                    quality: if l.generic { 2 } else { 0 },
+                });
+            }
+            (Some(id), Some(_)) => {
+                host.http_app = Some(id);
+                if m.dishonest {
+                    host.bad_sw = 2;
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// p0f's tool-class check (spec §10.3).
+    fn verify_tool_class(&mut self, f: FlowRef, to_srv: bool, sys: &[SysEntry]) {
+        let host = self.t.hosts.get(self.host_slot(f, to_srv));
+        let Some(os) = host.os else {
+            return;
+        };
+        let fits = sys.iter().any(|entry| match *entry {
+            SysEntry::Class(class) => class == os.class,
+            SysEntry::Name(name) => name == os.name,
+        });
+        if fits {
+            self.add_nat_score(f, to_srv, NatReasons::default(), 0);
+        } else {
+            self.add_nat_score(f, to_srv, NatReasons(NatReasons::APP_VS_OS), 4);
+        }
+    }
+
+    /// NAT scoring of a SYN or SYN+ACK (spec §10.1), then the host's OS update.
+    fn score_nat_tcp(&mut self, f: FlowRef, to_srv: bool, sig: &TcpSigRecord) {
+        let host_slot = self.host_slot(f, to_srv);
+        let host = self.t.hosts.get(host_slot);
+        let reference = if to_srv { host.last_syn } else { host.last_synack };
+        let host_name = host.os.map(|o| o.name);
+        let last_port = host.last_port;
+        let mut score: u32 = 0;
+        let mut reasons: u16 = 0;
+        if let Some(reference) = reference {
+            let mut already_different = false;
+            match (sig.matched, reference.matched) {
+                (Some(cur), Some(prev)) => {
+                    if cur.name != prev.name {
+                        score += 8;
+                        reasons |= NatReasons::OS_DIFF;
+                        already_different = true;
+                    } else if to_srv {
+                        if cur.label != prev.label {
+                            score += 2;
+                            reasons |= NatReasons::OS_DIFF;
+                        } else if cur.line != prev.line {
+                            score += 1;
+                            reasons |= NatReasons::OS_DIFF;
+                        } else if sig.fuzzy != reference.fuzzy {
+                            score += 1;
+                            reasons |= NatReasons::FUZZY;
+                        }
+                    }
+                }
+                _ => {
+                    let ignored = p0fmod_wire::Quirks::ECN
+                        | p0fmod_wire::Quirks::DF
+                        | p0fmod_wire::Quirks::NZ_ID
+                        | p0fmod_wire::Quirks::ZERO_ID;
+                    if sig.quirks.without(ignored) != reference.quirks.without(ignored) {
+                        score += 2;
+                        reasons |= NatReasons::SIG_DIFF;
+                    } else if to_srv && sig.opt_layout != reference.opt_layout {
+                        score += 1;
+                        reasons |= NatReasons::SIG_DIFF;
+                    }
+                    if to_srv && sig.matched.is_some() != reference.matched.is_some() {
+                        score += 1;
+                        reasons |= NatReasons::X_KNOWN;
+                    }
+                }
+            }
+            if !already_different
+                && let Some(cur) = sig.matched
+                && host_name.is_some_and(|n| n != cur.name)
+            {
+                score += 8;
+                reasons |= NatReasons::OS_DIFF;
+            }
+            let ttl_diff = i32::from(sig.ttl) - i32::from(reference.ttl);
+            let bad_ttl = |r: &TcpSigRecord| r.matched.is_some_and(|m| m.bad_ttl);
+            if !already_different
+                && ttl_diff != 0
+                && !bad_ttl(sig)
+                && !bad_ttl(&reference)
+                && (sig.dist <= 9 || ttl_diff > 1)
+            {
+                score += if sig.dist > 5 && ttl_diff.abs() <= 2 { 1 } else { 4 };
+                reasons |= NatReasons::TTL;
+            }
+            if to_srv && last_port != 0 && i32::from(f.key.cli_port) + 64 <= i32::from(last_port) {
+                score += 1;
+                reasons |= NatReasons::PORT;
+            }
+            if sig.mss != reference.mss {
+                score += 1;
+                reasons |= NatReasons::MTU;
+            }
+            if score > 0 && sig.ts1 != 0 && reference.ts1 != 0 {
+                let ms = (sig.recv_ms - reference.recv_ms) as u64;
+                if ms < 86_400_000 {
+                    let max_ts = ms.max(100) * 1500 / 1000;
+                    let tsd = sig.ts1.wrapping_sub(reference.ts1);
+                    if u64::from(tsd) > max_ts && (ms >= 100 || u64::from(!tsd) > max_ts) {
+                        score += 4;
+                        reasons |= NatReasons::TSTAMP;
+                    } else {
+                        score /= 2;
+                    }
+                }
+            }
+        } else if let Some(cur) = sig.matched
+            && host_name.is_some_and(|n| n != cur.name)
+        {
+            score += 8;
+            reasons |= NatReasons::OS_DIFF;
+        }
+        self.add_nat_score(f, to_srv, NatReasons(reasons), score);
+
+        let host = self.t.hosts.get_mut(host_slot);
+        if let Some(cur) = sig.matched
+            && let Some(class) = cur.class
+        {
+            host.os = Some(HostOs {
+                label: cur.label,
+                class,
+                name: cur.name,
+                quality: u8::from(sig.fuzzy) | if cur.generic { 2 } else { 0 },
+            });
+        }
+        host.last_port = f.key.cli_port;
+    }
+
+    /// NAT scoring of an HTTP message (spec §10.2).
+    fn score_nat_http(
+        &mut self,
+        f: FlowRef,
+        to_srv: bool,
+        facts: &HttpFacts<'_>,
+        matched: Option<LabelId>,
+        dishonest: bool,
+        current: &HttpSigRecord,
+    ) {
+        let db = self.db;
+        let host_slot = self.host_slot(f, to_srv);
+        let host = self.t.hosts.get(host_slot);
+        let reference = if to_srv {
+            host.http_req_os
+        } else if host.http_resp_port == f.key.srv_port {
+            host.http_resp
+        } else {
+            None
+        };
+        let host_name = host.os.map(|o| o.name);
+        let mut score: u32 = 0;
+        let mut reasons: u16 = 0;
+        match matched.map(|id| (id, db.label(id))) {
+            None => {
+                if !to_srv && reference.is_some_and(|r| r.matched.is_some()) {
+                    score += 4;
+                    reasons |= NatReasons::X_KNOWN;
+                }
+            }
+            Some((id, label)) if label.class.is_none() => {
+                self.verify_tool_class(f, to_srv, &label.sys);
+                if !to_srv && let Some(prev) = reference.and_then(|r| r.matched) {
+                    if db.label(prev).name != label.name {
+                        score += 8;
+                        reasons |= NatReasons::SRV_SIG_LB;
+                    } else if prev != id {
+                        score += 2;
+                        reasons |= NatReasons::SRV_SIG_LB;
+                    }
+                }
+                if to_srv
+                    && !dishonest
+                    && let Some(ua) = facts.software
+                    && let Some(ua_os) = db.ua_os_lookup(ua)
+                {
+                    let host = self.t.hosts.get_mut(host_slot);
+                    if host.os.map(|o| o.name) != Some(ua_os) {
+                        score += 4;
+                        reasons |= NatReasons::UA_VS_OS;
+                        if host.bad_sw == 0 {
+                            host.bad_sw = 1;
+                        }
+                    } else {
+                        host.bad_sw = 0;
+                    }
+                }
+            }
+            Some((id, label)) => {
+                let mut already_different = false;
+                if let Some(r) = reference {
+                    match r.matched {
+                        Some(prev) => {
+                            if db.label(prev).name != label.name {
+                                score += 8;
+                                reasons |= NatReasons::OS_DIFF;
+                                already_different = true;
+                            } else if u32::from(db.label(prev).name) != id {
+                                // p0f compares the reference's name id with the current
+                                // label id here (spec §10.2 [BUG]); kept for parity.
+                                score += 2;
+                                reasons |= NatReasons::OS_DIFF;
+                            }
+                        }
+                        None => {
+                            score += 4;
+                            reasons |= NatReasons::X_KNOWN;
+                        }
+                    }
+                }
+                if !already_different && host_name != Some(label.name) {
+                    score += 4;
+                    reasons |= NatReasons::OS_DIFF;
+                }
+            }
+        }
+        if facts.via {
+            score += 8;
+            reasons |= NatReasons::VIA;
+        }
+        if !to_srv
+            && let Some(r) = reference
+            && r.date != 0
+            && current.date != 0
+        {
+            let recv_diff = current.recv_sec - r.recv_sec;
+            let date_diff = current.date - r.date;
+            if date_diff < -10 || date_diff > recv_diff + 10 {
+                score += 4;
+                reasons |= NatReasons::DATE;
+            }
+        }
+        self.add_nat_score(f, to_srv, NatReasons(reasons), score);
+    }
+
+    /// Pushes a score on the host's scoreboard and reports a host change or IP sharing
+    /// (spec §10.4).
+    fn add_nat_score(&mut self, f: FlowRef, to_srv: bool, reasons: NatReasons, score: u32) {
+        let host_slot = self.host_slot(f, to_srv);
+        let now = self.now.sec;
+        let host = self.t.hosts.get_mut(host_slot);
+        let scores = if to_srv { &mut host.cli_scores } else { &mut host.srv_scores };
+        scores.copy_within(1.., 0);
+        scores[NAT_SCORES - 1] = score.min(255) as u8;
+        host.nat_reasons.0 |= reasons.0;
+        if score == 0 {
+            return;
+        }
+        let mut hits = [0u32; 4];
+        for &s in scores.iter() {
+            for (hit, threshold) in hits.iter_mut().zip([6u8, 3, 2, 1]) {
+                if s >= threshold {
+                    *hit += 1;
+                }
+            }
+        }
+        let kind = if hits[0] > 2 || hits[1] > 4 || hits[2] > 6 || hits[3] > 8 {
+            let accumulated = host.nat_reasons;
+            *scores = [0; NAT_SCORES];
+            host.nat_reasons = NatReasons::default();
+            host.last_nat = now;
+            Some((Kind::IpSharing, accumulated))
+        } else if score == 1 {
+            None
+        } else {
+            host.last_chg = now;
+            Some((Kind::HostChange, reasons))
+        };
+        if let Some((kind, reasons)) = kind {
+            self.emit(f, to_srv, kind, Details::Nat { reasons, raw_hits: hits });
+        }
+    }
+}
+
+/// p0f's rounding of a measured timestamp clock (spec §8 step 8).
+fn round_frequency(freq: u32) -> u32 {
+    match freq {
+        0 => 1,
+        1..=10 => freq,
+        11..=50 => (freq + 3) / 5 * 5,
+        51..=100 => (freq + 7) / 10 * 10,
+        101..=500 => (freq + 33) / 50 * 50,
+        _ => (freq + 67) / 100 * 100,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::round_frequency;
+
+    #[test]
+    fn frequency_rounding_follows_p0f_bands() {
+        assert_eq!(round_frequency(0), 1);
+        assert_eq!(round_frequency(7), 7);
+        assert_eq!(round_frequency(12), 15);
+        assert_eq!(round_frequency(98), 100);
+        assert_eq!(round_frequency(251), 250);
+        assert_eq!(round_frequency(1003), 1000);
+        assert_eq!(round_frequency(1040), 1100);
+    }
+}

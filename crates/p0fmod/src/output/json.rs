@@ -1,0 +1,124 @@
+//! JSON lines: one object per observation, with stable field names (docs/json.md).
+
+use std::io::{self, BufWriter, Write};
+
+use serde_json::{Map, Value, json};
+
+use super::{P0fAddr, Sink};
+use crate::fp::MAX_DIST;
+use crate::observation::{Details, Distance, Language, MatchLabel, Observation};
+
+fn label_json(label: &Option<MatchLabel<'_>>, kind: &str, fuzzy: bool) -> Value {
+    match label {
+        None => Value::Null,
+        Some(l) => json!({
+            "kind": kind,
+            "name": l.name,
+            "flavor": l.flavor,
+            "class": l.class,
+            "generic": l.generic,
+            "fuzzy": fuzzy,
+        }),
+    }
+}
+
+/// The JSON object of one observation.
+pub fn to_json(obs: &Observation<'_>) -> Value {
+    let mut m = Map::new();
+    m.insert("time".into(), json!(obs.time.sec as f64 + f64::from(obs.time.usec) / 1e6));
+    m.insert("mod".into(), json!(obs.kind.keyword()));
+    m.insert("cli_ip".into(), json!(P0fAddr(obs.client.ip()).to_string()));
+    m.insert("cli_port".into(), json!(obs.client.port()));
+    m.insert("srv_ip".into(), json!(P0fAddr(obs.server.ip()).to_string()));
+    m.insert("srv_port".into(), json!(obs.server.port()));
+    m.insert("subj".into(), json!(obs.subject.as_str()));
+    match &obs.details {
+        Details::Tcp(t) => {
+            let kind = if t.is_app { "app" } else { "os" };
+            m.insert("match".into(), label_json(&t.label, kind, t.fuzzy));
+            let (dist, exact) = match t.distance {
+                Distance::Exact(d) => (d, true),
+                Distance::AtMost(d) => (d, false),
+            };
+            m.insert("dist".into(), json!(dist));
+            m.insert("dist_exact".into(), json!(exact));
+            let mut params = Vec::new();
+            if t.label.is_some_and(|l| l.generic) {
+                params.push("generic".to_string());
+            }
+            if t.fuzzy {
+                params.push("fuzzy".into());
+            }
+            if t.random_ttl {
+                params.push("random_ttl".into());
+            }
+            if dist > MAX_DIST {
+                params.push("excess_dist".into());
+            }
+            if t.tos != 0 {
+                params.push(format!("tos:0x{:02x}", t.tos));
+            }
+            m.insert("params".into(), json!(params));
+            m.insert("raw_sig".into(), json!(t.raw_sig.to_string()));
+        }
+        Details::Mtu { link, raw_mtu } => {
+            m.insert("link".into(), json!(link));
+            m.insert("raw_mtu".into(), json!(raw_mtu));
+        }
+        Details::Uptime { minutes, modulo_days, raw_freq } => {
+            m.insert("uptime_min".into(), json!(minutes));
+            m.insert("modulo_days".into(), json!(modulo_days));
+            m.insert("raw_freq".into(), json!(raw_freq));
+        }
+        Details::Http(h) => {
+            let kind = if h.is_app { "app" } else { "os" };
+            m.insert("match".into(), label_json(&h.label, kind, false));
+            let lang = match h.language {
+                Language::None => Value::Null,
+                Language::Unknown => json!("???"),
+                Language::Known(name) => json!(name),
+            };
+            m.insert("lang".into(), lang);
+            let mut params = Vec::new();
+            if h.dishonest {
+                params.push("dishonest");
+            }
+            if h.anonymous {
+                params.push("anonymous");
+            }
+            if h.label.is_some_and(|l| l.generic) {
+                params.push("generic");
+            }
+            m.insert("params".into(), json!(params));
+            m.insert("raw_sig".into(), json!(h.raw_sig));
+        }
+        Details::Nat { reasons, raw_hits } => {
+            m.insert("reason".into(), json!(reasons.names().collect::<Vec<_>>()));
+            m.insert("raw_hits".into(), json!(raw_hits));
+        }
+    }
+    Value::Object(m)
+}
+
+/// JSON lines on a writer (stdout or the `-o` file), buffered.
+pub struct JsonSink<W: Write> {
+    out: BufWriter<W>,
+}
+
+impl<W: Write> JsonSink<W> {
+    /// A JSON sink writing to `out`.
+    pub fn new(out: W) -> JsonSink<W> {
+        JsonSink { out: BufWriter::with_capacity(1 << 16, out) }
+    }
+}
+
+impl<W: Write> Sink for JsonSink<W> {
+    fn write(&mut self, obs: &Observation<'_>) -> io::Result<()> {
+        serde_json::to_writer(&mut self.out, &to_json(obs))?;
+        self.out.write_all(b"\n")
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.out.flush()
+    }
+}

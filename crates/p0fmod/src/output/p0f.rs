@@ -1,0 +1,150 @@
+//! p0f's two text formats: the console block and the grep-friendly log line (spec §5).
+
+use std::fmt::{self, Write as _};
+use std::fs::{File, OpenOptions};
+use std::io::{self, BufWriter, Write};
+use std::os::unix::fs::OpenOptionsExt;
+use std::path::{Path, PathBuf};
+
+use chrono::{Local, TimeZone};
+
+use super::{FieldValue, P0fEndpoint, Sink, for_each_field};
+use crate::observation::{Observation, Subject};
+
+/// Appends one observation as p0f's console block to `out`.
+pub fn format_console(obs: &Observation<'_>, out: &mut String) {
+    let _ = write!(
+        out,
+        ".-[ {} -> {} ({}) ]-\n|\n",
+        P0fEndpoint(obs.client),
+        P0fEndpoint(obs.server),
+        obs.kind.keyword()
+    );
+    let _ = match obs.subject {
+        Subject::Client => writeln!(out, "| client   = {}", P0fEndpoint(obs.client)),
+        Subject::Server => writeln!(out, "| server   = {}", P0fEndpoint(obs.server)),
+    };
+    let _ = for_each_field(obs, &mut |key: &str, value: &FieldValue<'_>| writeln!(out, "| {key:<8} = {value}"));
+    out.push_str("|\n`----\n\n");
+}
+
+/// Appends one observation as p0f's log line (with its newline) to `out`. The time is the
+/// packet time in local time (honouring `TZ`), as p0f prints it.
+pub fn format_log_line(obs: &Observation<'_>, out: &mut String) {
+    match Local.timestamp_opt(obs.time.sec, 0).single() {
+        Some(t) => {
+            let _ = write!(out, "[{}] ", t.format("%Y/%m/%d %H:%M:%S"));
+        }
+        None => out.push_str("[????/??/?? ??:??:??] "),
+    }
+    let _ = write!(
+        out,
+        "mod={}|cli={}|srv={}|subj={}",
+        obs.kind.keyword(),
+        P0fEndpoint(obs.client),
+        P0fEndpoint(obs.server),
+        obs.subject.as_str()
+    );
+    let _ = for_each_field(obs, &mut |key: &str, value: &FieldValue<'_>| write!(out, "|{key}={value}"));
+    out.push('\n');
+}
+
+/// p0f's console blocks on any writer (normally stdout).
+pub struct ConsoleSink<W: Write> {
+    out: W,
+    buf: String,
+}
+
+impl<W: Write> ConsoleSink<W> {
+    /// A console sink writing to `out`.
+    pub fn new(out: W) -> ConsoleSink<W> {
+        ConsoleSink { out, buf: String::with_capacity(1024) }
+    }
+}
+
+impl<W: Write> Sink for ConsoleSink<W> {
+    fn write(&mut self, obs: &Observation<'_>) -> io::Result<()> {
+        self.buf.clear();
+        format_console(obs, &mut self.buf);
+        self.out.write_all(self.buf.as_bytes())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.out.flush()
+    }
+}
+
+/// Why a log file could not be opened, in p0f's words.
+#[derive(Debug)]
+pub struct LogOpenError {
+    /// The path.
+    pub path: PathBuf,
+    /// p0f's message.
+    pub message: String,
+    /// The system error, if any.
+    pub source: Option<io::Error>,
+}
+
+impl fmt::Display for LogOpenError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)?;
+        if let Some(e) = &self.source {
+            write!(f, " ({e})")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for LogOpenError {}
+
+/// Opens a log file as p0f does (spec §5.2): an existing file is appended to without
+/// following symlinks and must be a regular file; a new one is created with mode 0600;
+/// an exclusive advisory lock keeps a second writer out.
+pub fn open_log(path: &Path) -> Result<File, LogOpenError> {
+    let err = |message: String, source: Option<io::Error>| LogOpenError { path: path.to_path_buf(), message, source };
+    let shown = path.display();
+    let file = match OpenOptions::new().append(true).custom_flags(libc::O_NOFOLLOW).open(path) {
+        Ok(f) => f,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => OpenOptions::new()
+            .append(true)
+            .create_new(true)
+            .mode(0o600)
+            .custom_flags(libc::O_NOFOLLOW)
+            .open(path)
+            .map_err(|e| err(format!("Cannot open '{shown}'."), Some(e)))?,
+        Err(e) => return Err(err(format!("Cannot open '{shown}'."), Some(e))),
+    };
+    let meta = file.metadata().map_err(|e| err(format!("fstat() on '{shown}' failed."), Some(e)))?;
+    if !meta.file_type().is_file() {
+        return Err(err(format!("'{shown}' is not a regular file."), None));
+    }
+    if file.try_lock().is_err() {
+        return Err(err(format!("'{shown}' is being used by another process."), None));
+    }
+    Ok(file)
+}
+
+/// p0f's log lines on a writer (normally the locked `-o` file), buffered.
+pub struct LogSink<W: Write> {
+    out: BufWriter<W>,
+    buf: String,
+}
+
+impl<W: Write> LogSink<W> {
+    /// A log sink writing to `out`.
+    pub fn new(out: W) -> LogSink<W> {
+        LogSink { out: BufWriter::with_capacity(1 << 16, out), buf: String::with_capacity(512) }
+    }
+}
+
+impl<W: Write> Sink for LogSink<W> {
+    fn write(&mut self, obs: &Observation<'_>) -> io::Result<()> {
+        self.buf.clear();
+        format_log_line(obs, &mut self.buf);
+        self.out.write_all(self.buf.as_bytes())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.out.flush()
+    }
+}

@@ -1,0 +1,372 @@
+//! Host and flow state: the records p0f keeps per address and per connection, the bounded
+//! caches that hold them, and their expiry and pruning rules (spec §4).
+//!
+//! Plain data and pure bookkeeping: no I/O. The fingerprinting steps in [`crate::engine`]
+//! read and update these records.
+
+pub mod cache;
+
+use std::net::IpAddr;
+
+use p0fmod_db::{ClassId, LabelId, NameId};
+use p0fmod_http::{HttpParser, MessageKind};
+use p0fmod_wire::{OptLayout, Quirks};
+
+use crate::observation::NatReasons;
+use cache::{AgeMap, Slot};
+
+/// Length of the NAT scoreboards.
+pub const NAT_SCORES: usize = 32;
+
+/// Cache limits: p0f's `-m c,h` and `-t c,h`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Limits {
+    /// Most tracked connections (`-m c`).
+    pub max_conn: u32,
+    /// Most tracked hosts (`-m h`).
+    pub max_hosts: u32,
+    /// Seconds a connection is tracked (`-t c`).
+    pub conn_max_age: u32,
+    /// Minutes an idle host is kept (`-t h`).
+    pub host_idle_limit: u32,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits { max_conn: 1000, max_hosts: 10000, conn_max_age: 30, host_idle_limit: 120 }
+    }
+}
+
+/// The OS a host was last matched as.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct HostOs {
+    /// The label that matched (its flavor is the host's flavor).
+    pub label: LabelId,
+    /// OS class.
+    pub class: ClassId,
+    /// OS name.
+    pub name: NameId,
+    /// Match quality bits: 1 fuzzy, 2 generic.
+    pub quality: u8,
+}
+
+/// The matched part of a stored TCP signature.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct MatchedTcp {
+    /// Label.
+    pub label: LabelId,
+    /// Line of the signature in its database.
+    pub line: u32,
+    /// Name.
+    pub name: NameId,
+    /// Class (`None` for userland; never stored in practice).
+    pub class: Option<ClassId>,
+    /// The signature has a random TTL.
+    pub bad_ttl: bool,
+    /// Generic label.
+    pub generic: bool,
+}
+
+/// The last SYN or SYN+ACK signature of a host: what uptime and NAT checks compare with.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TcpSigRecord {
+    /// The match, if any.
+    pub matched: Option<MatchedTcp>,
+    /// Fuzzy match.
+    pub fuzzy: bool,
+    /// Quirks.
+    pub quirks: Quirks,
+    /// Option layout.
+    pub opt_layout: OptLayout,
+    /// Observed TTL.
+    pub ttl: u8,
+    /// Distance.
+    pub dist: u8,
+    /// MSS.
+    pub mss: u16,
+    /// Own timestamp.
+    pub ts1: u32,
+    /// Packet time in milliseconds.
+    pub recv_ms: i64,
+}
+
+/// The part of an HTTP signature kept for NAT checks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct HttpSigRecord {
+    /// The matched label and whether it is an OS label.
+    pub matched: Option<LabelId>,
+    /// Date header (Unix seconds), 0 if none.
+    pub date: i64,
+    /// Packet time in seconds.
+    pub recv_sec: i64,
+}
+
+/// Everything p0fmod knows about one address (spec §4.1).
+#[derive(Clone, Debug)]
+pub struct Host {
+    /// The address.
+    pub addr: IpAddr,
+    /// First seen (packet time, s).
+    pub first_seen: i64,
+    /// Last new connection (packet time, s).
+    pub last_seen: i64,
+    /// Connections seen as client or server.
+    pub total_conn: u32,
+    /// Live flows referring to this host.
+    pub use_count: u32,
+    /// Last positive OS match.
+    pub os: Option<HostOs>,
+    /// Distance in hops (255 = unknown, as p0f).
+    pub distance: u8,
+    /// Uptime in minutes at the last measurement.
+    pub last_up_min: Option<u32>,
+    /// Timestamp wrap period in days.
+    pub up_mod_days: u32,
+    /// Last HTTP application label.
+    pub http_app: Option<LabelId>,
+    /// Language from Accept-Language.
+    pub language: Option<&'static str>,
+    /// Index of the last recognised `[mtu]` entry.
+    pub link: Option<u16>,
+    /// 0 = honest, 1 = User-Agent names another OS, 2 = dishonest.
+    pub bad_sw: u8,
+    /// Last `ip sharing` (s), 0 = never.
+    pub last_nat: i64,
+    /// Last `host change` (s), 0 = never.
+    pub last_chg: i64,
+    /// Last client SYN signature.
+    pub last_syn: Option<TcpSigRecord>,
+    /// Last server SYN+ACK signature.
+    pub last_synack: Option<TcpSigRecord>,
+    /// NAT scoreboard, client role.
+    pub cli_scores: [u8; NAT_SCORES],
+    /// NAT scoreboard, server role.
+    pub srv_scores: [u8; NAT_SCORES],
+    /// NAT reasons accumulated since the last `ip sharing`.
+    pub nat_reasons: NatReasons,
+    /// Client port of the last SYN or SYN+ACK.
+    pub last_port: u16,
+    /// Last OS-class HTTP request signature.
+    pub http_req_os: Option<HttpSigRecord>,
+    /// Last HTTP response signature.
+    pub http_resp: Option<HttpSigRecord>,
+    /// Server port of `http_resp`.
+    pub http_resp_port: u16,
+}
+
+impl Host {
+    fn new(addr: IpAddr, now: i64) -> Host {
+        Host {
+            addr,
+            first_seen: now,
+            last_seen: now,
+            total_conn: 0,
+            use_count: 0,
+            os: None,
+            distance: 255,
+            last_up_min: None,
+            up_mod_days: 0,
+            http_app: None,
+            language: None,
+            link: None,
+            bad_sw: 0,
+            last_nat: 0,
+            last_chg: 0,
+            last_syn: None,
+            last_synack: None,
+            cli_scores: [0; NAT_SCORES],
+            srv_scores: [0; NAT_SCORES],
+            nat_reasons: NatReasons::default(),
+            last_port: 0,
+            http_req_os: None,
+            http_resp: None,
+            http_resp_port: 0,
+        }
+    }
+}
+
+/// Key of a flow: client address and port, server address and port.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct FlowKey {
+    /// Client address.
+    pub client: IpAddr,
+    /// Client port.
+    pub cli_port: u16,
+    /// Server address.
+    pub server: IpAddr,
+    /// Server port.
+    pub srv_port: u16,
+}
+
+/// HTTP progress of a flow.
+#[derive(Clone, Debug)]
+pub enum HttpState {
+    /// Reading the request.
+    Request(HttpParser),
+    /// The request was fingerprinted; reading the response.
+    Response(HttpParser),
+    /// Not HTTP.
+    NotHttp,
+}
+
+/// One tracked connection (spec §4.1).
+#[derive(Clone, Debug)]
+pub struct Flow {
+    /// Client host's slot.
+    pub client: Slot,
+    /// Server host's slot.
+    pub server: Slot,
+    /// Next expected client sequence number.
+    pub next_cli_seq: u32,
+    /// Next expected server sequence number.
+    pub next_srv_seq: u32,
+    /// SYN+ACK seen.
+    pub acked: bool,
+    /// A p0f-sendsyn probe.
+    pub sendsyn: bool,
+    /// Client clock frequency found (0 none yet, -1 bad).
+    pub cli_tps: i32,
+    /// Server clock frequency found (0 none yet, -1 bad).
+    pub srv_tps: i32,
+    /// MSS of the client SYN.
+    pub syn_mss: u16,
+    /// Creation time (s).
+    pub created: i64,
+    /// Request bytes (at most 8192).
+    pub request: Vec<u8>,
+    /// Response bytes (at most 8192).
+    pub response: Vec<u8>,
+    /// HTTP progress.
+    pub http: HttpState,
+}
+
+/// The host and flow caches with p0f's limits.
+pub struct Tables {
+    /// Hosts by address, oldest first (touched on each new flow).
+    pub hosts: AgeMap<IpAddr, Host>,
+    /// Flows by key, oldest (by creation) first.
+    pub flows: AgeMap<FlowKey, Flow>,
+    /// Limits.
+    pub limits: Limits,
+    last_expiry_sec: Option<i64>,
+}
+
+impl Tables {
+    /// Empty tables with these limits.
+    pub fn new(limits: Limits) -> Tables {
+        Tables { hosts: AgeMap::default(), flows: AgeMap::default(), limits, last_expiry_sec: None }
+    }
+
+    /// Finds the flow of a packet from `src:sport` to `dst:dport`; the flag is true when
+    /// the packet goes from client to server.
+    pub fn find_flow(&self, src: IpAddr, sport: u16, dst: IpAddr, dport: u16) -> Option<(Slot, bool)> {
+        let key = FlowKey { client: src, cli_port: sport, server: dst, srv_port: dport };
+        if let Some(slot) = self.flows.find(&key) {
+            return Some((slot, true));
+        }
+        let key = FlowKey { client: dst, cli_port: dport, server: src, srv_port: sport };
+        self.flows.find(&key).map(|slot| (slot, false))
+    }
+
+    /// Destroys a flow and releases its hosts.
+    pub fn destroy_flow(&mut self, slot: Slot) {
+        let flow = self.flows.remove(slot);
+        self.hosts.get_mut(flow.client).use_count -= 1;
+        self.hosts.get_mut(flow.server).use_count -= 1;
+    }
+
+    /// Creates a flow for a SYN, creating or touching both hosts (spec §4.2, §4.3).
+    pub fn create_flow(&mut self, key: FlowKey, seq: u32, now: i64) -> Slot {
+        if self.flows.len() > self.limits.max_conn as usize {
+            let count = 1 + self.flows.len() * 10 / 100;
+            self.nuke_flows(count);
+        }
+        let client = self.host_for_flow(key.client, now);
+        let server = self.host_for_flow(key.server, now);
+        for slot in [client, server] {
+            let host = self.hosts.get_mut(slot);
+            host.use_count += 1;
+            host.total_conn += 1;
+        }
+        let flow = Flow {
+            client,
+            server,
+            next_cli_seq: seq.wrapping_add(1),
+            next_srv_seq: 0,
+            acked: false,
+            sendsyn: false,
+            cli_tps: 0,
+            srv_tps: 0,
+            syn_mss: 0,
+            created: now,
+            request: Vec::new(),
+            response: Vec::new(),
+            http: HttpState::Request(HttpParser::new(MessageKind::Request)),
+        };
+        self.flows.insert(key, flow)
+    }
+
+    fn host_for_flow(&mut self, addr: IpAddr, now: i64) -> Slot {
+        if let Some(slot) = self.hosts.find(&addr) {
+            self.hosts.touch(slot);
+            self.hosts.get_mut(slot).last_seen = now;
+            return slot;
+        }
+        if self.hosts.len() > self.limits.max_hosts as usize {
+            self.nuke_hosts();
+        }
+        self.hosts.insert(addr, Host::new(addr, now))
+    }
+
+    /// Destroys the `count` oldest flows.
+    fn nuke_flows(&mut self, count: usize) {
+        for _ in 0..count {
+            match self.flows.oldest() {
+                Some(slot) => self.destroy_flow(slot),
+                None => break,
+            }
+        }
+    }
+
+    /// p0f's host pruning: the oldest 10 % of flows go, then the oldest host if it is
+    /// unused. p0f means to remove 10 % of the hosts but its walk stops after the first
+    /// entry (spec §4.3 [BUG]); p0fmod keeps that count so that output stays identical,
+    /// and the host table still stays bounded at `max_hosts + 1`.
+    fn nuke_hosts(&mut self) {
+        let count = 1 + self.flows.len() * 10 / 100;
+        self.nuke_flows(count);
+        if let Some(oldest) = self.hosts.oldest()
+            && self.hosts.get(oldest).use_count == 0
+        {
+            self.hosts.remove(oldest);
+        }
+    }
+
+    /// Cache expiry, as p0f runs it on every 50th packet (at most once per second of
+    /// packet time): flows older than `conn_max_age`, then idle hosts without flows.
+    pub fn expire(&mut self, now: i64) {
+        if self.last_expiry_sec == Some(now) {
+            return;
+        }
+        self.last_expiry_sec = Some(now);
+        while let Some(slot) = self.flows.oldest() {
+            if now - self.flows.get(slot).created > i64::from(self.limits.conn_max_age) {
+                self.destroy_flow(slot);
+            } else {
+                break;
+            }
+        }
+        let idle = i64::from(self.limits.host_idle_limit) * 60;
+        let mut cursor = self.hosts.oldest();
+        while let Some(slot) = cursor {
+            cursor = self.hosts.newer(slot);
+            let host = self.hosts.get(slot);
+            if now - host.last_seen <= idle {
+                break;
+            }
+            if host.use_count == 0 {
+                self.hosts.remove(slot);
+            }
+        }
+    }
+}

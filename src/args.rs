@@ -1,0 +1,238 @@
+//! Command-line parsing with p0f's getopt rules (`+LS:df:i:m:o:pr:s:t:u:`, spec §2): flags
+//! may be clustered (`-dp`), arguments attached (`-ieth0`) or separate, and parsing stops
+//! at the first non-option word, which starts the filter. Long options add what p0f lacks.
+//! The result is a validated [`Config`] built through the library's setters.
+
+use p0fmod::{Config, ConfigError, OutputFormat};
+
+/// What the command line asks for.
+#[derive(Debug)]
+pub enum Action {
+    /// Fingerprint traffic.
+    Run(Config),
+    /// Print the signature database in p0f.fp syntax.
+    PrintDb(Config),
+    /// `--version`.
+    Version,
+    /// `-h` / `--help`.
+    Help,
+}
+
+/// A command line that cannot run.
+#[derive(Debug, PartialEq, Eq)]
+pub enum ArgError {
+    /// Print the usage text (after this getopt-style message, if any) and exit 1.
+    Usage(Option<String>),
+    /// p0f's FATAL message, exit 1.
+    Fatal(String),
+}
+
+impl From<ConfigError> for ArgError {
+    fn from(e: ConfigError) -> ArgError {
+        ArgError::Fatal(e.message().to_string())
+    }
+}
+
+/// The usage text (p0f's, with p0fmod's additions).
+pub const USAGE: &str = "Usage: p0fmod [ ...options... ] [ 'filter rule' ]
+
+Network interface options:
+
+  -i iface  - listen on the specified network interface
+  -r file   - read offline pcap data from a given file
+  -p        - put the listening interface in promiscuous mode
+  -L        - list all available interfaces
+
+Operating mode and output settings:
+
+  -f file   - read fingerprint database from 'file' (default: embedded)
+  -o file   - write information to the specified log file
+  -s name   - answer to API queries at a named unix socket
+  -u user   - switch to the specified unprivileged account and chroot
+  -d        - fork into background (requires -o or -s)
+  --json    - write one JSON object per observation (to -o, or stdout)
+  --print-db - print the signature database in p0f.fp syntax and exit
+
+Performance-related options:
+
+  -S limit  - limit number of parallel API connections (20)
+  -t c,h    - set connection / host cache age limits (30s,120m)
+  -m c,h    - cap the number of active connections / hosts (1000,10000)
+
+Optional filter expressions (man tcpdump) can be specified in the command
+line to prevent p0fmod from looking at incidental network traffic.
+
+  -h, --help     - this text
+  --version      - print the version and exit
+";
+
+/// Reads an unsigned number the way C's `sscanf("%u")` does: optional blanks, an
+/// optional sign (a minus wraps around), then digits. Returns the value and the rest.
+fn scan_u32(s: &str) -> Option<(u32, &str)> {
+    let s = s.trim_start();
+    let (negative, s) = match s.as_bytes().first() {
+        Some(b'-') => (true, &s[1..]),
+        Some(b'+') => (false, &s[1..]),
+        _ => (false, s),
+    };
+    let digits = s.bytes().take_while(u8::is_ascii_digit).count();
+    if digits == 0 {
+        return None;
+    }
+    let mut value: u32 = 0;
+    for b in s[..digits].bytes() {
+        value = value.wrapping_mul(10).wrapping_add(u32::from(b - b'0'));
+    }
+    Some((if negative { value.wrapping_neg() } else { value }, &s[digits..]))
+}
+
+/// `c,h` as p0f reads `-m` and `-t` (`sscanf("%u,%u")`; trailing junk ignored).
+fn pair(s: &str) -> Option<(u32, u32)> {
+    let (a, rest) = scan_u32(s)?;
+    let rest = rest.strip_prefix(',')?;
+    let (b, _) = scan_u32(rest)?;
+    Some((a, b))
+}
+
+/// `atol` as p0f reads `-S`: junk gives 0.
+fn atol(s: &str) -> u32 {
+    scan_u32(s).map_or(0, |(v, _)| v)
+}
+
+/// Parses the arguments after the program name.
+pub fn parse_args(args: &[String]) -> Result<Action, ArgError> {
+    let mut config = Config::new();
+    let mut print_db = false;
+    let mut filter_words: Vec<&str> = Vec::new();
+    let mut i = 0;
+    while i < args.len() {
+        let arg = args[i].as_str();
+        i += 1;
+        if arg == "--" {
+            filter_words.extend(args[i..].iter().map(String::as_str));
+            break;
+        }
+        if let Some(long) = arg.strip_prefix("--") {
+            match long {
+                "json" => config.set_output_format(OutputFormat::Json),
+                "version" => return Ok(Action::Version),
+                "help" => return Ok(Action::Help),
+                "print-db" => print_db = true,
+                _ => return Err(ArgError::Usage(Some(format!("unrecognized option '--{long}'")))),
+            }
+            continue;
+        }
+        if !arg.starts_with('-') || arg == "-" {
+            filter_words.extend(args[i - 1..].iter().map(String::as_str));
+            break;
+        }
+        let flags = &arg[1..];
+        for (pos, flag) in flags.char_indices() {
+            let takes_value = matches!(flag, 'S' | 'f' | 'i' | 'm' | 'o' | 'r' | 's' | 't' | 'u');
+            if takes_value {
+                let attached = &flags[pos + flag.len_utf8()..];
+                let value = if !attached.is_empty() {
+                    attached.to_string()
+                } else if i < args.len() {
+                    i += 1;
+                    args[i - 1].clone()
+                } else {
+                    return Err(ArgError::Usage(Some(format!("option requires an argument -- '{flag}'"))));
+                };
+                apply_value(&mut config, flag, &value)?;
+                break;
+            }
+            match flag {
+                'L' => return Err(ArgError::Fatal("Listing interfaces (-L) is not available in this build.".into())),
+                'd' => config.en_daemon_mode()?,
+                'p' => config.en_promisc_mode()?,
+                'h' => return Ok(Action::Help),
+                other => return Err(ArgError::Usage(Some(format!("invalid option -- '{other}'")))),
+            }
+        }
+    }
+    match filter_words.len() {
+        0 => {}
+        1 => config.set_filter(filter_words[0])?,
+        _ => return Err(ArgError::Fatal("Filter rule must be a single parameter (use quotes).".into())),
+    }
+    Ok(if print_db { Action::PrintDb(config) } else { Action::Run(config) })
+}
+
+fn apply_value(config: &mut Config, flag: char, value: &str) -> Result<(), ArgError> {
+    match flag {
+        'f' => config.set_fp_file(value)?,
+        'i' => config.set_iface(value)?,
+        'r' => config.set_read_file(value)?,
+        'o' => config.set_log_file(value)?,
+        's' => config.set_api_sock(value)?,
+        'u' => config.switch_user(value)?,
+        'S' => config.set_api_max_conn(atol(value))?,
+        'm' => {
+            let (c, h) = pair(value).ok_or_else(|| ArgError::Fatal("Outlandish value specified for -m.".into()))?;
+            config.set_max_conn(c)?;
+            config.set_max_hosts(h)?;
+        }
+        't' => {
+            let (c, h) = pair(value).ok_or_else(|| ArgError::Fatal("Outlandish value specified for -t.".into()))?;
+            config.set_conn_max_age(c)?;
+            config.set_host_idle_limit(h)?;
+        }
+        _ => unreachable!("only flags with values reach here"),
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(line: &str) -> Result<Config, ArgError> {
+        let args: Vec<String> = line.split_whitespace().map(String::from).collect();
+        match parse_args(&args)? {
+            Action::Run(c) | Action::PrintDb(c) => Ok(c),
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+
+    #[test]
+    fn clustered_and_attached_flags_work_like_getopt() {
+        let c = parse("-dp -ieth0 -t30,120 -o /tmp/x").unwrap();
+        assert!(c.daemon() && c.promisc());
+        assert_eq!(c.iface(), Some("eth0"));
+        assert_eq!(c.log_file().unwrap().to_str(), Some("/tmp/x"));
+        assert_eq!(c.limits().conn_max_age, 30);
+    }
+
+    #[test]
+    fn filter_is_one_word_and_options_after_it_are_filter_words() {
+        let args = vec!["-r".to_string(), "x".into(), "port 80".into()];
+        let Action::Run(c) = parse_args(&args).unwrap() else { panic!() };
+        assert_eq!(c.filter(), Some("port 80"));
+        assert_eq!(
+            parse("-r x port 80").unwrap_err(),
+            ArgError::Fatal("Filter rule must be a single parameter (use quotes).".into())
+        );
+        assert_eq!(
+            parse("-r x tcp -o y").unwrap_err(),
+            ArgError::Fatal("Filter rule must be a single parameter (use quotes).".into())
+        );
+    }
+
+    #[test]
+    fn p0f_messages_for_bad_values_and_repeats() {
+        assert_eq!(parse("-m 0,5").unwrap_err(), ArgError::Fatal("Outlandish value specified for -m.".into()));
+        assert_eq!(parse("-m -1,5").unwrap_err(), ArgError::Fatal("Outlandish value specified for -m.".into()));
+        assert_eq!(parse("-m 5").unwrap_err(), ArgError::Fatal("Outlandish value specified for -m.".into()));
+        assert_eq!(parse("-S junk").unwrap_err(), ArgError::Fatal("Outlandish value specified for -S.".into()));
+        assert_eq!(parse("-S 5x").unwrap().api_max_conn(), 5);
+        assert_eq!(parse("-m 10,20junk").unwrap().limits().max_hosts, 20);
+        assert_eq!(
+            parse("-i a -i b").unwrap_err(),
+            ArgError::Fatal("Multiple -i options not supported (try '-i any').".into())
+        );
+        assert_eq!(parse("-p -p").unwrap_err(), ArgError::Fatal("Even more promiscuous? People will start talking!".into()));
+        assert_eq!(parse("-X").unwrap_err(), ArgError::Usage(Some("invalid option -- 'X'".into())));
+        assert_eq!(parse("-r").unwrap_err(), ArgError::Usage(Some("option requires an argument -- 'r'".into())));
+    }
+}
