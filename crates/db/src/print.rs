@@ -159,7 +159,7 @@ impl Database {
                     writeln!(out, "\nlabel = {}", entry.link)?;
                     link = Some(&entry.link);
                 }
-                writeln!(out, "sig   = {}", entry.mtu)?;
+                writeln!(out, "sig = {}", entry.mtu)?;
             }
         }
         for direction in [Direction::Request, Direction::Response] {
@@ -215,7 +215,7 @@ impl Database {
                 writeln!(out, "\nlabel = {}", self.label_text(label))?;
                 let l = self.label(label);
                 if l.is_userland() {
-                    out.push_str("sys   = ");
+                    out.push_str("sys = ");
                     for (i, entry) in l.sys.iter().enumerate() {
                         if i > 0 {
                             out.push(',');
@@ -228,7 +228,7 @@ impl Database {
                     out.push('\n');
                 }
             }
-            writeln!(out, "sig   = {sig}")?;
+            writeln!(out, "sig = {sig}")?;
         }
         Ok(())
     }

@@ -338,8 +338,8 @@ impl<'a> Ctx<'a, '_> {
             p0fmod_wire::IpVersion::V4 => 40,
             p0fmod_wire::IpVersion::V6 => 60,
         };
-        let mtu = pkt.mss.wrapping_add(overhead);
-        let entry = self.db.mtu.iter().position(|e| e.mtu == mtu);
+        let mtu = u32::from(pkt.mss) + overhead;
+        let entry = self.db.mtu.iter().position(|e| u32::from(e.mtu) == mtu);
         let link = entry.map(|i| self.db.mtu[i].link.as_str());
         self.emit(f, to_srv, Kind::Mtu, Details::Mtu { link, raw_mtu: mtu });
         if let Some(i) = entry {

@@ -319,8 +319,8 @@ pub enum Details<'a> {
     Mtu {
         /// Link name from the database, if the MTU is listed.
         link: Option<&'a str>,
-        /// The MTU (MSS plus header sizes).
-        raw_mtu: u16,
+        /// The MTU (MSS plus header sizes; can exceed 65535 for IPv6 loopback).
+        raw_mtu: u32,
     },
     /// `uptime`.
     Uptime {

@@ -156,7 +156,7 @@ pub fn decode(link: LinkType, frame: &[u8]) -> Result<TcpPacket<'_>, DecodeError
         if ack == 0 {
             quirks.insert(Quirks::ZERO_ACK);
         }
-    } else if !rst && ack != 0 {
+    } else if !rst && (ack >> 24) & 1 != 0 {
         // p0f's bug: the ACK word read in host (little-endian) order is ANDed with
         // "not RST", which tests the low bit of the number's most significant byte.
         quirks.insert(Quirks::NZ_ACK);
