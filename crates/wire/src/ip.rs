@@ -28,15 +28,12 @@ const PROTO_TCP: u8 = 6;
 const IP4_RESERVED: u16 = 0x8000;
 const IP4_DF: u16 = 0x4000;
 
-/// The facts p0f takes from an IP header, and where its TCP segment lies.
+/// The facts p0f takes from an IP header, and where its TCP segment lies. The addresses
+/// are read by [`IpHeader::addresses`] straight from the packet, when they are needed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct IpHeader {
     /// IP version.
     pub(crate) version: IpVersion,
-    /// Source address.
-    pub(crate) src: IpAddr,
-    /// Destination address.
-    pub(crate) dst: IpAddr,
     /// TTL or hop limit.
     pub(crate) ttl: u8,
     /// DSCP.
@@ -49,6 +46,25 @@ pub(crate) struct IpHeader {
     pub(crate) len: usize,
     /// IP-level quirks.
     pub(crate) quirks: Quirks,
+}
+
+impl IpHeader {
+    /// Source and destination addresses of `ip`, the packet this header was parsed from
+    /// (whose length [`parse`] has checked).
+    pub(crate) fn addresses(&self, ip: &[u8]) -> (IpAddr, IpAddr) {
+        match self.version {
+            IpVersion::V4 => {
+                let src: [u8; 4] = array_at(ip, 12).unwrap_or_default();
+                let dst: [u8; 4] = array_at(ip, 16).unwrap_or_default();
+                (Ipv4Addr::from(src).into(), Ipv4Addr::from(dst).into())
+            }
+            IpVersion::V6 => {
+                let src: [u8; 16] = array_at(ip, 8).unwrap_or_default();
+                let dst: [u8; 16] = array_at(ip, 24).unwrap_or_default();
+                (Ipv6Addr::from(src).into(), Ipv6Addr::from(dst).into())
+            }
+        }
+    }
 }
 
 /// Decodes the IP header at the start of `ip`, which sits at byte `base` of the frame.
@@ -109,12 +125,8 @@ fn parse_v4(ip: &[u8], base: usize) -> Result<IpHeader, DecodeError> {
         quirks.insert(Quirks::ZERO_ID);
     }
 
-    let src: [u8; 4] = array_at(ip, 12).ok_or(cut)?;
-    let dst: [u8; 4] = array_at(ip, 16).ok_or(cut)?;
     Ok(IpHeader {
         version: IpVersion::V4,
-        src: IpAddr::V4(Ipv4Addr::from(src)),
-        dst: IpAddr::V4(Ipv4Addr::from(dst)),
         ttl: u8_at(ip, 8).ok_or(cut)?,
         tos: tos_byte >> 2,
         // hlen is at most 60.
@@ -149,12 +161,8 @@ fn parse_v6(ip: &[u8], base: usize) -> Result<IpHeader, DecodeError> {
         quirks.insert(Quirks::ECN);
     }
 
-    let src: [u8; 16] = array_at(ip, 8).ok_or(cut)?;
-    let dst: [u8; 16] = array_at(ip, 24).ok_or(cut)?;
     Ok(IpHeader {
         version: IpVersion::V6,
-        src: IpAddr::V6(Ipv6Addr::from(src)),
-        dst: IpAddr::V6(Ipv6Addr::from(dst)),
         ttl: u8_at(ip, 7).ok_or(cut)?,
         tos: ((word >> 22) & 0x3F) as u8,
         ip_opt_len: 0,

@@ -173,10 +173,11 @@ pub fn decode(link: LinkType, frame: &[u8]) -> Result<TcpPacket<'_>, DecodeError
     let opts = options::walk(tcp.get(TCP_HDR..doff).unwrap_or(&[]), tcp_type);
     quirks.insert(opts.quirks);
 
+    let (src, dst) = ip.addresses(ip_bytes);
     Ok(TcpPacket {
         version: ip.version,
-        src: ip.src,
-        dst: ip.dst,
+        src,
+        dst,
         ttl: ip.ttl,
         tos: ip.tos,
         ip_opt_len: ip.ip_opt_len,
