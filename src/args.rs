@@ -83,7 +83,14 @@ fn scan_u32(s: &str) -> Option<(u32, &str)> {
     for b in s[..digits].bytes() {
         value = value.wrapping_mul(10).wrapping_add(u32::from(b - b'0'));
     }
-    Some((if negative { value.wrapping_neg() } else { value }, &s[digits..]))
+    Some((
+        if negative {
+            value.wrapping_neg()
+        } else {
+            value
+        },
+        &s[digits..],
+    ))
 }
 
 /// `c,h` as p0f reads `-m` and `-t` (`sscanf("%u,%u")`; trailing junk ignored).
@@ -118,7 +125,11 @@ pub fn parse_args(args: &[String]) -> Result<Action, ArgError> {
                 "version" => return Ok(Action::Version),
                 "help" => return Ok(Action::Help),
                 "print-db" => print_db = true,
-                _ => return Err(ArgError::Usage(Some(format!("unrecognized option '--{long}'")))),
+                _ => {
+                    return Err(ArgError::Usage(Some(format!(
+                        "unrecognized option '--{long}'"
+                    ))));
+                }
             }
             continue;
         }
@@ -137,26 +148,44 @@ pub fn parse_args(args: &[String]) -> Result<Action, ArgError> {
                     i += 1;
                     args[i - 1].clone()
                 } else {
-                    return Err(ArgError::Usage(Some(format!("option requires an argument -- '{flag}'"))));
+                    return Err(ArgError::Usage(Some(format!(
+                        "option requires an argument -- '{flag}'"
+                    ))));
                 };
                 apply_value(&mut config, flag, &value)?;
                 break;
             }
             match flag {
-                'L' => return Err(ArgError::Fatal("Listing interfaces (-L) is not available in this build.".into())),
+                'L' => {
+                    return Err(ArgError::Fatal(
+                        "Listing interfaces (-L) is not available in this build.".into(),
+                    ));
+                }
                 'd' => config.en_daemon_mode()?,
                 'p' => config.en_promisc_mode()?,
                 'h' => return Ok(Action::Help),
-                other => return Err(ArgError::Usage(Some(format!("invalid option -- '{other}'")))),
+                other => {
+                    return Err(ArgError::Usage(Some(format!(
+                        "invalid option -- '{other}'"
+                    ))));
+                }
             }
         }
     }
     match filter_words.len() {
         0 => {}
         1 => config.set_filter(filter_words[0])?,
-        _ => return Err(ArgError::Fatal("Filter rule must be a single parameter (use quotes).".into())),
+        _ => {
+            return Err(ArgError::Fatal(
+                "Filter rule must be a single parameter (use quotes).".into(),
+            ));
+        }
     }
-    Ok(if print_db { Action::PrintDb(config) } else { Action::Run(config) })
+    Ok(if print_db {
+        Action::PrintDb(config)
+    } else {
+        Action::Run(config)
+    })
 }
 
 fn apply_value(config: &mut Config, flag: char, value: &str) -> Result<(), ArgError> {
@@ -169,12 +198,14 @@ fn apply_value(config: &mut Config, flag: char, value: &str) -> Result<(), ArgEr
         'u' => config.switch_user(value)?,
         'S' => config.set_api_max_conn(atol(value))?,
         'm' => {
-            let (c, h) = pair(value).ok_or_else(|| ArgError::Fatal("Outlandish value specified for -m.".into()))?;
+            let (c, h) = pair(value)
+                .ok_or_else(|| ArgError::Fatal("Outlandish value specified for -m.".into()))?;
             config.set_max_conn(c)?;
             config.set_max_hosts(h)?;
         }
         't' => {
-            let (c, h) = pair(value).ok_or_else(|| ArgError::Fatal("Outlandish value specified for -t.".into()))?;
+            let (c, h) = pair(value)
+                .ok_or_else(|| ArgError::Fatal("Outlandish value specified for -t.".into()))?;
             config.set_conn_max_age(c)?;
             config.set_host_idle_limit(h)?;
         }
@@ -207,7 +238,9 @@ mod tests {
     #[test]
     fn filter_is_one_word_and_options_after_it_are_filter_words() {
         let args = vec!["-r".to_string(), "x".into(), "port 80".into()];
-        let Action::Run(c) = parse_args(&args).unwrap() else { panic!() };
+        let Action::Run(c) = parse_args(&args).unwrap() else {
+            panic!()
+        };
         assert_eq!(c.filter(), Some("port 80"));
         assert_eq!(
             parse("-r x port 80").unwrap_err(),
@@ -221,18 +254,39 @@ mod tests {
 
     #[test]
     fn p0f_messages_for_bad_values_and_repeats() {
-        assert_eq!(parse("-m 0,5").unwrap_err(), ArgError::Fatal("Outlandish value specified for -m.".into()));
-        assert_eq!(parse("-m -1,5").unwrap_err(), ArgError::Fatal("Outlandish value specified for -m.".into()));
-        assert_eq!(parse("-m 5").unwrap_err(), ArgError::Fatal("Outlandish value specified for -m.".into()));
-        assert_eq!(parse("-S junk").unwrap_err(), ArgError::Fatal("Outlandish value specified for -S.".into()));
+        assert_eq!(
+            parse("-m 0,5").unwrap_err(),
+            ArgError::Fatal("Outlandish value specified for -m.".into())
+        );
+        assert_eq!(
+            parse("-m -1,5").unwrap_err(),
+            ArgError::Fatal("Outlandish value specified for -m.".into())
+        );
+        assert_eq!(
+            parse("-m 5").unwrap_err(),
+            ArgError::Fatal("Outlandish value specified for -m.".into())
+        );
+        assert_eq!(
+            parse("-S junk").unwrap_err(),
+            ArgError::Fatal("Outlandish value specified for -S.".into())
+        );
         assert_eq!(parse("-S 5x").unwrap().api_max_conn(), 5);
         assert_eq!(parse("-m 10,20junk").unwrap().limits().max_hosts, 20);
         assert_eq!(
             parse("-i a -i b").unwrap_err(),
             ArgError::Fatal("Multiple -i options not supported (try '-i any').".into())
         );
-        assert_eq!(parse("-p -p").unwrap_err(), ArgError::Fatal("Even more promiscuous? People will start talking!".into()));
-        assert_eq!(parse("-X").unwrap_err(), ArgError::Usage(Some("invalid option -- 'X'".into())));
-        assert_eq!(parse("-r").unwrap_err(), ArgError::Usage(Some("option requires an argument -- 'r'".into())));
+        assert_eq!(
+            parse("-p -p").unwrap_err(),
+            ArgError::Fatal("Even more promiscuous? People will start talking!".into())
+        );
+        assert_eq!(
+            parse("-X").unwrap_err(),
+            ArgError::Usage(Some("invalid option -- 'X'".into()))
+        );
+        assert_eq!(
+            parse("-r").unwrap_err(),
+            ArgError::Usage(Some("option requires an argument -- 'r'".into()))
+        );
     }
 }

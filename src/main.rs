@@ -76,9 +76,15 @@ fn main() -> ExitCode {
 }
 
 fn run(config: &Config) -> ExitCode {
-    let json_on_stdout = config.output_format() == OutputFormat::Json && config.log_file().is_none();
-    let status = Status { to_stderr: json_on_stdout };
-    status.say(&format!("--- p0fmod {} (p0f 3.09b compatible) ---\n", p0fmod::VERSION));
+    let json_on_stdout =
+        config.output_format() == OutputFormat::Json && config.log_file().is_none();
+    let status = Status {
+        to_stderr: json_on_stdout,
+    };
+    status.say(&format!(
+        "--- p0fmod {} (p0f 3.09b compatible) ---\n",
+        p0fmod::VERSION
+    ));
     let notes = match config.validate() {
         Ok(notes) => notes,
         Err(e) => return fatal(e.message()),
@@ -87,7 +93,9 @@ fn run(config: &Config) -> ExitCode {
         status.say(&format!("[!] {}", note.message()));
     }
     let Some(read_file) = config.read_file() else {
-        return fatal("Live capture (-i), the API socket (-s) and daemon mode (-d) are not available in this build; use -r to read a capture file.");
+        return fatal(
+            "Live capture (-i), the API socket (-s) and daemon mode (-d) are not available in this build; use -r to read a capture file.",
+        );
     };
 
     let db = match load_database(config) {
@@ -108,18 +116,26 @@ fn run(config: &Config) -> ExitCode {
     if n == 0 {
         status.say(&format!("[!] No signatures found in '{}'.", db.origin));
     } else {
-        status.say(&format!("[+] Loaded {n} signature{} from '{}'.", if n == 1 { "" } else { "s" }, db.origin));
+        status.say(&format!(
+            "[+] Loaded {n} signature{} from '{}'.",
+            if n == 1 { "" } else { "s" },
+            db.origin
+        ));
     }
 
-    let mut offline = match OfflineRun::open(read_file, Arc::clone(&db), config.limits(), config.filter()) {
-        Ok(run) => run,
-        Err(RunError::Filter(e)) => {
-            eprintln!("[-] pcap_compile: {}", e.message);
-            return fatal("Syntax error! See 'man tcpdump' for help on filters.");
-        }
-        Err(e) => return fatal(&e.to_string()),
-    };
-    status.say(&format!("[+] Will read pcap data from file '{}'.", read_file.display()));
+    let mut offline =
+        match OfflineRun::open(read_file, Arc::clone(&db), config.limits(), config.filter()) {
+            Ok(run) => run,
+            Err(RunError::Filter(e)) => {
+                eprintln!("[-] pcap_compile: {}", e.message);
+                return fatal("Syntax error! See 'man tcpdump' for help on filters.");
+            }
+            Err(e) => return fatal(&e.to_string()),
+        };
+    status.say(&format!(
+        "[+] Will read pcap data from file '{}'.",
+        read_file.display()
+    ));
     match config.filter() {
         Some(rule) => status.say(&format!("[+] Custom filtering rule enabled: {rule}")),
         None => status.say("[+] Default packet filtering configured."),
@@ -138,7 +154,10 @@ fn run(config: &Config) -> ExitCode {
             OutputFormat::Json => json_out = Some(JsonSink::new(Box::new(file))),
             OutputFormat::P0f => log_out = Some(LogSink::new(file)),
         }
-        status.say(&format!("[+] Log file '{}' opened for writing.", path.display()));
+        status.say(&format!(
+            "[+] Log file '{}' opened for writing.",
+            path.display()
+        ));
     }
     match (config.output_format(), config.log_file()) {
         (OutputFormat::Json, None) => json_out = Some(JsonSink::new(Box::new(stdout.lock()))),
@@ -174,7 +193,10 @@ fn run(config: &Config) -> ExitCode {
     if summary.interrupted {
         warn("User-initiated shutdown.");
     }
-    status.say(&format!("\nAll done. Processed {} packets.", summary.packets));
+    status.say(&format!(
+        "\nAll done. Processed {} packets.",
+        summary.packets
+    ));
     if !read_anything && summary.frames == 0 {
         return ExitCode::from(1);
     }

@@ -22,24 +22,41 @@ const EXPECTED_DIFFERENCES: &[(&str, usize, usize)] = &[];
 /// Captures where p0f reads only part of the traffic and p0fmod reads the rest: (capture,
 /// extra lines, why). Not divergences: every line p0f writes, p0fmod writes too.
 const READS_MORE_THAN_P0F: &[(&str, usize, &str)] = &[
-    ("dlt_en10mb_vlan.pcap", 2, "p0f's parser drops 802.1Q-tagged frames"),
-    ("zeek__mixed-vlan-mpls.pcap", 6, "p0f drops the VLAN-tagged and MPLS frames"),
+    (
+        "dlt_en10mb_vlan.pcap",
+        2,
+        "p0f's parser drops 802.1Q-tagged frames",
+    ),
+    (
+        "zeek__mixed-vlan-mpls.pcap",
+        6,
+        "p0f drops the VLAN-tagged and MPLS frames",
+    ),
 ];
 
 #[test]
 fn log_lines_equal_p0f_on_the_corpus() {
     let mut corpora: Vec<(PathBuf, PathBuf)> = vec![
-        (repo().join("tests/data/crafted"), repo().join("tests/data/crafted")),
-        (repo().join("tests/data/local"), repo().join("tests/data/local")),
+        (
+            repo().join("tests/data/crafted"),
+            repo().join("tests/data/crafted"),
+        ),
+        (
+            repo().join("tests/data/local"),
+            repo().join("tests/data/local"),
+        ),
     ];
     match shared() {
         Some(shared) => {
             corpora.push((shared.join("pcaps"), shared.join("oracle")));
             corpora.push((shared.join("pcaps/crafted"), shared.join("oracle/crafted")));
         }
-        None => eprintln!("note: ../shared is absent: only the captures in tests/data are compared"),
+        None => {
+            eprintln!("note: ../shared is absent: only the captures in tests/data are compared")
+        }
     }
-    let fp = stock_fp().expect("the stock p0f.fp is needed (../shared/reference/p0f.fp or /etc/p0f/p0f.fp)");
+    let fp = stock_fp()
+        .expect("the stock p0f.fp is needed (../shared/reference/p0f.fp or /etc/p0f/p0f.fp)");
     let tmp = scratch("parity");
     let mut per_mod: BTreeMap<String, (usize, usize)> = BTreeMap::new();
     let mut failures = Vec::new();
@@ -54,7 +71,10 @@ fn log_lines_equal_p0f_on_the_corpus() {
             let ours = tmp.join(format!("{name}.log"));
             let out = p0fmod_log(&fp, &capture, &ours, extra_options(&name));
             let stderr = String::from_utf8_lossy(&out.stderr);
-            assert!(!stderr.contains("panicked"), "{name}: p0fmod panicked: {stderr}");
+            assert!(
+                !stderr.contains("panicked"),
+                "{name}: p0fmod panicked: {stderr}"
+            );
             let c = compare(&log_lines(&reference_log), &log_lines(&ours));
             for l in c.missing.iter().take(3) {
                 eprintln!("  {name} MISSING {l}");
@@ -68,7 +88,9 @@ fn log_lines_equal_p0f_on_the_corpus() {
             total_match += c.matched;
             total_extra += c.extra.len();
             let (missing, extra) = (c.missing.len(), c.extra.len());
-            let listed = EXPECTED_DIFFERENCES.iter().any(|&(n, m, e)| n == name && (m, e) == (missing, extra));
+            let listed = EXPECTED_DIFFERENCES
+                .iter()
+                .any(|&(n, m, e)| n == name && (m, e) == (missing, extra));
             let reference_empty = c.reference == 0;
             let verdict = if listed {
                 "listed divergence"
@@ -76,7 +98,11 @@ fn log_lines_equal_p0f_on_the_corpus() {
                 "equal"
             } else if missing == 0 && reference_empty {
                 "p0f reads nothing here; p0fmod does"
-            } else if missing == 0 && READS_MORE_THAN_P0F.iter().any(|&(n, e, _)| n == name && e == extra) {
+            } else if missing == 0
+                && READS_MORE_THAN_P0F
+                    .iter()
+                    .any(|&(n, e, _)| n == name && e == extra)
+            {
                 "p0fmod reads frames p0f drops"
             } else {
                 failures.push(format!("{name}: {missing} missing, {extra} extra"));
@@ -85,17 +111,27 @@ fn log_lines_equal_p0f_on_the_corpus() {
                 }
                 "DIFFERENT"
             };
-            println!("{name:<80} {:>4}/{:<4} extra {extra:<4} {verdict}", c.matched, c.reference);
+            println!(
+                "{name:<80} {:>4}/{:<4} extra {extra:<4} {verdict}",
+                c.matched, c.reference
+            );
         }
     }
     println!("\nagreement per mod (reference lines written identically):");
     for (m, (n, ok)) in &per_mod {
-        println!("  {m:<18} {ok:>5}/{n:<5} {:6.2}%", 100.0 * *ok as f64 / (*n).max(1) as f64);
+        println!(
+            "  {m:<18} {ok:>5}/{n:<5} {:6.2}%",
+            100.0 * *ok as f64 / (*n).max(1) as f64
+        );
     }
     println!(
         "total: {total_match}/{total_ref} reference lines ({:.2}%), {total_extra} extra lines",
         100.0 * total_match as f64 / total_ref.max(1) as f64
     );
     let _ = std::fs::remove_dir_all(&tmp);
-    assert!(failures.is_empty(), "captures that differ from p0f 3.09b:\n{}", failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "captures that differ from p0f 3.09b:\n{}",
+        failures.join("\n")
+    );
 }

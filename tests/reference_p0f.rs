@@ -57,7 +57,9 @@ fn p0fmod_writes_what_the_reference_binary_writes() {
         let mut for_p0f = capture.clone();
         if name.ends_with(".gz") {
             let mut data = Vec::new();
-            flate2::read::MultiGzDecoder::new(std::fs::File::open(capture).unwrap()).read_to_end(&mut data).unwrap();
+            flate2::read::MultiGzDecoder::new(std::fs::File::open(capture).unwrap())
+                .read_to_end(&mut data)
+                .unwrap();
             for_p0f = tmp.join(name.trim_end_matches(".gz"));
             std::fs::write(&for_p0f, data).unwrap();
         }
@@ -70,18 +72,33 @@ fn p0fmod_writes_what_the_reference_binary_writes() {
         total += c.reference;
         matched += c.matched;
         if !c.missing.is_empty() {
-            failures.push(format!("{name}: {} of {} reference lines missing, e.g. {}", c.missing.len(), c.reference, c.missing[0]));
+            failures.push(format!(
+                "{name}: {} of {} reference lines missing, e.g. {}",
+                c.missing.len(),
+                c.reference,
+                c.missing[0]
+            ));
         }
         if !c.extra.is_empty() && !reference.is_empty() && !is_known_better(&name, c.extra.len()) {
-            failures.push(format!("{name}: {} extra lines, e.g. {}", c.extra.len(), c.extra[0]));
+            failures.push(format!(
+                "{name}: {} extra lines, e.g. {}",
+                c.extra.len(),
+                c.extra[0]
+            ));
         }
     }
-    println!("reference binary: {matched}/{total} lines written identically over {} captures", captures.len());
+    println!(
+        "reference binary: {matched}/{total} lines written identically over {} captures",
+        captures.len()
+    );
     let _ = std::fs::remove_dir_all(&tmp);
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
 /// Captures where p0fmod decodes frames p0f drops (see tests/parity.rs).
 fn is_known_better(name: &str, extra: usize) -> bool {
-    matches!((name, extra), ("dlt_en10mb_vlan.pcap", 2) | ("zeek__mixed-vlan-mpls.pcap", 6))
+    matches!(
+        (name, extra),
+        ("dlt_en10mb_vlan.pcap", 2) | ("zeek__mixed-vlan-mpls.pcap", 6)
+    )
 }

@@ -49,7 +49,11 @@ pub fn captures_in(dir: &Path) -> Vec<PathBuf> {
 
 /// Extra options a capture is run with (the oracle ran many_hosts with `-m 100,20`).
 pub fn extra_options(name: &str) -> &'static [&'static str] {
-    if name == "many_hosts.pcap" { &["-m", "100,20"] } else { &[] }
+    if name == "many_hosts.pcap" {
+        &["-m", "100,20"]
+    } else {
+        &[]
+    }
 }
 
 /// Runs `p0fmod -f FP -r CAPTURE -o LOG [extra]` with TZ=UTC on a fresh log.
@@ -81,7 +85,11 @@ pub fn log_lines(path: &Path) -> Vec<String> {
 
 /// The `mod=` of a log line.
 pub fn module(line: &str) -> String {
-    line.split("mod=").nth(1).and_then(|r| r.split('|').next()).unwrap_or("?").to_string()
+    line.split("mod=")
+        .nth(1)
+        .and_then(|r| r.split('|').next())
+        .unwrap_or("?")
+        .to_string()
 }
 
 /// A multiset comparison of two logs.
@@ -105,7 +113,10 @@ pub fn compare(reference: &[String], ours: &[String]) -> Comparison {
     for l in ours {
         *got.entry(l).or_default() += 1;
     }
-    let mut c = Comparison { reference: reference.len(), ..Comparison::default() };
+    let mut c = Comparison {
+        reference: reference.len(),
+        ..Comparison::default()
+    };
     for l in reference {
         let entry = c.per_mod.entry(module(l)).or_default();
         entry.0 += 1;

@@ -17,6 +17,9 @@
 //! # Ok::<(), p0fmod_capture::CaptureError>(())
 //! ```
 //!
+//! With the `live` feature, [`live::LiveCapture`] captures from a network interface through
+//! libpcap and yields the same [`RawPacket`]s.
+//!
 //! Damaged input never panics: every good packet comes first, then one
 //! [`CaptureError::Malformed`] naming the byte offset (in the uncompressed stream) of the
 //! damaged record, then `Ok(None)`.
@@ -27,6 +30,8 @@
 mod error;
 mod file;
 mod input;
+#[cfg(feature = "live")]
+pub mod live;
 mod pcap;
 mod pcapng;
 

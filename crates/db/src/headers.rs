@@ -240,9 +240,15 @@ mod tests {
         }
         assert_eq!(t.lookup(b"User-Agent"), Some(HeaderTable::USER_AGENT));
         assert_eq!(t.lookup(b"Server"), Some(HeaderTable::SERVER));
-        assert_eq!(t.lookup(b"Accept-Language"), Some(HeaderTable::ACCEPT_LANGUAGE));
+        assert_eq!(
+            t.lookup(b"Accept-Language"),
+            Some(HeaderTable::ACCEPT_LANGUAGE)
+        );
         assert_eq!(t.lookup(b"Via"), Some(HeaderTable::VIA));
-        assert_eq!(t.lookup(b"X-Forwarded-For"), Some(HeaderTable::X_FORWARDED_FOR));
+        assert_eq!(
+            t.lookup(b"X-Forwarded-For"),
+            Some(HeaderTable::X_FORWARDED_FOR)
+        );
         assert_eq!(t.lookup(b"Date"), Some(HeaderTable::DATE));
     }
 

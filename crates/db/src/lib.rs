@@ -5,6 +5,43 @@
 //! p0f's matching rules for TCP (§6.3) and HTTP (§9.5) signatures, the MTU table, and
 //! p0fmod's embedded default database. It knows nothing of packets: the engine hands it
 //! observations ([`TcpObservation`], [`HttpObservation`]) and gets matches back.
+//!
+//! * [`Database::parse`] / [`Database::load`] accept exactly what p0f accepts, with p0f's
+//!   error messages, except that every error is reported (not just the first) and CRLF line
+//!   ends and trailing blanks are allowed. The duplicate checks of p0f run at load too.
+//! * [`Database::match_tcp`] and [`Database::match_http`] give p0f's answer for a packet,
+//!   including the reference's documented oddities; they do not allocate.
+//! * [`TcpSignature`]'s `Display`, [`HttpSignature::display`] and [`Database::to_fp_text`]
+//!   print signatures and whole databases back as p0f.fp text.
+//! * [`Database::embedded`] is p0fmod's own database (`data/p0fmod.fp`), which matches
+//!   exactly as the stock p0f 3.09b one does.
+//!
+//! ```
+//! use p0fmod_db::{Database, Direction, TcpObservation};
+//! use p0fmod_wire::{IpVersion, Quirks};
+//!
+//! let db = Database::embedded();
+//! // A Linux SYN: mss,sok,ts,nop,ws with window 20 × MSS.
+//! let syn = TcpObservation {
+//!     version: IpVersion::V4,
+//!     ttl: 60,
+//!     ip_opt_len: 0,
+//!     mss: 1460,
+//!     win: 29200,
+//!     wscale: 10,
+//!     opt_layout: &[2, 4, 8, 1, 3],
+//!     eol_pad: 0,
+//!     quirks: Quirks::DF | Quirks::NZ_ID,
+//!     has_payload: false,
+//!     ts1: 1,
+//!     tot_hdr: 60,
+//!     peer_mss: 0,
+//! };
+//! let m = db.match_tcp(Direction::Request, &syn);
+//! let sig = m.signature.expect("a match");
+//! assert_eq!(db.label_display(sig.label).to_string(), "Linux 3.11 and newer");
+//! assert_eq!(m.distance, 4);
+//! ```
 
 #![forbid(unsafe_code)]
 

@@ -285,14 +285,9 @@ impl Database {
     pub(crate) fn tcp_covered_by(&self, direction: Direction, sig: &TcpSignature) -> Option<u32> {
         let candidates = self.tcp_index(direction).get(sig.opt_layout.as_slice())?;
         let multiplier = match (sig.window, sig.mss) {
-            (WindowSpec::Literal(win), Some(mss)) => multiplier(
-                win,
-                mss,
-                false,
-                sig.version == Some(IpVersion::V6),
-                0,
-                0,
-            ),
+            (WindowSpec::Literal(win), Some(mss)) => {
+                multiplier(win, mss, false, sig.version == Some(IpVersion::V6), 0, 0)
+            }
             _ => None,
         };
         let probe = Probe {
@@ -572,7 +567,7 @@ mod tests {
         o.version = IpVersion::V6;
         assert_eq!(window_multiplier(&o), Some((Mtu, 3)));
         // 10: 1500.
-        assert_eq!(window_multiplier(&obs(3000, 1000)), Some((Mtu, 2)));
+        assert_eq!(window_multiplier(&obs(3000, 1100)), Some((Mtu, 2)));
         // 11 and 12: the peer's MSS, then the peer's MSS minus 12.
         let mut o = obs(1300 * 5, 1000);
         assert_eq!(window_multiplier(&o), None);

@@ -16,8 +16,7 @@ use p0fmod_wire::{IpVersion, Quirks};
 use crate::types::LayoutIndex;
 use crate::{
     ClassId, Database, DbError, DbErrors, Direction, HeaderTable, HttpSigHeader, HttpSignature,
-    Label, LabelId, MtuEntry, NameId, PayloadClass, SysEntry, TcpSignature, UaOsEntry,
-    WindowSpec,
+    Label, LabelId, MtuEntry, NameId, PayloadClass, SysEntry, TcpSignature, UaOsEntry, WindowSpec,
 };
 
 /// Most TCP options a signature may list.
@@ -106,15 +105,15 @@ impl Database {
 
 /// Where the parser is in p0f's state machine (spec §11.2).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum State {
+enum Need {
     /// Before the first section: only `classes`.
-    NeedSect,
+    Section,
     /// Right after a section header: `label`, or `ua_os` in `[http:request]`.
-    NeedLabel,
+    Label,
     /// After a userland label: `sys`.
-    NeedSys,
+    Sys,
     /// After a label (and its `sys`): `sig` or another `label`.
-    NeedSig,
+    Sig,
 }
 
 /// The current section.
@@ -132,11 +131,12 @@ enum Section {
     Broken,
 }
 
-/// Line-by-line parser state.
-struct Parser {
+/// Line-by-line parser state; `'t` is the text being parsed.
+struct Parser<'t> {
     db: Database,
     errors: Vec<DbError>,
-    state: State,
+    /// What the next statement should be.
+    need: Need,
     section: Section,
     /// The label the next signatures belong to (`None` after a label that failed).
     label: Option<LabelId>,
@@ -146,21 +146,22 @@ struct Parser {
     /// state error, so one mistake does not cascade.
     lenient: bool,
     line_no: u32,
-    line_text: String,
+    /// The current line, without its line end and trailing blanks.
+    line_text: &'t str,
 }
 
-impl Parser {
-    fn new(origin: &str) -> Parser {
+impl<'t> Parser<'t> {
+    fn new(origin: &str) -> Parser<'t> {
         Parser {
             db: Database::empty(origin),
             errors: Vec::new(),
-            state: State::NeedSect,
+            need: Need::Section,
             section: Section::None,
             label: None,
             mtu_link: None,
             lenient: false,
             line_no: 0,
-            line_text: String::new(),
+            line_text: "",
         }
     }
 
@@ -169,19 +170,19 @@ impl Parser {
         self.errors.push(DbError {
             origin: self.db.origin.clone(),
             line: self.line_no,
-            text: self.line_text.clone(),
+            text: self.line_text.to_string(),
             message: message.into(),
         });
     }
 
-    fn line(&mut self, line_no: u32, raw: &str) {
-        let line = raw.trim_end_matches([' ', '\t', '\r']);
-        let line = line.trim_start_matches([' ', '\t']);
+    fn line(&mut self, line_no: u32, raw: &'t str) {
+        let trimmed = raw.trim_end_matches([' ', '\t', '\r']);
+        let line = trimmed.trim_start_matches([' ', '\t']);
         if line.is_empty() || line.starts_with(';') {
             return;
         }
         self.line_no = line_no;
-        self.line_text = raw.trim_end_matches([' ', '\t', '\r']).to_string();
+        self.line_text = trimmed;
         if line.starts_with('[') {
             self.section_header(line);
             return;
@@ -201,7 +202,7 @@ impl Parser {
     }
 
     fn section_header(&mut self, line: &str) {
-        self.state = State::NeedLabel;
+        self.need = Need::Label;
         self.label = None;
         self.mtu_link = None;
         self.lenient = false;
@@ -238,7 +239,7 @@ impl Parser {
     }
 
     fn classes(&mut self, value: &str) {
-        if self.state != State::NeedSect {
+        if self.need != Need::Section {
             self.error("misplaced 'classes'");
             return;
         }
@@ -258,7 +259,7 @@ impl Parser {
     }
 
     fn ua_os(&mut self, value: &str) {
-        if self.state != State::NeedLabel || self.section != Section::Http(Direction::Request) {
+        if self.need != Need::Label || self.section != Section::Http(Direction::Request) {
             self.error("misplaced 'us_os'");
             return;
         }
@@ -292,7 +293,7 @@ impl Parser {
     }
 
     fn label(&mut self, value: &str) {
-        if !matches!(self.state, State::NeedLabel | State::NeedSig) && !self.lenient {
+        if !matches!(self.need, Need::Label | Need::Sig) && !self.lenient {
             self.error("misplaced 'label'");
         }
         self.label = None;
@@ -300,10 +301,10 @@ impl Parser {
         self.lenient = true;
         match self.section {
             Section::None | Section::Broken => {
-                self.state = State::NeedSig;
+                self.need = Need::Sig;
             }
             Section::Mtu => {
-                self.state = State::NeedSig;
+                self.need = Need::Sig;
                 if value.is_empty() {
                     self.error("Empty MTU label");
                     return;
@@ -314,11 +315,7 @@ impl Parser {
             Section::Tcp(_) | Section::Http(_) => {
                 // A label whose class is `!` (even one that fails later) expects `sys`.
                 let userland = value.get(2..).is_some_and(|v| v.starts_with("!:"));
-                self.state = if userland {
-                    State::NeedSys
-                } else {
-                    State::NeedSig
-                };
+                self.need = if userland { Need::Sys } else { Need::Sig };
                 match self.parse_label(value) {
                     Ok(label) => {
                         let id = LabelId::try_from(self.db.labels.len())
@@ -369,12 +366,12 @@ impl Parser {
     }
 
     fn sys(&mut self, value: &str) {
-        let allowed = self.state == State::NeedSys || self.lenient && self.state == State::NeedSig;
+        let allowed = self.need == Need::Sys || self.lenient && self.need == Need::Sig;
         if !allowed {
             self.error("Misplaced 'sys'");
             return;
         }
-        self.state = State::NeedSig;
+        self.need = Need::Sig;
         let mut entries = Vec::new();
         let mut unknown_class = None;
         let ok = parse_list(value, |c| {
@@ -408,12 +405,12 @@ impl Parser {
     }
 
     fn sig(&mut self, value: &str) {
-        let allowed = self.state == State::NeedSig || self.lenient && self.state == State::NeedSys;
+        let allowed = self.need == Need::Sig || self.lenient && self.need == Need::Sys;
         if !allowed {
             self.error("Misplaced 'sig'");
             // A forgotten `sys` should not make every following signature an error too.
-            if self.state == State::NeedSys {
-                self.state = State::NeedSig;
+            if self.need == Need::Sys {
+                self.need = Need::Sig;
             }
             return;
         }
@@ -427,7 +424,10 @@ impl Parser {
 
     fn mtu_sig(&mut self, value: &str) {
         let mtu = if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) {
-            value.parse::<u32>().ok().filter(|m| (1..=65535).contains(m))
+            value
+                .parse::<u32>()
+                .ok()
+                .filter(|m| (1..=65535).contains(m))
         } else {
             None
         };
@@ -526,7 +526,10 @@ fn split_statement(line: &str) -> Option<(&str, &str)> {
 /// A comma list as `classes` and `sys` read it: an empty value is an empty list; before
 /// each entry blanks and commas are skipped; an entry must be followed by a comma or the
 /// end, and a comma must be followed by an entry. `entry` reads one entry at the cursor.
-fn parse_list(value: &str, mut entry: impl FnMut(&mut Cursor<'_>) -> Result<(), ()>) -> Result<(), ()> {
+fn parse_list(
+    value: &str,
+    mut entry: impl FnMut(&mut Cursor<'_>) -> Result<(), ()>,
+) -> Result<(), ()> {
     if value.is_empty() {
         return Ok(());
     }
@@ -713,10 +716,12 @@ fn parse_olayout(c: &mut Cursor<'_>) -> Result<(Vec<u8>, u8), String> {
 
 /// The quirk list, up to (not including) the `:` that ends it, with the per-version checks.
 fn parse_quirks(c: &mut Cursor<'_>, version: Option<IpVersion>) -> Result<Quirks, String> {
-    const V4_ONLY: Quirks = Quirks(Quirks::DF.0 | Quirks::NZ_ID.0 | Quirks::ZERO_ID.0 | Quirks::NZ_MBZ.0);
+    const V4_ONLY: Quirks =
+        Quirks(Quirks::DF.0 | Quirks::NZ_ID.0 | Quirks::ZERO_ID.0 | Quirks::NZ_MBZ.0);
     let mut quirks = Quirks::empty();
     while c.peek() != Some(b':') {
-        let Some(&(quirk, name)) = Quirks::NAMED.iter().find(|(_, name)| c.starts_with(name)) else {
+        let Some(&(quirk, name)) = Quirks::NAMED.iter().find(|(_, name)| c.starts_with(name))
+        else {
             return Err("Unrecognized quirk".into());
         };
         match version {
@@ -816,7 +821,10 @@ fn parse_http_sig(value: &str, headers: &mut HeaderTable) -> Result<HttpSignatur
                 value: value.map(str::to_string),
             })
             .collect(),
-        absent: absent.into_iter().map(|name| headers.insert(name)).collect(),
+        absent: absent
+            .into_iter()
+            .map(|name| headers.insert(name))
+            .collect(),
         expected_sw: (!expected_sw.is_empty()).then(|| expected_sw.to_string()),
     })
 }
@@ -896,7 +904,9 @@ impl<'a> Cursor<'a> {
     fn number(&mut self) -> u64 {
         self.take_while(|b| b.is_ascii_digit())
             .bytes()
-            .fold(0u64, |n, d| n.saturating_mul(10).saturating_add(u64::from(d - b'0')))
+            .fold(0u64, |n, d| {
+                n.saturating_mul(10).saturating_add(u64::from(d - b'0'))
+            })
     }
 
     /// Everything after the cursor.

@@ -9,8 +9,8 @@ use std::fmt::{self, Display, Write as _};
 use p0fmod_wire::IpVersion;
 
 use crate::{
-    Database, Direction, HeaderTable, HttpSignature, LabelId, PayloadClass, SysEntry,
-    TcpSignature, WindowSpec,
+    Database, Direction, HeaderTable, HttpSignature, LabelId, PayloadClass, SysEntry, TcpSignature,
+    WindowSpec,
 };
 
 /// Prints the `sig =` value of a TCP signature:
@@ -130,7 +130,9 @@ impl Database {
         format!(
             "{}:{}:{}:{}",
             if label.generic { 'g' } else { 's' },
-            label.class.map_or("!", |c| self.classes[c as usize].as_str()),
+            label
+                .class
+                .map_or("!", |c| self.classes[c as usize].as_str()),
             self.name(label.name),
             label.flavor.as_deref().unwrap_or(""),
         )

@@ -159,6 +159,10 @@ pub struct UaOsEntry {
 }
 
 /// A loaded signature database.
+///
+/// Built by [`Database::parse`], [`Database::load`] or [`Database::embedded`]. The lists are
+/// public for reading; TCP matching goes through an option-layout index built while
+/// parsing, so signatures pushed onto the lists afterwards are not matched.
 #[derive(Clone, Debug)]
 pub struct Database {
     /// Where it came from (a path, or `<embedded>`), for messages.

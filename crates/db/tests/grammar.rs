@@ -31,12 +31,21 @@ fn tcp_sig(sig: &str) -> TcpSignature {
 /// Asserts that `text` is refused with exactly one error.
 #[track_caller]
 fn refused(text: &str, line: u32, message: &str) {
-    assert_eq!(messages(text), vec![(line, message.to_string())], "for:\n{text}");
+    assert_eq!(
+        messages(text),
+        vec![(line, message.to_string())],
+        "for:\n{text}"
+    );
 }
 
 #[test]
 fn empty_and_comment_only_files_load() {
-    for text in ["", "\n\n", "; a comment\n   ; indented comment\n\t\n", CLASSES] {
+    for text in [
+        "",
+        "\n\n",
+        "; a comment\n   ; indented comment\n\t\n",
+        CLASSES,
+    ] {
         let db = parse_ok(text);
         assert_eq!(db.signature_count, 0);
     }
@@ -47,16 +56,32 @@ fn statements() {
     refused(&format!("{CLASSES}foo x\n"), 2, "Unexpected statement");
     refused(&format!("{CLASSES}= x\n"), 2, "Unexpected statement");
     refused(&format!("{CLASSES}sig2 = x\n"), 2, "Unexpected statement");
-    refused(&format!("{CLASSES}foo = x\n"), 2, "Unrecognized field 'foo'");
-    refused(&format!("{CLASSES}SIG = x\n"), 2, "Unrecognized field 'SIG'");
+    refused(
+        &format!("{CLASSES}foo = x\n"),
+        2,
+        "Unrecognized field 'foo'",
+    );
+    refused(
+        &format!("{CLASSES}SIG = x\n"),
+        2,
+        "Unrecognized field 'SIG'",
+    );
     // Blanks around '=' are optional; tabs count.
     parse_ok(&format!("{CLASSES}[mtu]\nlabel\t=\tX\nsig=1500\n"));
 }
 
 #[test]
 fn sections() {
-    refused(&format!("{CLASSES}[tcp]\n"), 2, "Malformed section identifier");
-    refused(&format!("{CLASSES}[mtu]x\n"), 2, "Malformed section identifier");
+    refused(
+        &format!("{CLASSES}[tcp]\n"),
+        2,
+        "Malformed section identifier",
+    );
+    refused(
+        &format!("{CLASSES}[mtu]x\n"),
+        2,
+        "Malformed section identifier",
+    );
     refused(
         &format!("{CLASSES}[foo:request]\n"),
         2,
@@ -67,23 +92,49 @@ fn sections() {
         2,
         "Unrecognized fingerprinting module 'TCP'",
     );
-    refused(&format!("{CLASSES}[tcp:req]\n"), 2, "Unrecognized traffic direction");
-    refused(&format!("{CLASSES}[tcp:request]x\n"), 2, "Unrecognized traffic direction");
-    for section in ["[mtu]", "[tcp:request]", "[tcp:response]", "[http:request]", "[http:response]"] {
+    refused(
+        &format!("{CLASSES}[tcp:req]\n"),
+        2,
+        "Unrecognized traffic direction",
+    );
+    refused(
+        &format!("{CLASSES}[tcp:request]x\n"),
+        2,
+        "Unrecognized traffic direction",
+    );
+    for section in [
+        "[mtu]",
+        "[tcp:request]",
+        "[tcp:response]",
+        "[http:request]",
+        "[http:response]",
+    ] {
         parse_ok(&format!("{CLASSES}{section}\n"));
     }
 }
 
 #[test]
 fn state_machine() {
-    refused(&format!("{CLASSES}[mtu]\nclasses = x\n"), 3, "misplaced 'classes'");
-    refused(&format!("{CLASSES}label = s:unix:L:x\n"), 2, "misplaced 'label'");
+    refused(
+        &format!("{CLASSES}[mtu]\nclasses = x\n"),
+        3,
+        "misplaced 'classes'",
+    );
+    refused(
+        &format!("{CLASSES}label = s:unix:L:x\n"),
+        2,
+        "misplaced 'label'",
+    );
     refused(
         &format!("{CLASSES}[tcp:request]\nlabel = s:!:L:x\nlabel = s:!:M:x\n"),
         4,
         "misplaced 'label'",
     );
-    refused(&format!("{CLASSES}[tcp:request]\nsys = Linux\n"), 3, "Misplaced 'sys'");
+    refused(
+        &format!("{CLASSES}[tcp:request]\nsys = Linux\n"),
+        3,
+        "Misplaced 'sys'",
+    );
     refused(
         &format!("{CLASSES}[tcp:request]\nlabel = s:unix:L:x\nsys = Linux\n"),
         4,
@@ -101,8 +152,16 @@ fn state_machine() {
     );
     // The spec's (and p0f's) spelling of the ua_os message.
     refused(&format!("{CLASSES}ua_os = Linux\n"), 2, "misplaced 'us_os'");
-    refused(&format!("{CLASSES}[tcp:request]\nua_os = Linux\n"), 3, "misplaced 'us_os'");
-    refused(&format!("{CLASSES}[http:response]\nua_os = Linux\n"), 3, "misplaced 'us_os'");
+    refused(
+        &format!("{CLASSES}[tcp:request]\nua_os = Linux\n"),
+        3,
+        "misplaced 'us_os'",
+    );
+    refused(
+        &format!("{CLASSES}[http:response]\nua_os = Linux\n"),
+        3,
+        "misplaced 'us_os'",
+    );
     refused(
         &format!("{CLASSES}[http:request]\nlabel = s:!:L:x\nsys = A\nua_os = Linux\n"),
         5,
@@ -110,8 +169,12 @@ fn state_machine() {
     );
     // Several ua_os lines right after the header are fine; so is a userland label whose
     // section ends before its sys line.
-    parse_ok(&format!("{CLASSES}[http:request]\nua_os = Linux\nua_os = Windows\n"));
-    parse_ok(&format!("{CLASSES}[tcp:request]\nlabel = s:!:L:x\n[tcp:response]\n"));
+    parse_ok(&format!(
+        "{CLASSES}[http:request]\nua_os = Linux\nua_os = Windows\n"
+    ));
+    parse_ok(&format!(
+        "{CLASSES}[tcp:request]\nlabel = s:!:L:x\n[tcp:response]\n"
+    ));
 }
 
 #[test]
@@ -162,12 +225,20 @@ fn mtu_section() {
         "{CLASSES}[mtu]\nlabel = s:!:odd name\nsig = 1500\nsig = 0001500\nlabel = B\nsig = 65535\n"
     ));
     assert_eq!(db.signature_count, 3);
-    assert_eq!(db.mtu_link(1500), Some("s:!:odd name"), "the first entry wins");
+    assert_eq!(
+        db.mtu_link(1500),
+        Some("s:!:odd name"),
+        "the first entry wins"
+    );
     assert_eq!(db.mtu_link(65535), Some("B"));
     assert_eq!(db.mtu_link(1492), None);
     refused(&format!("{CLASSES}[mtu]\nlabel =\n"), 3, "Empty MTU label");
     for bad in ["0", "65536", "", "15x", "-1"] {
-        refused(&format!("{CLASSES}[mtu]\nlabel = A\nsig = {bad}\n"), 4, "Malformed MTU value");
+        refused(
+            &format!("{CLASSES}[mtu]\nlabel = A\nsig = {bad}\n"),
+            4,
+            "Malformed MTU value",
+        );
     }
 }
 
@@ -201,12 +272,20 @@ fn sys_lists() {
 fn ua_os_entries() {
     let ua = |v: &str| format!("{CLASSES}[http:request]\nua_os = {v}\n");
     let db = parse_ok(&ua("Linux,iOS=[iPad], Windows,Solaris=[Sun:OS,x],"));
-    let entries: Vec<(&str, &str)> =
-        db.ua_os.iter().map(|e| (db.name(e.name), e.pattern.as_str())).collect();
+    let entries: Vec<(&str, &str)> = db
+        .ua_os
+        .iter()
+        .map(|e| (db.name(e.name), e.pattern.as_str()))
+        .collect();
     // No blank is skipped after a comma: " Windows" is a name (and pattern) of its own.
     assert_eq!(
         entries,
-        [("Linux", "Linux"), ("iOS", "iPad"), (" Windows", " Windows"), ("Solaris", "Sun:OS,x")]
+        [
+            ("Linux", "Linux"),
+            ("iOS", "iPad"),
+            (" Windows", " Windows"),
+            ("Solaris", "Sun:OS,x")
+        ]
     );
     parse_ok(&ua(""));
     refused(&ua(",Linux"), 3, "Malformed system name");
@@ -249,23 +328,44 @@ fn tcp_signature_fields() {
     assert_eq!(s.line, 4);
 
     let s = tcp_sig("*:255:0:*:*,*:::*");
-    assert_eq!((s.version, s.mss, s.window, s.wscale), (None, None, WindowSpec::Any, None));
+    assert_eq!(
+        (s.version, s.mss, s.window, s.wscale),
+        (None, None, WindowSpec::Any, None)
+    );
     assert!(s.opt_layout.is_empty() && s.quirks.is_empty());
     assert_eq!(s.payload_class, PayloadClass::Any);
 
-    assert_eq!(tcp_sig("6:64:0:*:%8,*:mss:flow:0").window, WindowSpec::Modulo(8));
-    assert_eq!(tcp_sig("*:64:0:*:mtu*1000,*:mss::0").window, WindowSpec::MtuMultiple(1000));
-    assert_eq!(tcp_sig("*:64:0:*:65535,*:mss::0").window, WindowSpec::Literal(65535));
+    assert_eq!(
+        tcp_sig("6:64:0:*:%8,*:mss:flow:0").window,
+        WindowSpec::Modulo(8)
+    );
+    assert_eq!(
+        tcp_sig("*:64:0:*:mtu*1000,*:mss::0").window,
+        WindowSpec::MtuMultiple(1000)
+    );
+    assert_eq!(
+        tcp_sig("*:64:0:*:65535,*:mss::0").window,
+        WindowSpec::Literal(65535)
+    );
     // Empty numbers read as 0, as in p0f.
     let s = tcp_sig("*:64+:::,:mss,eol+::0");
-    assert_eq!((s.ttl, s.ip_opt_len, s.mss, s.window), (64, 0, Some(0), WindowSpec::Literal(0)));
+    assert_eq!(
+        (s.ttl, s.ip_opt_len, s.mss, s.window),
+        (64, 0, Some(0), WindowSpec::Literal(0))
+    );
     assert_eq!((s.wscale, s.eol_pad), (Some(0), 0));
     // A trailing comma ends a list; 24 options is the most.
     assert_eq!(tcp_sig("*:64:0:*:*,*:mss,:df,:0").opt_layout, [2]);
     let nops = vec!["nop"; 24].join(",");
-    assert_eq!(tcp_sig(&format!("*:64:0:*:*,*:{nops}::0")).opt_layout.len(), 24);
+    assert_eq!(
+        tcp_sig(&format!("*:64:0:*:*,*:{nops}::0")).opt_layout.len(),
+        24
+    );
     // Every quirk token.
-    let all = Quirks::NAMED.iter().filter(|(q, _)| *q != Quirks::FLOW).map(|(_, n)| *n);
+    let all = Quirks::NAMED
+        .iter()
+        .filter(|(q, _)| *q != Quirks::FLOW)
+        .map(|(_, n)| *n);
     let all: Vec<&str> = all.collect();
     let s = tcp_sig(&format!("4:64:0:*:*,*:mss:{}:0", all.join(",")));
     assert_eq!(s.quirks.tokens().count(), 16);
@@ -318,7 +418,11 @@ fn tcp_signature_errors() {
         refused(&tcp(sig), 4, message);
     }
     let nops = vec!["nop"; 25].join(",");
-    refused(&tcp(&format!("*:64:0:*:*,*:{nops}::0")), 4, "Too many TCP options");
+    refused(
+        &tcp(&format!("*:64:0:*:*,*:{nops}::0")),
+        4,
+        "Too many TCP options",
+    );
 }
 
 #[test]
@@ -345,7 +449,14 @@ fn http_signature_fields() {
         .iter()
         .map(|h| (db.headers.name(h.id), h.optional, h.value.as_deref()))
         .collect();
-    assert_eq!(h, [("Host", false, None), ("Accept", true, Some("a:b,c")), ("X-Odd_1", false, None)]);
+    assert_eq!(
+        h,
+        [
+            ("Host", false, None),
+            ("Accept", true, Some("a:b,c")),
+            ("X-Odd_1", false, None)
+        ]
+    );
     assert!(s.absent.is_empty());
     assert_eq!(s.expected_sw.as_deref(), Some("Foo bar]"));
     // Every name a signature mentions joins the header table, case-sensitively.
@@ -357,9 +468,16 @@ fn http_signature_fields() {
     assert_eq!(s.version, Some(1));
     let absent: Vec<&str> = s.absent.iter().map(|&id| db.headers.name(id)).collect();
     assert_eq!(absent, ["Accept", "X-Gone"]);
-    assert_eq!(s.expected_sw.as_deref(), Some(" Chrom"), "leading blanks are kept");
+    assert_eq!(
+        s.expected_sw.as_deref(),
+        Some(" Chrom"),
+        "leading blanks are kept"
+    );
     let s = &parse_ok(&http("0:::")).http_request[0];
-    assert_eq!((s.version, s.headers.len(), s.expected_sw.as_ref()), (Some(0), 0, None));
+    assert_eq!(
+        (s.version, s.headers.len(), s.expected_sw.as_ref()),
+        (Some(0), 0, None)
+    );
 }
 
 #[test]
@@ -389,9 +507,17 @@ fn http_signature_errors() {
     }
     let names: Vec<String> = (0..33).map(|i| format!("H{i}")).collect();
     parse_ok(&http(&format!("1:{}::", names[..32].join(","))));
-    refused(&http(&format!("1:{}::", names.join(","))), 5, "Too many headers listed");
+    refused(
+        &http(&format!("1:{}::", names.join(","))),
+        5,
+        "Too many headers listed",
+    );
     parse_ok(&http(&format!("1:Host:{}:", names[..32].join(","))));
-    refused(&http(&format!("1:Host:{}:", names.join(","))), 5, "Too many headers listed");
+    refused(
+        &http(&format!("1:Host:{}:", names.join(","))),
+        5,
+        "Too many headers listed",
+    );
 }
 
 #[test]
@@ -409,7 +535,10 @@ fn every_error_is_collected_with_its_line_and_text() {
                 label = A\n\
                 sig = 0\n";
     let errors = parse_err(text);
-    let got: Vec<(u32, &str)> = errors.iter().map(|e| (e.line, e.message.as_str())).collect();
+    let got: Vec<(u32, &str)> = errors
+        .iter()
+        .map(|e| (e.line, e.message.as_str()))
+        .collect();
     assert_eq!(
         got,
         [
@@ -423,13 +552,17 @@ fn every_error_is_collected_with_its_line_and_text() {
     assert_eq!(errors[0].text, "sig = *:64:0:*:*,*:bogus::0");
     assert_eq!(errors[0].origin, "test");
     let shown = p0fmod_db::DbErrors(errors).to_string();
-    assert!(shown.starts_with("test:4: Unrecognized TCP option\n    sig = *:64:0:*:*,*:bogus::0\n"));
+    assert!(
+        shown.starts_with("test:4: Unrecognized TCP option\n    sig = *:64:0:*:*,*:bogus::0\n")
+    );
 }
 
 #[test]
 fn one_mistake_does_not_cascade() {
     // A broken label: its sys and sig lines are not reported again.
-    let text = format!("{CLASSES}[tcp:request]\nlabel = s:!x:Tool:\nsys = Linux\nsig = *:64:0:*:*,*:mss::0\n");
+    let text = format!(
+        "{CLASSES}[tcp:request]\nlabel = s:!x:Tool:\nsys = Linux\nsig = *:64:0:*:*,*:mss::0\n"
+    );
     assert_eq!(messages(&text), [(3, "Unknown class '!x'".to_string())]);
     // A forgotten sys line: only the first signature is misplaced.
     let text = format!(
@@ -438,7 +571,10 @@ fn one_mistake_does_not_cascade() {
     assert_eq!(messages(&text), [(4, "Misplaced 'sig'".to_string())]);
     // A broken section: its lines are skipped.
     let text = format!("{CLASSES}[tcp:req]\nlabel = s:unix:L:x\nsig = *:64:0:*:*,*:mss::0\n");
-    assert_eq!(messages(&text), [(2, "Unrecognized traffic direction".to_string())]);
+    assert_eq!(
+        messages(&text),
+        [(2, "Unrecognized traffic direction".to_string())]
+    );
 }
 
 #[test]
@@ -459,11 +595,18 @@ fn numbers_that_overflow_are_refused() {
     // p0f's atoi wraps these around to small values and loads them; p0fmod refuses.
     refused(&tcp("*:64:0:4294967297:*,*:mss::0"), 4, "Bogus MSS");
     refused(&tcp("*:4294967360:0:*:*,*:mss::0"), 4, "Bogus initial TTL");
-    refused(&tcp("*:64+18446744073709551616:0:*:*,*:mss::0"), 4, "Bogus initial TTL");
+    refused(
+        &tcp("*:64+18446744073709551616:0:*:*,*:mss::0"),
+        4,
+        "Bogus initial TTL",
+    );
     // A sign is not a number.
     refused(&tcp("*:+5:0:*:*,*:mss::0"), 4, "Bogus initial TTL");
     // Leading zeros are fine.
-    assert_eq!(tcp_sig("*:64:0:0000000000000000000001460:*,*:mss::0").mss, Some(1460));
+    assert_eq!(
+        tcp_sig("*:64:0:0000000000000000000001460:*,*:mss::0").mss,
+        Some(1460)
+    );
 }
 
 #[test]
@@ -482,8 +625,21 @@ fn header_table_holds_builtins_and_signature_names() {
     assert_eq!(t.name(x), "X-New");
     assert!((x as usize) < t.len());
     assert!(!t.is_optional(Direction::Request, x));
-    let common: Vec<&str> = t.common(Direction::Response).iter().map(|&i| t.name(i)).collect();
-    assert_eq!(common, ["Content-Type", "Connection", "Keep-Alive", "Accept-Ranges", "Date"]);
+    let common: Vec<&str> = t
+        .common(Direction::Response)
+        .iter()
+        .map(|&i| t.name(i))
+        .collect();
+    assert_eq!(
+        common,
+        [
+            "Content-Type",
+            "Connection",
+            "Keep-Alive",
+            "Accept-Ranges",
+            "Date"
+        ]
+    );
 }
 
 #[test]

@@ -17,7 +17,14 @@ const LINUX: &[u8] = &[MSS, SOK, TS, NOP, WS];
 const ONLY_MSS: &[u8] = &[MSS];
 
 /// A SYN with everything p0f looks at; callers change what a test is about.
-fn syn(ttl: u8, mss: u16, win: u16, wscale: u8, layout: &'static [u8], quirks: Quirks) -> TcpObservation<'static> {
+fn syn(
+    ttl: u8,
+    mss: u16,
+    win: u16,
+    wscale: u8,
+    layout: &'static [u8],
+    quirks: Quirks,
+) -> TcpObservation<'static> {
     TcpObservation {
         version: IpVersion::V4,
         ttl,
@@ -59,7 +66,9 @@ const DF_ID: Quirks = Quirks(Quirks::DF.0 | Quirks::NZ_ID.0);
 
 #[test]
 fn stock_exact_matches() {
-    let Some(db) = stock_db("stock_exact_matches") else { return };
+    let Some(db) = stock_db("stock_exact_matches") else {
+        return;
+    };
     // `*:64:0:*:mss*20,10:mss,sok,ts,nop,ws:df,id+:0`
     let obs = syn(64, 1460, 29200, 10, LINUX, DF_ID);
     assert_eq!(verdict(&db, &obs), v("Linux 3.11 and newer", false, 0));
@@ -80,15 +89,26 @@ fn first_specific_exact_match_wins_over_earlier_generic() {
     let db = db("label = g:unix:Generic:\nsig = 4:64:0:*:*,*:mss::0\n\
                  label = s:unix:First:\nsig = *:64:0:*:*,*:mss:df,id+:0\n\
                  label = s:unix:Second:\nsig = *:64:0:*:*,*:mss:df,id+:0\n");
-    assert_eq!(verdict(&db, &syn(64, 1460, 1, 0, ONLY_MSS, DF_ID)), v("First", false, 0));
-    assert_eq!(verdict(&db, &syn(60, 1460, 1, 0, ONLY_MSS, Quirks::empty())), v("Generic", false, 4));
+    assert_eq!(
+        verdict(&db, &syn(64, 1460, 1, 0, ONLY_MSS, DF_ID)),
+        v("First", false, 0)
+    );
+    assert_eq!(
+        verdict(&db, &syn(60, 1460, 1, 0, ONLY_MSS, Quirks::empty())),
+        v("Generic", false, 4)
+    );
 }
 
 #[test]
 fn generic_exact_beats_specific_fuzzy() {
-    let db = db("label = s:unix:Specific:\nsig = 4:64:0:*:*,*:mss:df,id+:0\n\
-                 label = g:unix:Generic:\nsig = 4:64:0:*:*,*:mss:df:0\n");
-    assert_eq!(verdict(&db, &syn(64, 1460, 1, 0, ONLY_MSS, Quirks::DF)), v("Generic", false, 0));
+    let db = db(
+        "label = s:unix:Specific:\nsig = 4:64:0:*:*,*:mss:df,id+:0\n\
+                 label = g:unix:Generic:\nsig = 4:64:0:*:*,*:mss:df:0\n",
+    );
+    assert_eq!(
+        verdict(&db, &syn(64, 1460, 1, 0, ONLY_MSS, Quirks::DF)),
+        v("Generic", false, 0)
+    );
     // Without the generic exact match, the specific one is taken as fuzzy.
     assert_eq!(
         verdict(&db, &syn(64, 1460, 1, 0, ONLY_MSS, Quirks::empty())),
@@ -119,7 +139,10 @@ fn fuzzy_quirk_rules() {
 fn only_the_first_fuzzy_candidate_is_kept() {
     let db = db("label = s:unix:A:\nsig = 4:64:0:*:*,*:mss:df,id+:0\n\
                  label = s:unix:B:\nsig = 4:64:0:*:*,*:mss:df:0\n");
-    assert_eq!(verdict(&db, &syn(64, 1460, 1, 0, ONLY_MSS, Quirks::empty())), v("A", true, 0));
+    assert_eq!(
+        verdict(&db, &syn(64, 1460, 1, 0, ONLY_MSS, Quirks::empty())),
+        v("A", true, 0)
+    );
 }
 
 #[test]
@@ -135,7 +158,10 @@ fn ttl_rules() {
     assert_eq!(t(255), v("L", true, 0));
     // `N+D` is the signature's TTL.
     let db = self::db("label = s:unix:L:\nsig = 4:64+10:0:*:*,*:mss::0\n");
-    assert_eq!(verdict(&db, &syn(70, 1460, 1, 0, ONLY_MSS, Quirks::empty())), v("L", false, 4));
+    assert_eq!(
+        verdict(&db, &syn(70, 1460, 1, 0, ONLY_MSS, Quirks::empty())),
+        v("L", false, 4)
+    );
 }
 
 #[test]
@@ -159,19 +185,27 @@ fn bad_ttl_signatures() {
 #[test]
 fn userland_fuzzy_match_is_no_match_with_distance_zero() {
     let db = db("label = s:!:Tool:\nsys = @unix\nsig = *:64:0:*:*,*:mss::0\n");
-    let m = db.match_tcp(Direction::Request, &syn(60, 1460, 1, 0, ONLY_MSS, Quirks::empty()));
+    let m = db.match_tcp(
+        Direction::Request,
+        &syn(60, 1460, 1, 0, ONLY_MSS, Quirks::empty()),
+    );
     assert_eq!(label(&db, &m), "Tool");
     assert!(db.label(m.signature.unwrap().label).is_userland());
     assert_eq!(m.distance, 4);
     // Fuzzy (an extra ecn): dropped, and the distance is 0, not the guess (spec §6.3).
-    let m = db.match_tcp(Direction::Request, &syn(60, 1460, 1, 0, ONLY_MSS, Quirks::ECN));
+    let m = db.match_tcp(
+        Direction::Request,
+        &syn(60, 1460, 1, 0, ONLY_MSS, Quirks::ECN),
+    );
     assert!(m.signature.is_none() && !m.fuzzy);
     assert_eq!(m.distance, 0);
 }
 
 #[test]
 fn star_version_masks_only_the_signature_quirks() {
-    let Some(stock) = stock_db("star_version_masks_only_the_signature_quirks") else { return };
+    let Some(stock) = stock_db("star_version_masks_only_the_signature_quirks") else {
+        return;
+    };
     let mut obs = syn(64, 1420, 1420 * 4, 2, LINUX, Quirks::empty());
     obs.version = IpVersion::V6;
     // `*:64:0:*:mss*4,2:mss,sok,ts,nop,ws:df,id+:0`: df and id+ are masked for IPv6.
@@ -182,7 +216,11 @@ fn star_version_masks_only_the_signature_quirks() {
 
     let db = db("label = s:unix:Flow:\nsig = *:64:0:*:*,*:mss:flow:0\n");
     let mut obs = syn(64, 1460, 1, 0, ONLY_MSS, Quirks::empty());
-    assert_eq!(verdict(&db, &obs), v("Flow", false, 0), "flow is masked for IPv4");
+    assert_eq!(
+        verdict(&db, &obs),
+        v("Flow", false, 0),
+        "flow is masked for IPv4"
+    );
     obs.version = IpVersion::V6;
     assert_eq!(verdict(&db, &obs), v("???", false, 0));
     obs.quirks = Quirks::FLOW;
@@ -218,7 +256,17 @@ fn mss_scale_payload_padding_and_ip_options_must_agree() {
     assert_eq!(verdict(&db, &obs).0, "A");
     assert_eq!(verdict(&db, &TcpObservation { mss: 1400, ..obs }).0, "???");
     assert_eq!(verdict(&db, &TcpObservation { wscale: 6, ..obs }).0, "???");
-    assert_eq!(verdict(&db, &TcpObservation { has_payload: false, ..obs }).0, "???");
+    assert_eq!(
+        verdict(
+            &db,
+            &TcpObservation {
+                has_payload: false,
+                ..obs
+            }
+        )
+        .0,
+        "???"
+    );
 
     let mut obs = syn(64, 1460, 1, 0, &[MSS, 0], Quirks::empty());
     obs.eol_pad = 2;
@@ -228,8 +276,28 @@ fn mss_scale_payload_padding_and_ip_options_must_agree() {
     let mut obs = syn(64, 0, 1, 0, &[NOP], Quirks::empty());
     obs.ip_opt_len = 4;
     assert_eq!(verdict(&db, &obs).0, "C");
-    assert_eq!(verdict(&db, &TcpObservation { has_payload: true, ..obs }).0, "C");
-    assert_eq!(verdict(&db, &TcpObservation { ip_opt_len: 0, ..obs }).0, "???");
+    assert_eq!(
+        verdict(
+            &db,
+            &TcpObservation {
+                has_payload: true,
+                ..obs
+            }
+        )
+        .0,
+        "C"
+    );
+    assert_eq!(
+        verdict(
+            &db,
+            &TcpObservation {
+                ip_opt_len: 0,
+                ..obs
+            }
+        )
+        .0,
+        "???"
+    );
 }
 
 #[test]
@@ -243,8 +311,14 @@ fn syn_ack_uses_the_response_section() {
     assert_eq!(label(&db, &db.match_tcp(Direction::Response, &obs)), "???");
     // The flow's SYN MSS (rules 11 and 12 of §6.2) gives the multiplier.
     obs.peer_mss = 1300;
-    assert_eq!(label(&db, &db.match_tcp(Direction::Response, &obs)), "Server");
-    assert_eq!(label(&db, &db.match_tcp(Direction::Request, &obs)), "Client");
+    assert_eq!(
+        label(&db, &db.match_tcp(Direction::Response, &obs)),
+        "Server"
+    );
+    assert_eq!(
+        label(&db, &db.match_tcp(Direction::Request, &obs)),
+        "Client"
+    );
 }
 
 // ---------------------------------------------------------------------------------------
@@ -275,7 +349,11 @@ enum RawWindow {
 fn parse_raw_sig(raw: &str) -> Option<RawSig> {
     let f: Vec<&str> = raw.split(':').collect();
     assert_eq!(f.len(), 8, "raw_sig {raw}");
-    let version = if f[0] == "4" { IpVersion::V4 } else { IpVersion::V6 };
+    let version = if f[0] == "4" {
+        IpVersion::V4
+    } else {
+        IpVersion::V6
+    };
     let ttl = f[1].split('+').next()?.parse().ok()?;
     let mss = f[3].parse().ok()?;
     let (win, scale) = f[4].split_once(',')?;
@@ -343,7 +421,11 @@ fn observation(raw: &RawSig) -> Option<TcpObservation<'_>> {
             _ => 2,
         })
         .sum();
-    let ip_hdr = if v6 { 40 } else { 20 + u16::from(raw.ip_opt_len) };
+    let ip_hdr = if v6 {
+        40
+    } else {
+        20 + u16::from(raw.ip_opt_len)
+    };
     let tot_hdr = ip_hdr + 20 + opt_bytes.div_ceil(4) * 4;
     let base = TcpObservation {
         version: raw.version,
@@ -367,8 +449,16 @@ fn observation(raw: &RawSig) -> Option<TcpObservation<'_>> {
             let none = window_multiplier(&obs).is_none_or(|(_, n)| n <= 0);
             return none.then_some(obs);
         }
-        RawWindow::Mss(n) => (WindowMode::Mss, n, vec![m, m.wrapping_sub(12), 1460, 1448, 1440, 1428]),
-        RawWindow::Mtu(n) => (WindowMode::Mtu, n, vec![m + 40, m + u32::from(tot_hdr), m + 60, 1500]),
+        RawWindow::Mss(n) => (
+            WindowMode::Mss,
+            n,
+            vec![m, m.wrapping_sub(12), 1460, 1448, 1440, 1428],
+        ),
+        RawWindow::Mtu(n) => (
+            WindowMode::Mtu,
+            n,
+            vec![m + 40, m + u32::from(tot_hdr), m + 60, 1500],
+        ),
     };
     divisors.into_iter().find_map(|d| {
         let win = u16::try_from(d * u32::from(n)).ok()?;
@@ -379,8 +469,12 @@ fn observation(raw: &RawSig) -> Option<TcpObservation<'_>> {
 
 #[test]
 fn reference_verdicts_on_real_traffic() {
-    let Some(stock) = stock_db("reference_verdicts_on_real_traffic") else { return };
-    let Some(dir) = oracle_dir("reference_verdicts_on_real_traffic") else { return };
+    let Some(stock) = stock_db("reference_verdicts_on_real_traffic") else {
+        return;
+    };
+    let Some(dir) = oracle_dir("reference_verdicts_on_real_traffic") else {
+        return;
+    };
     let mut logs = Vec::new();
     for d in [dir.clone(), dir.join("crafted")] {
         for entry in std::fs::read_dir(d).into_iter().flatten().flatten() {
@@ -392,7 +486,9 @@ fn reference_verdicts_on_real_traffic() {
     let mut seen = std::collections::BTreeSet::new();
     for log in &logs {
         for line in std::fs::read_to_string(log).unwrap_or_default().lines() {
-            let Some(rest) = line.split_once("] mod=syn").map(|(_, r)| r) else { continue };
+            let Some(rest) = line.split_once("] mod=syn").map(|(_, r)| r) else {
+                continue;
+            };
             let direction = if rest.starts_with("+ack|") {
                 Direction::Response
             } else if rest.starts_with('|') {
@@ -408,14 +504,28 @@ fn reference_verdicts_on_real_traffic() {
                 continue;
             };
             let who = field("os=").or(field("app=")).unwrap_or("???");
-            seen.insert((direction == Direction::Request, raw.to_string(), who.to_string(), dist.to_string(), params.to_string()));
+            seen.insert((
+                direction == Direction::Request,
+                raw.to_string(),
+                who.to_string(),
+                dist.to_string(),
+                params.to_string(),
+            ));
         }
     }
-    assert!(seen.len() > 300, "only {} distinct SYN / SYN+ACK lines", seen.len());
+    assert!(
+        seen.len() > 300,
+        "only {} distinct SYN / SYN+ACK lines",
+        seen.len()
+    );
     let (mut checked, mut skipped) = (0, 0);
     let mut failures = Vec::new();
     for (request, raw, who, dist, params) in &seen {
-        let direction = if *request { Direction::Request } else { Direction::Response };
+        let direction = if *request {
+            Direction::Request
+        } else {
+            Direction::Response
+        };
         let Some(parsed) = parse_raw_sig(raw) else {
             skipped += 1;
             continue;
@@ -429,7 +539,11 @@ fn reference_verdicts_on_real_traffic() {
         let got_who = label(&stock, &m);
         let generic = m.signature.is_some_and(|s| stock.label(s.label).generic);
         let bad_ttl = m.signature.is_some_and(|s| s.bad_ttl);
-        let got_dist = if bad_ttl { format!("<= {}", m.distance) } else { m.distance.to_string() };
+        let got_dist = if bad_ttl {
+            format!("<= {}", m.distance)
+        } else {
+            m.distance.to_string()
+        };
         let ok = got_who == *who
             && got_dist == *dist
             && generic == params.contains("generic")

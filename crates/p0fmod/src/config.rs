@@ -21,7 +21,10 @@ pub struct ConfigError {
 
 impl ConfigError {
     fn new(code: i32, message: impl Into<String>) -> ConfigError {
-        ConfigError { code, message: message.into() }
+        ConfigError {
+            code,
+            message: message.into(),
+        }
     }
 
     /// The seed API's return code (-1 repeated setting, -2 outlandish value, ...).
@@ -89,7 +92,9 @@ impl ConfigWarning {
     /// p0f's text.
     pub fn message(self) -> &'static str {
         match self {
-            ConfigWarning::DaemonWithoutUser => "Consider specifying -u in daemon mode (see README).",
+            ConfigWarning::DaemonWithoutUser => {
+                "Consider specifying -u in daemon mode (see README)."
+            }
         }
     }
 }
@@ -110,33 +115,56 @@ impl Config {
 
     /// `-f`: read the signature database from this file instead of the embedded one.
     pub fn set_fp_file(&mut self, path: impl Into<PathBuf>) -> Result<(), ConfigError> {
-        set_once(&mut self.fp_file, path.into(), "Multiple -f options not supported.")
+        set_once(
+            &mut self.fp_file,
+            path.into(),
+            "Multiple -f options not supported.",
+        )
     }
 
     /// `-i`: capture live on this interface (`any` for all).
     pub fn set_iface(&mut self, iface: impl Into<String>) -> Result<(), ConfigError> {
-        set_once(&mut self.iface, iface.into(), "Multiple -i options not supported (try '-i any').")
+        set_once(
+            &mut self.iface,
+            iface.into(),
+            "Multiple -i options not supported (try '-i any').",
+        )
     }
 
     /// `-r`: read packets from this capture file.
     pub fn set_read_file(&mut self, path: impl Into<PathBuf>) -> Result<(), ConfigError> {
-        set_once(&mut self.read_file, path.into(), "Multiple -r options not supported.")
+        set_once(
+            &mut self.read_file,
+            path.into(),
+            "Multiple -r options not supported.",
+        )
     }
 
     /// `-o`: append observations to this log file.
     pub fn set_log_file(&mut self, path: impl Into<PathBuf>) -> Result<(), ConfigError> {
-        set_once(&mut self.log_file, path.into(), "Multiple -o options not supported.")
+        set_once(
+            &mut self.log_file,
+            path.into(),
+            "Multiple -o options not supported.",
+        )
     }
 
     /// `-s`: answer queries on this unix socket.
     pub fn set_api_sock(&mut self, path: impl Into<PathBuf>) -> Result<(), ConfigError> {
-        set_once(&mut self.api_sock, path.into(), "Multiple -s options not supported.")
+        set_once(
+            &mut self.api_sock,
+            path.into(),
+            "Multiple -s options not supported.",
+        )
     }
 
     /// `-d`: run in the background.
     pub fn en_daemon_mode(&mut self) -> Result<(), ConfigError> {
         if self.daemon {
-            return Err(ConfigError::new(-1, "Double werewolf mode not supported yet."));
+            return Err(ConfigError::new(
+                -1,
+                "Double werewolf mode not supported yet.",
+            ));
         }
         self.daemon = true;
         Ok(())
@@ -144,13 +172,20 @@ impl Config {
 
     /// `-u`: drop privileges to this user and chroot to its home.
     pub fn switch_user(&mut self, user: impl Into<String>) -> Result<(), ConfigError> {
-        set_once(&mut self.user, user.into(), "Split personality mode not supported.")
+        set_once(
+            &mut self.user,
+            user.into(),
+            "Split personality mode not supported.",
+        )
     }
 
     /// `-p`: promiscuous mode.
     pub fn en_promisc_mode(&mut self) -> Result<(), ConfigError> {
         if self.promisc {
-            return Err(ConfigError::new(-1, "Even more promiscuous? People will start talking!"));
+            return Err(ConfigError::new(
+                -1,
+                "Even more promiscuous? People will start talking!",
+            ));
         }
         self.promisc = true;
         Ok(())
@@ -176,10 +211,16 @@ impl Config {
         option: &str,
     ) -> Result<(), ConfigError> {
         if self.limits_set[which] {
-            return Err(ConfigError::new(-1, format!("Multiple {option} options not supported.")));
+            return Err(ConfigError::new(
+                -1,
+                format!("Multiple {option} options not supported."),
+            ));
         }
         if !range.contains(&value) {
-            return Err(ConfigError::new(-2, format!("Outlandish value specified for {option}.")));
+            return Err(ConfigError::new(
+                -2,
+                format!("Outlandish value specified for {option}."),
+            ));
         }
         self.limits_set[which] = true;
         let limits = self.limits.get_or_insert_with(Limits::default);
@@ -214,7 +255,11 @@ impl Config {
 
     /// The BPF filter expression (tcpdump syntax).
     pub fn set_filter(&mut self, expr: impl Into<String>) -> Result<(), ConfigError> {
-        set_once(&mut self.filter, expr.into(), "Filter rule must be a single parameter (use quotes).")
+        set_once(
+            &mut self.filter,
+            expr.into(),
+            "Filter rule must be a single parameter (use quotes).",
+        )
     }
 
     /// The output format.
@@ -226,22 +271,34 @@ impl Config {
     /// `start_p0f` codes -1 to -4). Returns the notes that do not stop a run.
     pub fn validate(&self) -> Result<Vec<ConfigWarning>, ConfigError> {
         if self.read_file.is_some() && self.api_sock.is_some() {
-            return Err(ConfigError::new(-1, "API mode looks down on ofline captures."));
+            return Err(ConfigError::new(
+                -1,
+                "API mode looks down on ofline captures.",
+            ));
         }
         if self.api_max_conn.is_some_and(|n| n != DEFAULT_API_MAX_CONN) && self.api_sock.is_none() {
             return Err(ConfigError::new(-2, "Option -S makes sense only with -s."));
         }
         if self.daemon && self.read_file.is_some() {
-            return Err(ConfigError::new(-3, "Daemon mode and offline captures don't mix."));
+            return Err(ConfigError::new(
+                -3,
+                "Daemon mode and offline captures don't mix.",
+            ));
         }
         if self.daemon && self.log_file.is_none() && self.api_sock.is_none() {
             return Err(ConfigError::new(-4, "Daemon mode requires -o or -s."));
         }
         if self.read_file.is_some() && self.promisc {
-            return Err(ConfigError::new(-7, "Dude, how am I supposed to make a file promiscuous?"));
+            return Err(ConfigError::new(
+                -7,
+                "Dude, how am I supposed to make a file promiscuous?",
+            ));
         }
         if self.read_file.is_some() && self.iface.is_some() {
-            return Err(ConfigError::new(-8, "Options -i and -r are mutually exclusive."));
+            return Err(ConfigError::new(
+                -8,
+                "Options -i and -r are mutually exclusive.",
+            ));
         }
         let mut notes = Vec::new();
         if self.daemon && self.user.is_none() {
@@ -320,7 +377,10 @@ mod tests {
         let mut c = Config::new();
         c.set_iface("eth0").unwrap();
         let e = c.set_iface("eth1").unwrap_err();
-        assert_eq!((e.code(), e.message()), (-1, "Multiple -i options not supported (try '-i any')."));
+        assert_eq!(
+            (e.code(), e.message()),
+            (-1, "Multiple -i options not supported (try '-i any').")
+        );
         assert_eq!(c.iface(), Some("eth0"), "a refused call changes nothing");
     }
 
@@ -328,12 +388,18 @@ mod tests {
     fn outlandish_values_get_code_minus_two_and_change_nothing() {
         let mut c = Config::new();
         let e = c.set_api_max_conn(101).unwrap_err();
-        assert_eq!((e.code(), e.message()), (-2, "Outlandish value specified for -S."));
+        assert_eq!(
+            (e.code(), e.message()),
+            (-2, "Outlandish value specified for -S.")
+        );
         c.set_api_max_conn(100).unwrap();
         assert_eq!(c.api_max_conn(), 100);
         assert_eq!(c.set_max_conn(0).unwrap_err().code(), -2);
         c.set_max_conn(5).unwrap();
-        assert_eq!(c.set_max_conn(6).unwrap_err().message(), "Multiple -m options not supported.");
+        assert_eq!(
+            c.set_max_conn(6).unwrap_err().message(),
+            "Multiple -m options not supported."
+        );
         assert_eq!(c.limits().max_conn, 5);
     }
 
@@ -357,7 +423,10 @@ mod tests {
         c.en_daemon_mode().unwrap();
         assert_eq!(c.validate().unwrap_err().code(), -4);
         c.set_log_file("/tmp/log").unwrap();
-        assert_eq!(c.validate().unwrap(), vec![ConfigWarning::DaemonWithoutUser]);
+        assert_eq!(
+            c.validate().unwrap(),
+            vec![ConfigWarning::DaemonWithoutUser]
+        );
         c.switch_user("nobody").unwrap();
         assert!(c.validate().unwrap().is_empty());
     }

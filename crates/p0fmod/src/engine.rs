@@ -38,7 +38,11 @@ pub struct Engine {
 impl Engine {
     /// An engine with empty caches.
     pub fn new(db: Arc<Database>, limits: Limits) -> Engine {
-        Engine { db, tables: Tables::new(limits), packets: 0 }
+        Engine {
+            db,
+            tables: Tables::new(limits),
+            packets: 0,
+        }
     }
 
     /// The signature database.
@@ -99,8 +103,18 @@ impl Engine {
     }
 
     /// Processes one decoded TCP packet (without counting it or running expiry).
-    pub fn process_packet(&mut self, ts: Timestamp, pkt: &TcpPacket<'_>, emit: &mut dyn FnMut(&Observation<'_>)) {
-        let mut ctx = Ctx { db: &self.db, t: &mut self.tables, now: ts, emit };
+    pub fn process_packet(
+        &mut self,
+        ts: Timestamp,
+        pkt: &TcpPacket<'_>,
+        emit: &mut dyn FnMut(&Observation<'_>),
+    ) {
+        let mut ctx = Ctx {
+            db: &self.db,
+            t: &mut self.tables,
+            now: ts,
+            emit,
+        };
         ctx.dispatch(pkt);
     }
 }
@@ -136,7 +150,11 @@ impl<'a> Ctx<'a, '_> {
             kind,
             client: SocketAddr::new(f.key.client, f.key.cli_port),
             server: SocketAddr::new(f.key.server, f.key.srv_port),
-            subject: if to_srv { Subject::Client } else { Subject::Server },
+            subject: if to_srv {
+                Subject::Client
+            } else {
+                Subject::Server
+            },
             details,
         };
         (self.emit)(&obs);
@@ -149,7 +167,9 @@ impl<'a> Ctx<'a, '_> {
 
     /// p0f's flow_dispatch (spec §4.2).
     fn dispatch(&mut self, pkt: &TcpPacket<'_>) {
-        let found = self.t.find_flow(pkt.src, pkt.src_port, pkt.dst, pkt.dst_port);
+        let found = self
+            .t
+            .find_flow(pkt.src, pkt.src_port, pkt.dst, pkt.dst_port);
         match pkt.flags.kind() {
             TcpFlags::SYN => self.on_syn(pkt, found),
             k if k == TcpFlags::SYN | TcpFlags::ACK => {
@@ -182,7 +202,12 @@ impl<'a> Ctx<'a, '_> {
             }
             self.t.destroy_flow(slot);
         }
-        let key = FlowKey { client: pkt.src, cli_port: pkt.src_port, server: pkt.dst, srv_port: pkt.dst_port };
+        let key = FlowKey {
+            client: pkt.src,
+            cli_port: pkt.src_port,
+            server: pkt.dst,
+            srv_port: pkt.dst_port,
+        };
         let slot = self.t.create_flow(key, pkt.seq, self.now.sec);
         let f = FlowRef { slot, key };
         let sig = self.fingerprint_tcp(pkt, f, true);
@@ -256,7 +281,12 @@ impl<'a> Ctx<'a, '_> {
 
     /// TCP fingerprinting of a SYN (`to_srv`) or SYN+ACK (spec §6). Returns the signature
     /// to keep for the host, or `None` for a userland match or a sendsyn flow.
-    fn fingerprint_tcp(&mut self, pkt: &TcpPacket<'_>, f: FlowRef, to_srv: bool) -> Option<TcpSigRecord> {
+    fn fingerprint_tcp(
+        &mut self,
+        pkt: &TcpPacket<'_>,
+        f: FlowRef,
+        to_srv: bool,
+    ) -> Option<TcpSigRecord> {
         let db = self.db;
         let flow = self.t.flows.get_mut(f.slot);
         let peer_mss = if to_srv { 0 } else { flow.syn_mss };
@@ -268,7 +298,11 @@ impl<'a> Ctx<'a, '_> {
         }
         let sendsyn = flow.sendsyn;
         let obs = tcp::observation(pkt, peer_mss);
-        let direction = if to_srv { Direction::Request } else { Direction::Response };
+        let direction = if to_srv {
+            Direction::Request
+        } else {
+            Direction::Response
+        };
         let m = db.match_tcp(direction, &obs);
         let sig: Option<&TcpSignature> = m.signature;
         let label = sig.map(|s| db.label(s.label));
@@ -359,7 +393,11 @@ impl<'a> Ctx<'a, '_> {
         }
         let host_slot = if to_srv { flow.client } else { flow.server };
         let host = self.t.hosts.get(host_slot);
-        let Some(reference) = (if to_srv { host.last_syn } else { host.last_synack }) else {
+        let Some(reference) = (if to_srv {
+            host.last_syn
+        } else {
+            host.last_synack
+        }) else {
             return;
         };
         if reference.ts1 == 0 {
@@ -379,7 +417,11 @@ impl<'a> Ctx<'a, '_> {
             f64::from(tsd) * 1000.0 / ms as f64
         };
         let flow = self.t.flows.get_mut(f.slot);
-        let tps = if to_srv { &mut flow.cli_tps } else { &mut flow.srv_tps };
+        let tps = if to_srv {
+            &mut flow.cli_tps
+        } else {
+            &mut flow.srv_tps
+        };
         if !(0.7..=1500.0).contains(&freq) {
             if pkt.flags.kind() != TcpFlags::SYN {
                 *tps = -1;
@@ -393,7 +435,16 @@ impl<'a> Ctx<'a, '_> {
         let host = self.t.hosts.get_mut(host_slot);
         host.last_up_min = Some(minutes);
         host.up_mod_days = modulo_days;
-        self.emit(f, to_srv, Kind::Uptime, Details::Uptime { minutes, modulo_days, raw_freq: freq });
+        self.emit(
+            f,
+            to_srv,
+            Kind::Uptime,
+            Details::Uptime {
+                minutes,
+                modulo_days,
+                raw_freq: freq,
+            },
+        );
     }
 
     /// HTTP progress after an in-order segment with payload. Returns false when the flow
@@ -442,7 +493,11 @@ impl<'a> Ctx<'a, '_> {
     /// HTTP fingerprinting of a complete header block (spec §9.5, §9.6).
     fn fingerprint_http(&mut self, f: FlowRef, to_srv: bool, parser: &HttpParser, buf: &[u8]) {
         let db = self.db;
-        let direction = if to_srv { Direction::Request } else { Direction::Response };
+        let direction = if to_srv {
+            Direction::Request
+        } else {
+            Direction::Response
+        };
         let facts = HttpFacts::collect(parser, buf, &db.headers, direction);
         let m = db.match_http(direction, &facts.observation());
         let label_id = m.signature.map(|s| s.label);
@@ -465,11 +520,19 @@ impl<'a> Ctx<'a, '_> {
             anonymous: facts.software.is_none(),
             raw_sig: facts.raw_sig(&db.headers),
         };
-        let kind = if to_srv { Kind::HttpRequest } else { Kind::HttpResponse };
+        let kind = if to_srv {
+            Kind::HttpRequest
+        } else {
+            Kind::HttpResponse
+        };
         self.emit(f, to_srv, kind, Details::Http(details));
 
         let date = facts.date.and_then(parse_http_date).unwrap_or(0);
-        let record = HttpSigRecord { matched: label_id, date, recv_sec: self.now.sec };
+        let record = HttpSigRecord {
+            matched: label_id,
+            date,
+            recv_sec: self.now.sec,
+        };
         self.score_nat_http(f, to_srv, &facts, label_id, m.dishonest, &record);
 
         let host = self.t.hosts.get_mut(self.host_slot(f, to_srv));
@@ -523,7 +586,11 @@ impl<'a> Ctx<'a, '_> {
     fn score_nat_tcp(&mut self, f: FlowRef, to_srv: bool, sig: &TcpSigRecord) {
         let host_slot = self.host_slot(f, to_srv);
         let host = self.t.hosts.get(host_slot);
-        let reference = if to_srv { host.last_syn } else { host.last_synack };
+        let reference = if to_srv {
+            host.last_syn
+        } else {
+            host.last_synack
+        };
         let host_name = host.os.map(|o| o.name);
         let last_port = host.last_port;
         let mut score: u32 = 0;
@@ -582,7 +649,11 @@ impl<'a> Ctx<'a, '_> {
                 && !bad_ttl(&reference)
                 && (sig.dist <= 9 || ttl_diff > 1)
             {
-                score += if sig.dist > 5 && ttl_diff.abs() <= 2 { 1 } else { 4 };
+                score += if sig.dist > 5 && ttl_diff.abs() <= 2 {
+                    1
+                } else {
+                    4
+                };
                 reasons |= NatReasons::TTL;
             }
             if to_srv && last_port != 0 && i32::from(f.key.cli_port) + 64 <= i32::from(last_port) {
@@ -739,7 +810,11 @@ impl<'a> Ctx<'a, '_> {
         let host_slot = self.host_slot(f, to_srv);
         let now = self.now.sec;
         let host = self.t.hosts.get_mut(host_slot);
-        let scores = if to_srv { &mut host.cli_scores } else { &mut host.srv_scores };
+        let scores = if to_srv {
+            &mut host.cli_scores
+        } else {
+            &mut host.srv_scores
+        };
         scores.copy_within(1.., 0);
         scores[NAT_SCORES - 1] = score.min(255) as u8;
         host.nat_reasons.0 |= reasons.0;
@@ -767,7 +842,15 @@ impl<'a> Ctx<'a, '_> {
             Some((Kind::HostChange, reasons))
         };
         if let Some((kind, reasons)) = kind {
-            self.emit(f, to_srv, kind, Details::Nat { reasons, raw_hits: hits });
+            self.emit(
+                f,
+                to_srv,
+                kind,
+                Details::Nat {
+                    reasons,
+                    raw_hits: hits,
+                },
+            );
         }
     }
 }

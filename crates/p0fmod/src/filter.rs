@@ -17,7 +17,11 @@ pub struct FilterError {
 
 impl fmt::Display for FilterError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "pcap_compile: {} (filter: '{}')", self.message, self.expression)
+        write!(
+            f,
+            "pcap_compile: {} (filter: '{}')",
+            self.message, self.expression
+        )
     }
 }
 
@@ -45,7 +49,10 @@ mod imp {
     impl PacketFilter {
         /// Checks that the rule compiles for `link_type` and keeps it.
         pub fn new(rule: &str, link_type: u32) -> Result<PacketFilter, FilterError> {
-            let mut filter = PacketFilter { rule: rule.to_string(), programs: Vec::new() };
+            let mut filter = PacketFilter {
+                rule: rule.to_string(),
+                programs: Vec::new(),
+            };
             filter.program(link_type)?;
             Ok(filter)
         }
@@ -72,7 +79,10 @@ mod imp {
         let Ok(linktype) = i32::try_from(link_type) else {
             return Ok(None);
         };
-        let dead = match pcap::Capture::dead_with_precision(pcap::Linktype(linktype), pcap::Precision::Micro) {
+        let dead = match pcap::Capture::dead_with_precision(
+            pcap::Linktype(linktype),
+            pcap::Precision::Micro,
+        ) {
             Ok(dead) => dead,
             Err(_) => return Ok(None),
         };
@@ -82,12 +92,17 @@ mod imp {
             Err(first) if link_type == 1 => {
                 // As p0f: if the VLAN form fails, retry without it.
                 let plain = format!("tcp and ({rule})");
-                dead.compile(&plain, true).map(Some).map_err(|_| FilterError {
-                    expression: rule.to_string(),
-                    message: first.to_string(),
-                })
+                dead.compile(&plain, true)
+                    .map(Some)
+                    .map_err(|_| FilterError {
+                        expression: rule.to_string(),
+                        message: first.to_string(),
+                    })
             }
-            Err(e) => Err(FilterError { expression: rule.to_string(), message: e.to_string() }),
+            Err(e) => Err(FilterError {
+                expression: rule.to_string(),
+                message: e.to_string(),
+            }),
         }
     }
 }
@@ -101,7 +116,10 @@ mod tests {
 
     #[test]
     fn wraps_rules_like_p0f() {
-        assert_eq!(wrapped_expression("port 80", 1), "(tcp and (port 80)) or (vlan and tcp and (port 80))");
+        assert_eq!(
+            wrapped_expression("port 80", 1),
+            "(tcp and (port 80)) or (vlan and tcp and (port 80))"
+        );
         assert_eq!(wrapped_expression("port 80", 113), "tcp and (port 80)");
     }
 

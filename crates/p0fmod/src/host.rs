@@ -74,7 +74,10 @@ impl HostInfo {
     pub(crate) fn from_host(host: &Host, db: &Database) -> HostInfo {
         let named = |label: u32| {
             let l = db.label(label);
-            NamedMatch { name: db.name(l.name).to_string(), flavor: l.flavor.clone() }
+            NamedMatch {
+                name: db.name(l.name).to_string(),
+                flavor: l.flavor.clone(),
+            }
         };
         HostInfo {
             addr: host.addr,

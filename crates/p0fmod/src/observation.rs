@@ -5,11 +5,13 @@
 //! signature database; formatting happens in [`crate::output`], and only for records that
 //! are written.
 
-use std::fmt;
+use std::fmt::Write as _;
 use std::net::{IpAddr, SocketAddr};
 
 use p0fmod_capture::Timestamp;
 use p0fmod_wire::{IpVersion, OptLayout, Quirks};
+
+use crate::output::{Text, display_via_text, push_uint};
 
 /// The kind of an observation: p0f's `mod=` keyword.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -86,13 +88,13 @@ pub struct MatchLabel<'a> {
     pub generic: bool,
 }
 
-impl fmt::Display for MatchLabel<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name)?;
+impl Text for MatchLabel<'_> {
+    fn append_to(&self, out: &mut String) {
+        out.push_str(self.name);
         if let Some(flavor) = self.flavor {
-            write!(f, " {flavor}")?;
+            out.push(' ');
+            out.push_str(flavor);
         }
-        Ok(())
     }
 }
 
@@ -134,45 +136,70 @@ pub enum RawWindow {
     MtuMultiple(i16),
 }
 
-impl fmt::Display for TcpRawSig {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let ver = match self.version {
-            IpVersion::V4 => '4',
-            IpVersion::V6 => '6',
-        };
-        write!(f, "{ver}:{}+", self.ttl)?;
+impl Text for TcpRawSig {
+    fn append_to(&self, out: &mut String) {
+        out.push_str(match self.version {
+            IpVersion::V4 => "4:",
+            IpVersion::V6 => "6:",
+        });
+        push_uint(out, self.ttl);
+        out.push('+');
         if self.guessed_distance > crate::fp::MAX_DIST {
-            f.write_str("?")?;
+            out.push('?');
         } else {
-            write!(f, "{}", self.guessed_distance)?;
+            push_uint(out, self.guessed_distance);
         }
-        write!(f, ":{}:", self.ip_opt_len)?;
+        out.push(':');
+        push_uint(out, self.ip_opt_len);
+        out.push(':');
         match self.mss {
-            Some(mss) => write!(f, "{mss}:")?,
-            None => f.write_str("*:")?,
+            Some(mss) => push_uint(out, mss),
+            None => out.push('*'),
         }
+        out.push(':');
         match self.window {
-            RawWindow::Literal(w) => write!(f, "{w}")?,
-            RawWindow::MssMultiple(n) => write!(f, "mss*{n}")?,
-            RawWindow::MtuMultiple(n) => write!(f, "mtu*{n}")?,
+            RawWindow::Literal(w) => push_uint(out, w),
+            RawWindow::MssMultiple(n) => {
+                out.push_str("mss*");
+                let _ = write!(out, "{n}");
+            }
+            RawWindow::MtuMultiple(n) => {
+                out.push_str("mtu*");
+                let _ = write!(out, "{n}");
+            }
         }
-        write!(f, ",{}:", self.wscale)?;
+        out.push(',');
+        push_uint(out, self.wscale);
+        out.push(':');
         for (i, &kind) in self.opt_layout.as_slice().iter().enumerate() {
             if i > 0 {
-                f.write_str(",")?;
+                out.push(',');
             }
             match kind {
-                0 => write!(f, "eol+{}", self.eol_pad)?,
-                1 => f.write_str("nop")?,
-                2 => f.write_str("mss")?,
-                3 => f.write_str("ws")?,
-                4 => f.write_str("sok")?,
-                5 => f.write_str("sack")?,
-                8 => f.write_str("ts")?,
-                other => write!(f, "?{other}")?,
+                0 => {
+                    out.push_str("eol+");
+                    push_uint(out, self.eol_pad);
+                }
+                1 => out.push_str("nop"),
+                2 => out.push_str("mss"),
+                3 => out.push_str("ws"),
+                4 => out.push_str("sok"),
+                5 => out.push_str("sack"),
+                8 => out.push_str("ts"),
+                other => {
+                    out.push('?');
+                    push_uint(out, other);
+                }
             }
         }
-        write!(f, ":{}:{}", self.quirks, if self.has_payload { '+' } else { '0' })
+        out.push(':');
+        for (i, token) in self.quirks.tokens().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            out.push_str(token);
+        }
+        out.push_str(if self.has_payload { ":+" } else { ":0" });
     }
 }
 
@@ -185,11 +212,14 @@ pub enum Distance {
     AtMost(u8),
 }
 
-impl fmt::Display for Distance {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl Text for Distance {
+    fn append_to(&self, out: &mut String) {
         match self {
-            Distance::Exact(d) => write!(f, "{d}"),
-            Distance::AtMost(d) => write!(f, "<= {d}"),
+            Distance::Exact(d) => push_uint(out, *d),
+            Distance::AtMost(d) => {
+                out.push_str("<= ");
+                push_uint(out, *d);
+            }
         }
     }
 }
@@ -291,24 +321,30 @@ impl NatReasons {
 
     /// The reason names in this set, in p0f's order.
     pub fn names(self) -> impl Iterator<Item = &'static str> {
-        NatReasons::NAMES.iter().enumerate().filter(move |(i, _)| self.0 & (1 << i) != 0).map(|(_, n)| *n)
+        NatReasons::NAMES
+            .iter()
+            .enumerate()
+            .filter(move |(i, _)| self.0 & (1 << i) != 0)
+            .map(|(_, n)| *n)
     }
 }
 
-impl fmt::Display for NatReasons {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl Text for NatReasons {
+    fn append_to(&self, out: &mut String) {
         if self.0 == 0 {
-            return f.write_str("???");
+            out.push_str("???");
+            return;
         }
         for (i, name) in self.names().enumerate() {
             if i > 0 {
-                f.write_str(" ")?;
+                out.push(' ');
             }
-            f.write_str(name)?;
+            out.push_str(name);
         }
-        Ok(())
     }
 }
+
+display_via_text!(MatchLabel<'_>, TcpRawSig, Distance, NatReasons);
 
 /// What an observation says, by kind.
 #[derive(Clone, Debug, PartialEq)]

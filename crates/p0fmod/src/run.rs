@@ -14,9 +14,9 @@ use p0fmod_wire::DecodeError;
 
 use crate::config::Config;
 use crate::engine::Engine;
+use crate::filter::FilterError;
 #[cfg(feature = "bpf")]
 use crate::filter::PacketFilter;
-use crate::filter::FilterError;
 use crate::observation::Observation;
 use crate::output::Sink;
 use crate::state::Limits;
@@ -42,7 +42,9 @@ impl fmt::Display for RunError {
             RunError::Database(e) => write!(f, "{e}"),
             RunError::Capture(e) => write!(f, "{e}"),
             RunError::Filter(e) => write!(f, "{e}"),
-            RunError::FilterUnsupported => f.write_str("this build of p0fmod has no BPF filter support (feature `bpf`)"),
+            RunError::FilterUnsupported => {
+                f.write_str("this build of p0fmod has no BPF filter support (feature `bpf`)")
+            }
             RunError::Output(e) => write!(f, "write error: {e}"),
         }
     }
@@ -63,7 +65,10 @@ impl fmt::Display for RunWarning {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             RunWarning::UnsupportedLinkType(l) => {
-                write!(f, "Unsupported link type {l}; packets of this type are skipped.")
+                write!(
+                    f,
+                    "Unsupported link type {l}; packets of this type are skipped."
+                )
             }
             RunWarning::Damaged(e) => write!(f, "Capture damaged, stopped reading: {e}"),
         }
@@ -86,7 +91,9 @@ pub struct RunSummary {
 /// Loads the database a configuration names: `-f FILE`, or the embedded one.
 pub fn load_database(config: &Config) -> Result<Arc<Database>, RunError> {
     match config.fp_file() {
-        Some(path) => Database::load(path).map(Arc::new).map_err(RunError::Database),
+        Some(path) => Database::load(path)
+            .map(Arc::new)
+            .map_err(RunError::Database),
         None => Ok(Arc::new(Database::embedded())),
     }
 }
@@ -104,13 +111,21 @@ pub struct OfflineRun {
 
 impl OfflineRun {
     /// Opens a capture file and checks the filter expression, if any.
-    pub fn open(path: &Path, db: Arc<Database>, limits: Limits, filter: Option<&str>) -> Result<OfflineRun, RunError> {
+    pub fn open(
+        path: &Path,
+        db: Arc<Database>,
+        limits: Limits,
+        filter: Option<&str>,
+    ) -> Result<OfflineRun, RunError> {
         let capture = FileCapture::open(path).map_err(RunError::Capture)?;
         #[cfg(feature = "bpf")]
         let filter = match filter {
             Some(rule) => {
                 let first = capture.link_types().first().copied().unwrap_or(1);
-                Some((rule.to_string(), Some(PacketFilter::new(rule, first).map_err(RunError::Filter)?)))
+                Some((
+                    rule.to_string(),
+                    Some(PacketFilter::new(rule, first).map_err(RunError::Filter)?),
+                ))
             }
             None => None,
         };
@@ -180,7 +195,9 @@ impl OfflineRun {
                 *observations += 1;
                 emit(obs);
             };
-            let result = self.engine.process_frame(packet.ts, packet.link_type, packet.data, &mut counting);
+            let result =
+                self.engine
+                    .process_frame(packet.ts, packet.link_type, packet.data, &mut counting);
             if let Err(DecodeError::UnsupportedLinkType(l)) = result
                 && !self.warned_link_types.contains(&l)
             {

@@ -24,8 +24,9 @@ const IPV6_HDR: usize = 40;
 /// IP protocol number of TCP.
 const PROTO_TCP: u8 = 6;
 
-/// IPv4 flag bits of the flags/fragment-offset word.
+/// IPv4 reserved ("evil") bit of the flags/fragment-offset word.
 const IP4_RESERVED: u16 = 0x8000;
+/// IPv4 don't-fragment bit of the flags/fragment-offset word.
 const IP4_DF: u16 = 0x4000;
 
 /// The facts p0f takes from an IP header, and where its TCP segment lies. The addresses

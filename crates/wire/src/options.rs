@@ -60,19 +60,6 @@ impl OptLayout {
         self.len() == MAX_TCP_OPT
     }
 
-    /// Builds a layout from kinds packed little-endian: the first 16 in `lo`, the next 8 in
-    /// `hi`; `len` (at most [`MAX_TCP_OPT`]) of them are valid.
-    fn from_packed(lo: u128, hi: u64, len: usize) -> OptLayout {
-        let mut kinds = [0; MAX_TCP_OPT];
-        let (a, b) = kinds.split_at_mut(16);
-        a.copy_from_slice(&lo.to_le_bytes());
-        b.copy_from_slice(&hi.to_le_bytes());
-        OptLayout {
-            kinds,
-            len: len.min(MAX_TCP_OPT) as u8,
-        }
-    }
-
     /// Builds a layout from a slice (at most [`MAX_TCP_OPT`] kinds are kept).
     pub fn from_slice(kinds: &[u8]) -> OptLayout {
         let mut layout = OptLayout::default();
@@ -117,16 +104,9 @@ pub fn walk(opts: &[u8], tcp_type: u8) -> TcpOptions {
     // `i` always points just past the kind byte of the option being decoded.
     let mut i = 0;
     let mut aborted = false;
-    // The kinds are gathered in registers and stored once, at the end.
-    let (mut lo, mut hi, mut count) = (0u128, 0u64, 0usize);
-    while i < end && count < MAX_TCP_OPT {
+    while i < end && !out.layout.is_full() {
         let Some(kind) = u8_at(opts, i) else { break };
-        if count < 16 {
-            lo |= u128::from(kind) << (8 * count);
-        } else {
-            hi |= u64::from(kind) << (8 * (count - 16));
-        }
-        count += 1;
+        out.layout.push(kind);
         i += 1;
         match kind {
             EOL => {
@@ -217,6 +197,5 @@ pub fn walk(opts: &[u8], tcp_type: u8) -> TcpOptions {
     if aborted || i < end {
         out.quirks.insert(Quirks::OPT_BAD);
     }
-    out.layout = OptLayout::from_packed(lo, hi, count);
     out
 }

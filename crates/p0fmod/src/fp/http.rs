@@ -27,7 +27,12 @@ pub struct HttpFacts<'b> {
 
 impl<'b> HttpFacts<'b> {
     /// Collects the facts of a complete header block from its parser and buffer.
-    pub fn collect(parser: &HttpParser, buf: &'b [u8], table: &HeaderTable, direction: Direction) -> HttpFacts<'b> {
+    pub fn collect(
+        parser: &HttpParser,
+        buf: &'b [u8],
+        table: &HeaderTable,
+        direction: Direction,
+    ) -> HttpFacts<'b> {
         let mut facts = HttpFacts {
             direction,
             version: parser.version(),
@@ -38,13 +43,20 @@ impl<'b> HttpFacts<'b> {
             date: None,
         };
         for h in parser.headers() {
-            let name = buf.get(h.name.start as usize..h.name.end as usize).unwrap_or_default();
-            let value = h.value.as_ref().and_then(|v| buf.get(v.start as usize..v.end as usize));
+            let name = buf
+                .get(h.name.start as usize..h.name.end as usize)
+                .unwrap_or_default();
+            let value = h
+                .value
+                .as_ref()
+                .and_then(|v| buf.get(v.start as usize..v.end as usize));
             let id = table.lookup(name);
             if let (Some(id), Some(value)) = (id, value) {
                 match (direction, id) {
                     (Direction::Request, HeaderTable::USER_AGENT) => facts.software = Some(value),
-                    (Direction::Request, HeaderTable::ACCEPT_LANGUAGE) => facts.accept_language = Some(value),
+                    (Direction::Request, HeaderTable::ACCEPT_LANGUAGE) => {
+                        facts.accept_language = Some(value)
+                    }
                     (Direction::Response, HeaderTable::SERVER) => facts.software = Some(value),
                     (Direction::Response, HeaderTable::DATE) => facts.date = Some(value),
                     (_, HeaderTable::VIA | HeaderTable::X_FORWARDED_FOR) => facts.via = true,
@@ -58,7 +70,11 @@ impl<'b> HttpFacts<'b> {
 
     /// The matcher's view.
     pub fn observation(&self) -> HttpObservation<'_> {
-        HttpObservation { version: self.version, headers: &self.headers, software: self.software }
+        HttpObservation {
+            version: self.version,
+            headers: &self.headers,
+            software: self.software,
+        }
     }
 
     /// p0f's `raw_sig`: `ver:horder:habsent:sw`.

@@ -42,7 +42,11 @@ pub fn raw_sig(pkt: &TcpPacket<'_>, obs: &TcpObservation<'_>, is_synack: bool) -
         ttl: pkt.ttl,
         guessed_distance: guess_distance(pkt.ttl),
         ip_opt_len: pkt.ip_opt_len,
-        mss: if is_synack && pkt.mss == SPECIAL_MSS { None } else { Some(pkt.mss) },
+        mss: if is_synack && pkt.mss == SPECIAL_MSS {
+            None
+        } else {
+            Some(pkt.mss)
+        },
         window,
         wscale: pkt.wscale,
         opt_layout: pkt.opt_layout,

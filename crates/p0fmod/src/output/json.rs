@@ -25,7 +25,10 @@ fn label_json(label: &Option<MatchLabel<'_>>, kind: &str, fuzzy: bool) -> Value 
 /// The JSON object of one observation.
 pub fn to_json(obs: &Observation<'_>) -> Value {
     let mut m = Map::new();
-    m.insert("time".into(), json!(obs.time.sec as f64 + f64::from(obs.time.usec) / 1e6));
+    m.insert(
+        "time".into(),
+        json!(obs.time.sec as f64 + f64::from(obs.time.usec) / 1e6),
+    );
     m.insert("mod".into(), json!(obs.kind.keyword()));
     m.insert("cli_ip".into(), json!(P0fAddr(obs.client.ip()).to_string()));
     m.insert("cli_port".into(), json!(obs.client.port()));
@@ -65,7 +68,11 @@ pub fn to_json(obs: &Observation<'_>) -> Value {
             m.insert("link".into(), json!(link));
             m.insert("raw_mtu".into(), json!(raw_mtu));
         }
-        Details::Uptime { minutes, modulo_days, raw_freq } => {
+        Details::Uptime {
+            minutes,
+            modulo_days,
+            raw_freq,
+        } => {
             m.insert("uptime_min".into(), json!(minutes));
             m.insert("modulo_days".into(), json!(modulo_days));
             m.insert("raw_freq".into(), json!(raw_freq));
@@ -108,7 +115,9 @@ pub struct JsonSink<W: Write> {
 impl<W: Write> JsonSink<W> {
     /// A JSON sink writing to `out`.
     pub fn new(out: W) -> JsonSink<W> {
-        JsonSink { out: BufWriter::with_capacity(1 << 16, out) }
+        JsonSink {
+            out: BufWriter::with_capacity(1 << 16, out),
+        }
     }
 }
 

@@ -5,7 +5,7 @@
 pub mod json;
 pub mod p0f;
 
-use std::fmt::{self, Display};
+use std::fmt::Write as _;
 use std::io;
 use std::net::{IpAddr, SocketAddr};
 
@@ -20,22 +20,86 @@ pub trait Sink {
     fn flush(&mut self) -> io::Result<()>;
 }
 
+/// Text that appends itself to a `String` without going through `core::fmt`: the log
+/// writer's hot path (one line per observation, most of them made of small numbers).
+pub trait Text {
+    /// Appends the text to `out`.
+    fn append_to(&self, out: &mut String);
+}
+
+/// Appends an unsigned number in decimal.
+pub fn push_uint(out: &mut String, n: impl itoa::Integer) {
+    out.push_str(itoa::Buffer::new().format(n));
+}
+
+impl Text for u8 {
+    fn append_to(&self, out: &mut String) {
+        push_uint(out, *self);
+    }
+}
+
+impl Text for u16 {
+    fn append_to(&self, out: &mut String) {
+        push_uint(out, *self);
+    }
+}
+
+impl Text for u32 {
+    fn append_to(&self, out: &mut String) {
+        push_uint(out, *self);
+    }
+}
+
+impl Text for str {
+    fn append_to(&self, out: &mut String) {
+        out.push_str(self);
+    }
+}
+
+/// Implements `Display` for a [`Text`] type (for the console, JSON and tests).
+macro_rules! display_via_text {
+    ($($t:ty),*) => {$(
+        impl std::fmt::Display for $t {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                let mut s = String::new();
+                Text::append_to(self, &mut s);
+                f.write_str(&s)
+            }
+        }
+    )*};
+}
+pub(crate) use display_via_text;
+
 /// An address as p0f prints it: dotted IPv4, or eight lower-case hex groups with no zero
 /// compression and no leading zeros.
 pub struct P0fAddr(pub IpAddr);
 
-impl Display for P0fAddr {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl Text for P0fAddr {
+    fn append_to(&self, out: &mut String) {
         match self.0 {
-            IpAddr::V4(v4) => write!(f, "{v4}"),
+            IpAddr::V4(v4) => {
+                for (i, octet) in v4.octets().iter().enumerate() {
+                    if i > 0 {
+                        out.push('.');
+                    }
+                    push_uint(out, *octet);
+                }
+            }
             IpAddr::V6(v6) => {
+                const HEX: &[u8; 16] = b"0123456789abcdef";
                 for (i, group) in v6.segments().iter().enumerate() {
                     if i > 0 {
-                        f.write_str(":")?;
+                        out.push(':');
                     }
-                    write!(f, "{group:x}")?;
+                    let mut started = false;
+                    for shift in [12, 8, 4, 0] {
+                        let digit = (group >> shift) & 0xf;
+                        if digit != 0 || started || shift == 0 {
+                            started = true;
+                            out.push(HEX[digit as usize] as char);
+                        }
+                    }
                 }
-                Ok(())
             }
         }
     }
@@ -44,36 +108,40 @@ impl Display for P0fAddr {
 /// `addr/port` as p0f prints it.
 pub struct P0fEndpoint(pub SocketAddr);
 
-impl Display for P0fEndpoint {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}/{}", P0fAddr(self.0.ip()), self.0.port())
+impl Text for P0fEndpoint {
+    fn append_to(&self, out: &mut String) {
+        P0fAddr(self.0.ip()).append_to(out);
+        out.push('/');
+        push_uint(out, self.0.port());
     }
 }
+
+display_via_text!(P0fAddr, P0fEndpoint);
 
 /// One field value of a p0f observation.
 pub enum FieldValue<'o> {
     /// Text.
     Text(&'o str),
-    /// A value to format.
-    Show(&'o dyn Display),
+    /// A value that appends itself.
+    Show(&'o dyn Text),
     /// A value p0f prints as `???`.
     Missing,
 }
 
-impl Display for FieldValue<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl Text for FieldValue<'_> {
+    fn append_to(&self, out: &mut String) {
         match self {
-            FieldValue::Text(s) => f.write_str(s),
-            FieldValue::Show(d) => d.fmt(f),
-            FieldValue::Missing => f.write_str("???"),
+            FieldValue::Text(s) => out.push_str(s),
+            FieldValue::Show(t) => t.append_to(out),
+            FieldValue::Missing => out.push_str("???"),
         }
     }
 }
 
 struct Params<'o>(&'o Details<'o>);
 
-impl Display for Params<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl Text for Params<'_> {
+    fn append_to(&self, out: &mut String) {
         let mut words: [Option<&str>; 4] = [None; 4];
         let mut tos = None;
         match self.0 {
@@ -97,25 +165,25 @@ impl Display for Params<'_> {
             }
             _ => {}
         }
-        let mut first = true;
+        let start = out.len();
         for word in words.into_iter().flatten() {
-            if !first {
-                f.write_str(" ")?;
+            if out.len() > start {
+                out.push(' ');
             }
-            first = false;
-            f.write_str(word)?;
+            out.push_str(word);
         }
         if let Some(tos) = tos {
-            if !first {
-                f.write_str(" ")?;
+            if out.len() > start {
+                out.push(' ');
             }
-            first = false;
-            write!(f, "tos:0x{tos:02x}")?;
+            const HEX: &[u8; 16] = b"0123456789abcdef";
+            out.push_str("tos:0x");
+            out.push(HEX[usize::from(tos >> 4)] as char);
+            out.push(HEX[usize::from(tos & 0xf)] as char);
         }
-        if first {
-            f.write_str("none")?;
+        if out.len() == start {
+            out.push_str("none");
         }
-        Ok(())
     }
 }
 
@@ -124,72 +192,101 @@ struct Uptime {
     modulo_days: u32,
 }
 
-impl Display for Uptime {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl Text for Uptime {
+    fn append_to(&self, out: &mut String) {
         let m = self.minutes;
-        write!(f, "{} days {} hrs {} min (modulo {} days)", m / 1440, (m / 60) % 24, m % 60, self.modulo_days)
+        push_uint(out, m / 1440);
+        out.push_str(" days ");
+        push_uint(out, (m / 60) % 24);
+        out.push_str(" hrs ");
+        push_uint(out, m % 60);
+        out.push_str(" min (modulo ");
+        push_uint(out, self.modulo_days);
+        out.push_str(" days)");
     }
 }
 
 struct Freq(f64);
 
-impl Display for Freq {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{:.2} Hz", self.0)
+impl Text for Freq {
+    fn append_to(&self, out: &mut String) {
+        let _ = write!(out, "{:.2} Hz", self.0);
     }
 }
 
 struct Hits([u32; 4]);
 
-impl Display for Hits {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let [a, b, c, d] = self.0;
-        write!(f, "{a},{b},{c},{d}")
+impl Text for Hits {
+    fn append_to(&self, out: &mut String) {
+        for (i, n) in self.0.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            push_uint(out, *n);
+        }
     }
 }
 
 /// Calls `field` with each key and value of an observation, in p0f's order (spec §5.3).
-pub fn for_each_field(obs: &Observation<'_>, field: &mut dyn FnMut(&str, &FieldValue<'_>) -> fmt::Result) -> fmt::Result {
+pub fn for_each_field(obs: &Observation<'_>, field: &mut dyn FnMut(&str, &FieldValue<'_>)) {
     match &obs.details {
         Details::Tcp(t) => {
-            let key = if t.label.is_some() && t.is_app { "app" } else { "os" };
+            let key = if t.label.is_some() && t.is_app {
+                "app"
+            } else {
+                "os"
+            };
             match &t.label {
-                Some(label) => field(key, &FieldValue::Show(label))?,
-                None => field(key, &FieldValue::Missing)?,
+                Some(label) => field(key, &FieldValue::Show(label)),
+                None => field(key, &FieldValue::Missing),
             }
-            field("dist", &FieldValue::Show(&t.distance))?;
-            field("params", &FieldValue::Show(&Params(&obs.details)))?;
-            field("raw_sig", &FieldValue::Show(&t.raw_sig))
+            field("dist", &FieldValue::Show(&t.distance));
+            field("params", &FieldValue::Show(&Params(&obs.details)));
+            field("raw_sig", &FieldValue::Show(&t.raw_sig));
         }
         Details::Mtu { link, raw_mtu } => {
             match link {
-                Some(link) => field("link", &FieldValue::Text(link))?,
-                None => field("link", &FieldValue::Missing)?,
+                Some(link) => field("link", &FieldValue::Text(link)),
+                None => field("link", &FieldValue::Missing),
             }
-            field("raw_mtu", &FieldValue::Show(raw_mtu))
+            field("raw_mtu", &FieldValue::Show(raw_mtu));
         }
-        Details::Uptime { minutes, modulo_days, raw_freq } => {
-            field("uptime", &FieldValue::Show(&Uptime { minutes: *minutes, modulo_days: *modulo_days }))?;
-            field("raw_freq", &FieldValue::Show(&Freq(*raw_freq)))
+        Details::Uptime {
+            minutes,
+            modulo_days,
+            raw_freq,
+        } => {
+            field(
+                "uptime",
+                &FieldValue::Show(&Uptime {
+                    minutes: *minutes,
+                    modulo_days: *modulo_days,
+                }),
+            );
+            field("raw_freq", &FieldValue::Show(&Freq(*raw_freq)));
         }
         Details::Http(h) => {
-            let key = if h.label.is_some() && !h.is_app { "os" } else { "app" };
+            let key = if h.label.is_some() && !h.is_app {
+                "os"
+            } else {
+                "app"
+            };
             match &h.label {
-                Some(label) => field(key, &FieldValue::Show(label))?,
-                None => field(key, &FieldValue::Missing)?,
+                Some(label) => field(key, &FieldValue::Show(label)),
+                None => field(key, &FieldValue::Missing),
             }
             let lang = match h.language {
                 Language::None => FieldValue::Text("none"),
                 Language::Unknown => FieldValue::Missing,
                 Language::Known(name) => FieldValue::Text(name),
             };
-            field("lang", &lang)?;
-            field("params", &FieldValue::Show(&Params(&obs.details)))?;
-            field("raw_sig", &FieldValue::Text(&h.raw_sig))
+            field("lang", &lang);
+            field("params", &FieldValue::Show(&Params(&obs.details)));
+            field("raw_sig", &FieldValue::Text(&h.raw_sig));
         }
         Details::Nat { reasons, raw_hits } => {
-            field("reason", &FieldValue::Show(reasons))?;
-            field("raw_hits", &FieldValue::Show(&Hits(*raw_hits)))
+            field("reason", &FieldValue::Show(reasons));
+            field("raw_hits", &FieldValue::Show(&Hits(*raw_hits)));
         }
     }
 }

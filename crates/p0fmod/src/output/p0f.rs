@@ -8,44 +8,79 @@ use std::path::{Path, PathBuf};
 
 use chrono::{Local, TimeZone};
 
-use super::{FieldValue, P0fEndpoint, Sink, for_each_field};
+use super::{FieldValue, P0fEndpoint, Sink, Text, for_each_field};
 use crate::observation::{Observation, Subject};
 
 /// Appends one observation as p0f's console block to `out`.
 pub fn format_console(obs: &Observation<'_>, out: &mut String) {
-    let _ = write!(
-        out,
-        ".-[ {} -> {} ({}) ]-\n|\n",
-        P0fEndpoint(obs.client),
-        P0fEndpoint(obs.server),
-        obs.kind.keyword()
-    );
-    let _ = match obs.subject {
-        Subject::Client => writeln!(out, "| client   = {}", P0fEndpoint(obs.client)),
-        Subject::Server => writeln!(out, "| server   = {}", P0fEndpoint(obs.server)),
-    };
-    let _ = for_each_field(obs, &mut |key: &str, value: &FieldValue<'_>| writeln!(out, "| {key:<8} = {value}"));
+    out.push_str(".-[ ");
+    P0fEndpoint(obs.client).append_to(out);
+    out.push_str(" -> ");
+    P0fEndpoint(obs.server).append_to(out);
+    out.push_str(" (");
+    out.push_str(obs.kind.keyword());
+    out.push_str(") ]-\n|\n");
+    match obs.subject {
+        Subject::Client => {
+            out.push_str("| client   = ");
+            P0fEndpoint(obs.client).append_to(out);
+        }
+        Subject::Server => {
+            out.push_str("| server   = ");
+            P0fEndpoint(obs.server).append_to(out);
+        }
+    }
+    out.push('\n');
+    for_each_field(obs, &mut |key: &str, value: &FieldValue<'_>| {
+        let _ = write!(out, "| {key:<8} = ");
+        value.append_to(out);
+        out.push('\n');
+    });
     out.push_str("|\n`----\n\n");
 }
 
-/// Appends one observation as p0f's log line (with its newline) to `out`. The time is the
-/// packet time in local time (honouring `TZ`), as p0f prints it.
-pub fn format_log_line(obs: &Observation<'_>, out: &mut String) {
-    match Local.timestamp_opt(obs.time.sec, 0).single() {
-        Some(t) => {
-            let _ = write!(out, "[{}] ", t.format("%Y/%m/%d %H:%M:%S"));
+/// The `[YYYY/MM/DD HH:MM:SS] ` prefix of log lines, in local time (honouring `TZ`), as
+/// p0f prints it; the text of the last second is kept, as packets come in time order.
+#[derive(Default)]
+pub struct TimeStamper {
+    second: Option<i64>,
+    text: String,
+}
+
+impl TimeStamper {
+    /// The prefix for a packet time in seconds.
+    pub fn stamp(&mut self, sec: i64) -> &str {
+        if self.second != Some(sec) {
+            self.second = Some(sec);
+            self.text.clear();
+            match Local.timestamp_opt(sec, 0).single() {
+                Some(t) => {
+                    let _ = write!(self.text, "[{}] ", t.format("%Y/%m/%d %H:%M:%S"));
+                }
+                None => self.text.push_str("[????/??/?? ??:??:??] "),
+            }
         }
-        None => out.push_str("[????/??/?? ??:??:??] "),
+        &self.text
     }
-    let _ = write!(
-        out,
-        "mod={}|cli={}|srv={}|subj={}",
-        obs.kind.keyword(),
-        P0fEndpoint(obs.client),
-        P0fEndpoint(obs.server),
-        obs.subject.as_str()
-    );
-    let _ = for_each_field(obs, &mut |key: &str, value: &FieldValue<'_>| write!(out, "|{key}={value}"));
+}
+
+/// Appends one observation as p0f's log line (with its newline) to `out`.
+pub fn format_log_line(obs: &Observation<'_>, stamper: &mut TimeStamper, out: &mut String) {
+    out.push_str(stamper.stamp(obs.time.sec));
+    out.push_str("mod=");
+    out.push_str(obs.kind.keyword());
+    out.push_str("|cli=");
+    P0fEndpoint(obs.client).append_to(out);
+    out.push_str("|srv=");
+    P0fEndpoint(obs.server).append_to(out);
+    out.push_str("|subj=");
+    out.push_str(obs.subject.as_str());
+    for_each_field(obs, &mut |key: &str, value: &FieldValue<'_>| {
+        out.push('|');
+        out.push_str(key);
+        out.push('=');
+        value.append_to(out);
+    });
     out.push('\n');
 }
 
@@ -58,7 +93,10 @@ pub struct ConsoleSink<W: Write> {
 impl<W: Write> ConsoleSink<W> {
     /// A console sink writing to `out`.
     pub fn new(out: W) -> ConsoleSink<W> {
-        ConsoleSink { out, buf: String::with_capacity(1024) }
+        ConsoleSink {
+            out,
+            buf: String::with_capacity(1024),
+        }
     }
 }
 
@@ -101,9 +139,17 @@ impl std::error::Error for LogOpenError {}
 /// following symlinks and must be a regular file; a new one is created with mode 0600;
 /// an exclusive advisory lock keeps a second writer out.
 pub fn open_log(path: &Path) -> Result<File, LogOpenError> {
-    let err = |message: String, source: Option<io::Error>| LogOpenError { path: path.to_path_buf(), message, source };
+    let err = |message: String, source: Option<io::Error>| LogOpenError {
+        path: path.to_path_buf(),
+        message,
+        source,
+    };
     let shown = path.display();
-    let file = match OpenOptions::new().append(true).custom_flags(libc::O_NOFOLLOW).open(path) {
+    let file = match OpenOptions::new()
+        .append(true)
+        .custom_flags(libc::O_NOFOLLOW)
+        .open(path)
+    {
         Ok(f) => f,
         Err(e) if e.kind() == io::ErrorKind::NotFound => OpenOptions::new()
             .append(true)
@@ -114,12 +160,17 @@ pub fn open_log(path: &Path) -> Result<File, LogOpenError> {
             .map_err(|e| err(format!("Cannot open '{shown}'."), Some(e)))?,
         Err(e) => return Err(err(format!("Cannot open '{shown}'."), Some(e))),
     };
-    let meta = file.metadata().map_err(|e| err(format!("fstat() on '{shown}' failed."), Some(e)))?;
+    let meta = file
+        .metadata()
+        .map_err(|e| err(format!("fstat() on '{shown}' failed."), Some(e)))?;
     if !meta.file_type().is_file() {
         return Err(err(format!("'{shown}' is not a regular file."), None));
     }
     if file.try_lock().is_err() {
-        return Err(err(format!("'{shown}' is being used by another process."), None));
+        return Err(err(
+            format!("'{shown}' is being used by another process."),
+            None,
+        ));
     }
     Ok(file)
 }
@@ -128,19 +179,24 @@ pub fn open_log(path: &Path) -> Result<File, LogOpenError> {
 pub struct LogSink<W: Write> {
     out: BufWriter<W>,
     buf: String,
+    stamper: TimeStamper,
 }
 
 impl<W: Write> LogSink<W> {
     /// A log sink writing to `out`.
     pub fn new(out: W) -> LogSink<W> {
-        LogSink { out: BufWriter::with_capacity(1 << 16, out), buf: String::with_capacity(512) }
+        LogSink {
+            out: BufWriter::with_capacity(1 << 16, out),
+            buf: String::with_capacity(512),
+            stamper: TimeStamper::default(),
+        }
     }
 }
 
 impl<W: Write> Sink for LogSink<W> {
     fn write(&mut self, obs: &Observation<'_>) -> io::Result<()> {
         self.buf.clear();
-        format_log_line(obs, &mut self.buf);
+        format_log_line(obs, &mut self.stamper, &mut self.buf);
         self.out.write_all(self.buf.as_bytes())
     }
 

@@ -32,7 +32,13 @@ pub struct AgeMap<K, V> {
 
 impl<K: Hash + Eq + Copy, V> Default for AgeMap<K, V> {
     fn default() -> Self {
-        AgeMap { index: HashMap::new(), nodes: Vec::new(), free: Vec::new(), oldest: NIL, newest: NIL }
+        AgeMap {
+            index: HashMap::new(),
+            nodes: Vec::new(),
+            free: Vec::new(),
+            oldest: NIL,
+            newest: NIL,
+        }
     }
 }
 
@@ -54,12 +60,18 @@ impl<K: Hash + Eq + Copy, V> AgeMap<K, V> {
 
     /// The value in a slot. Panics on a free slot: slots are only held while valid.
     pub fn get(&self, slot: Slot) -> &V {
-        self.nodes[slot as usize].value.as_ref().expect("slot in use")
+        self.nodes[slot as usize]
+            .value
+            .as_ref()
+            .expect("slot in use")
     }
 
     /// The value in a slot, mutably.
     pub fn get_mut(&mut self, slot: Slot) -> &mut V {
-        self.nodes[slot as usize].value.as_mut().expect("slot in use")
+        self.nodes[slot as usize]
+            .value
+            .as_mut()
+            .expect("slot in use")
     }
 
     /// The key of a slot.
@@ -69,7 +81,12 @@ impl<K: Hash + Eq + Copy, V> AgeMap<K, V> {
 
     /// Inserts a new entry as the newest. The key must not be present.
     pub fn insert(&mut self, key: K, value: V) -> Slot {
-        let node = Node { key, value: Some(value), older: self.newest, newer: NIL };
+        let node = Node {
+            key,
+            value: Some(value),
+            older: self.newest,
+            newer: NIL,
+        };
         let slot = match self.free.pop() {
             Some(slot) => {
                 self.nodes[slot as usize] = node;

@@ -33,7 +33,12 @@ pub struct Limits {
 
 impl Default for Limits {
     fn default() -> Self {
-        Limits { max_conn: 1000, max_hosts: 10000, conn_max_age: 30, host_idle_limit: 120 }
+        Limits {
+            max_conn: 1000,
+            max_hosts: 10000,
+            conn_max_age: 30,
+            host_idle_limit: 120,
+        }
     }
 }
 
@@ -254,17 +259,38 @@ pub struct Tables {
 impl Tables {
     /// Empty tables with these limits.
     pub fn new(limits: Limits) -> Tables {
-        Tables { hosts: AgeMap::default(), flows: AgeMap::default(), limits, last_expiry_sec: None }
+        Tables {
+            hosts: AgeMap::default(),
+            flows: AgeMap::default(),
+            limits,
+            last_expiry_sec: None,
+        }
     }
 
     /// Finds the flow of a packet from `src:sport` to `dst:dport`; the flag is true when
     /// the packet goes from client to server.
-    pub fn find_flow(&self, src: IpAddr, sport: u16, dst: IpAddr, dport: u16) -> Option<(Slot, bool)> {
-        let key = FlowKey { client: src, cli_port: sport, server: dst, srv_port: dport };
+    pub fn find_flow(
+        &self,
+        src: IpAddr,
+        sport: u16,
+        dst: IpAddr,
+        dport: u16,
+    ) -> Option<(Slot, bool)> {
+        let key = FlowKey {
+            client: src,
+            cli_port: sport,
+            server: dst,
+            srv_port: dport,
+        };
         if let Some(slot) = self.flows.find(&key) {
             return Some((slot, true));
         }
-        let key = FlowKey { client: dst, cli_port: dport, server: src, srv_port: sport };
+        let key = FlowKey {
+            client: dst,
+            cli_port: dport,
+            server: src,
+            srv_port: sport,
+        };
         self.flows.find(&key).map(|slot| (slot, false))
     }
 
