@@ -330,16 +330,11 @@ impl Database {
         }
     }
 
-    /// The earlier specific signature of the direction that already covers `sig` (spec
-    /// §11.5): `sig` is matched as if it were a message, and the earlier signature's absent
-    /// list must also be a subset of `sig`'s. Only the first `upto` signatures count.
-    pub(crate) fn http_covered_by(
-        &self,
-        direction: Direction,
-        sig: &HttpSignature,
-        upto: usize,
-    ) -> Option<u32> {
-        self.http(direction)[..upto]
+    /// The loaded specific signature of the direction that already covers `sig` (spec
+    /// §11.5): `sig` is matched as if it were a message, and the loaded signature's absent
+    /// list must also be a subset of `sig`'s.
+    pub(crate) fn http_covered_by(&self, direction: Direction, sig: &HttpSignature) -> Option<u32> {
+        self.http(direction)
             .iter()
             .find(|r| {
                 !self.label(r.label).generic

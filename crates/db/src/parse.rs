@@ -493,8 +493,7 @@ impl<'t> Parser<'t> {
             line: self.line_no,
             ..sig
         };
-        let loaded = self.db.http(direction).len();
-        if let Some(line) = self.db.http_covered_by(direction, &sig, loaded) {
+        if let Some(line) = self.db.http_covered_by(direction, &sig) {
             self.error(format!(
                 "Signature in line {} is already covered by line {line}.",
                 self.line_no

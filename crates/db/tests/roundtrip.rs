@@ -181,24 +181,29 @@ proptest! {
         (version, headers, absent, sw) in http_model()
     ) {
         let text = http_text(version, &headers, &absent, &sw);
-        let first = one_sig_db("http:request", "s:!:X:\nsys = Linux", &text).map_err(TestCaseError::fail)?;
+        let first = one_sig_db("http:request", "s:!:X:\nsys = Linux", &text)
+            .map_err(TestCaseError::fail)?;
         prop_assert_eq!(resolved(&first), (version, headers, absent, sw));
         let printed = first.http(Direction::Request)[0].display(&first.headers).to_string();
         prop_assert_eq!(&printed, &text);
-        let second = one_sig_db("http:request", "s:!:X:\nsys = Linux", &printed).map_err(TestCaseError::fail)?;
+        let second = one_sig_db("http:request", "s:!:X:\nsys = Linux", &printed)
+            .map_err(TestCaseError::fail)?;
         prop_assert_eq!(resolved(&second), resolved(&first));
     }
 
     #[test]
-    fn whole_databases_print_and_parse_back(sigs in proptest::collection::vec(tcp_signature(), 1..8)) {
-        // Each signature under its own label, so no two are duplicates... unless the
-        // matcher says one covers another, in which case the text is refused both times.
+    fn whole_databases_print_and_parse_back(
+        sigs in proptest::collection::vec(tcp_signature(), 1..8)
+    ) {
+        // Each signature under its own label. A text the duplicate check refuses is skipped.
         let mut text = String::from("classes = win,unix\n[tcp:response]\n");
         for (i, s) in sigs.iter().enumerate() {
-            text.push_str(&format!("label = {}:unix:N{i}:v {i}\nsig = {s}\n", if i % 2 == 0 { 's' } else { 'g' }));
+            let kind = if i % 2 == 0 { 's' } else { 'g' };
+            text.push_str(&format!("label = {kind}:unix:N{i}:v {i}\nsig = {s}\n"));
         }
         if let Ok(db) = Database::parse(&text, "prop") {
-            let again = Database::parse(&db.to_fp_text(), "again").map_err(|e| TestCaseError::fail(e.to_string()))?;
+            let again = Database::parse(&db.to_fp_text(), "again")
+                .map_err(|e| TestCaseError::fail(e.to_string()))?;
             prop_assert_eq!(again.signature_count, db.signature_count);
             for (a, b) in again.tcp(Direction::Response).iter().zip(db.tcp(Direction::Response)) {
                 prop_assert_eq!(again.label_text(a.label), db.label_text(b.label));

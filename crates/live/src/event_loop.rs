@@ -1,0 +1,228 @@
+//! The live event loop: one `poll()` over the capture descriptor, the API listener and the
+//! API clients (spec §12.3).
+//!
+//! Packets go through the same [`Engine`] and [`Sink`]s as an offline run. Sinks are
+//! flushed whenever `poll()` sees 10 ms without events, as p0f flushes its log, and also at
+//! least once a second under constant traffic (p0f would then flush only when its stdio
+//! buffer fills). The loop ends when the stop flag is raised (SIGINT / SIGTERM), with every
+//! sink flushed and the kernel's counters read.
+
+use std::fmt;
+use std::io;
+use std::os::fd::AsFd;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use nix::errno::Errno;
+use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
+use p0fmod::output::Sink;
+use p0fmod::{Engine, Observation};
+use p0fmod_api::{ApiServer, ServerError, ServerEvent};
+use p0fmod_capture::live::{CaptureStats, LiveCapture, LiveError as CaptureError};
+use p0fmod_wire::DecodeError;
+
+/// poll() timeout: p0f's 10 ms.
+const POLL_TIMEOUT_MS: u8 = 10;
+/// Most packets handled per wake-up before the API gets its turn.
+const PACKET_BATCH: usize = 1024;
+/// Longest time buffered output waits under constant traffic.
+const MAX_FLUSH_DELAY: Duration = Duration::from_secs(1);
+
+/// Counts from a finished live run.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct LiveSummary {
+    /// Packets delivered by the capture (after the kernel filter), as p0f counts them.
+    pub packets: u64,
+    /// Observations written.
+    pub observations: u64,
+    /// True when the loop ended because the stop flag was raised.
+    pub interrupted: bool,
+    /// The kernel's counters at the end, when they could be read.
+    pub stats: Option<CaptureStats>,
+}
+
+/// A failure that ends the live loop. `Display` gives p0f's text.
+#[derive(Debug)]
+pub enum LiveError {
+    /// The capture descriptor reported an error, or reading failed (p0f:
+    /// `Packet capture interface is down.`).
+    InterfaceDown(Option<CaptureError>),
+    /// The API listener failed.
+    Api(ServerError),
+    /// poll() failed.
+    Poll(Errno),
+    /// An output could not be written.
+    Output(io::Error),
+}
+
+impl fmt::Display for LiveError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            LiveError::InterfaceDown(None) => f.write_str("Packet capture interface is down."),
+            LiveError::InterfaceDown(Some(e)) => {
+                write!(f, "Packet capture interface is down. ({e})")
+            }
+            LiveError::Api(e) => write!(f, "{e}"),
+            LiveError::Poll(e) => write!(f, "poll() failed. ({e})"),
+            LiveError::Output(e) => write!(f, "Output write failed: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for LiveError {}
+
+/// Something worth a warning that does not stop the loop.
+#[derive(Debug)]
+pub enum LiveWarning {
+    /// From the API server (bad query, too many clients, ...).
+    Api(ServerEvent),
+    /// Frames of a link type p0fmod cannot decode (reported once per type).
+    UnsupportedLinkType(u32),
+}
+
+impl fmt::Display for LiveWarning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            LiveWarning::Api(e) => write!(f, "{e}"),
+            LiveWarning::UnsupportedLinkType(l) => {
+                write!(f, "Unsupported link type {l}; packets of this type are skipped.")
+            }
+        }
+    }
+}
+
+/// What the loop works on.
+pub struct LiveLoop<'a> {
+    /// The capture (non-blocking).
+    pub capture: &'a mut LiveCapture,
+    /// The engine; its host table answers the API.
+    pub engine: &'a mut Engine,
+    /// The API server, if `-s` was given.
+    pub api: Option<&'a mut ApiServer>,
+    /// Where observations go.
+    pub sinks: &'a mut [&'a mut dyn Sink],
+}
+
+fn revents(fd: &PollFd<'_>) -> PollFlags {
+    fd.revents().unwrap_or(PollFlags::empty())
+}
+
+fn flush_all(sinks: &mut [&mut dyn Sink]) -> Result<(), LiveError> {
+    for sink in sinks.iter_mut() {
+        sink.flush().map_err(LiveError::Output)?;
+    }
+    Ok(())
+}
+
+impl LiveLoop<'_> {
+    /// Runs until `stop` is raised or something fails. Sinks are flushed in both cases.
+    pub fn run(
+        &mut self,
+        stop: &AtomicBool,
+        warn: &mut dyn FnMut(LiveWarning),
+    ) -> Result<LiveSummary, LiveError> {
+        let mut summary = LiveSummary::default();
+        let result = self.run_inner(stop, warn, &mut summary);
+        let flushed = flush_all(self.sinks);
+        summary.stats = self.capture.stats().ok();
+        result.and(flushed).map(|()| summary)
+    }
+
+    fn run_inner(
+        &mut self,
+        stop: &AtomicBool,
+        warn: &mut dyn FnMut(LiveWarning),
+        summary: &mut LiveSummary,
+    ) -> Result<(), LiveError> {
+        let broken = PollFlags::POLLERR | PollFlags::POLLHUP | PollFlags::POLLNVAL;
+        let mut dirty = false;
+        let mut last_flush = Instant::now();
+        let mut warned_link_types: Vec<u32> = Vec::new();
+        loop {
+            if stop.load(Ordering::Relaxed) {
+                summary.interrupted = true;
+                return Ok(());
+            }
+            let (ready, capture_flags, api_flags) = {
+                let mut fds = vec![PollFd::new(self.capture.as_fd(), PollFlags::POLLIN)];
+                if let Some(api) = self.api.as_deref() {
+                    fds.extend(api.poll_fds());
+                }
+                let ready = match poll(&mut fds, PollTimeout::from(POLL_TIMEOUT_MS)) {
+                    Ok(n) => n,
+                    Err(Errno::EINTR) => continue,
+                    Err(e) => return Err(LiveError::Poll(e)),
+                };
+                let api_flags: Vec<PollFlags> = fds[1..].iter().map(revents).collect();
+                (ready, revents(&fds[0]), api_flags)
+            };
+            if capture_flags.intersects(broken) {
+                return Err(LiveError::InterfaceDown(None));
+            }
+            if capture_flags.contains(PollFlags::POLLIN) {
+                dirty |= self.read_packets(summary, &mut warned_link_types, warn)?;
+            }
+            if let Some(api) = self.api.as_deref_mut() {
+                let engine = &*self.engine;
+                api.service(
+                    &api_flags,
+                    Instant::now(),
+                    &mut |addr| engine.host(addr),
+                    &mut |e| warn(LiveWarning::Api(e)),
+                )
+                .map_err(LiveError::Api)?;
+            }
+            if dirty && (ready == 0 || last_flush.elapsed() >= MAX_FLUSH_DELAY) {
+                flush_all(self.sinks)?;
+                dirty = false;
+                last_flush = Instant::now();
+            }
+        }
+    }
+
+    /// Handles the packets waiting in the capture (at most a batch). Returns whether any
+    /// observation was written.
+    fn read_packets(
+        &mut self,
+        summary: &mut LiveSummary,
+        warned_link_types: &mut Vec<u32>,
+        warn: &mut dyn FnMut(LiveWarning),
+    ) -> Result<bool, LiveError> {
+        let mut wrote = false;
+        for _ in 0..PACKET_BATCH {
+            let packet = match self.capture.next_packet() {
+                Ok(Some(p)) => p,
+                Ok(None) => break,
+                Err(e) => return Err(LiveError::InterfaceDown(Some(e))),
+            };
+            summary.packets += 1;
+            let mut failure: Option<io::Error> = None;
+            let sinks = &mut *self.sinks;
+            let observations = &mut summary.observations;
+            let mut emit = |obs: &Observation<'_>| {
+                *observations += 1;
+                wrote = true;
+                for sink in sinks.iter_mut() {
+                    if failure.is_none()
+                        && let Err(e) = sink.write(obs)
+                    {
+                        failure = Some(e);
+                    }
+                }
+            };
+            let result =
+                self.engine
+                    .process_frame(packet.ts, packet.link_type, packet.data, &mut emit);
+            if let Some(e) = failure {
+                return Err(LiveError::Output(e));
+            }
+            if let Err(DecodeError::UnsupportedLinkType(l)) = result
+                && !warned_link_types.contains(&l)
+            {
+                warned_link_types.push(l);
+                warn(LiveWarning::UnsupportedLinkType(l));
+            }
+        }
+        Ok(wrote)
+    }
+}

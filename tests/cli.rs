@@ -1,0 +1,150 @@
+//! The `p0fmod` command as a user meets it: option errors with p0f's messages and exit
+//! status, the log file rules, damaged and foreign input, and JSON output that says what
+//! p0f's log says.
+
+mod common;
+
+use std::process::Command;
+
+use common::*;
+
+fn run(args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_p0fmod")).env("TZ", "UTC").args(args).output().unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn sample(name: &str) -> String {
+    repo().join("tests/data/local").join(name).to_string_lossy().into_owned()
+}
+
+#[test]
+fn option_conflicts_exit_1_with_p0f_messages() {
+    let cases: &[(&[&str], &str)] = &[
+        (&["-r", "a", "-r", "b"], "Multiple -r options not supported."),
+        (&["-i", "a", "-i", "b"], "Multiple -i options not supported (try '-i any')."),
+        (&["-m", "0,10"], "Outlandish value specified for -m."),
+        (&["-t", "5"], "Outlandish value specified for -t."),
+        (&["-S", "101"], "Outlandish value specified for -S."),
+        (&["-r", "x", "tcp", "port"], "Filter rule must be a single parameter (use quotes)."),
+        (&["-r", "x", "-s", "/tmp/sock"], "API mode looks down on ofline captures."),
+        (&["-r", "x", "-S", "5"], "Option -S makes sense only with -s."),
+        (&["-d", "-r", "x"], "Daemon mode and offline captures don't mix."),
+        (&["-r", "x", "-p"], "Dude, how am I supposed to make a file promiscuous?"),
+        (&["-r", "x", "-i", "eth0"], "Options -i and -r are mutually exclusive."),
+    ];
+    for (args, message) in cases {
+        let (code, _, err) = run(args);
+        assert_eq!(code, 1, "{args:?}");
+        assert!(err.contains(&format!("[-] PROGRAM ABORT : {message}")), "{args:?}: {err}");
+    }
+    let (code, _, err) = run(&["-X"]);
+    assert_eq!(code, 1);
+    assert!(err.contains("invalid option -- 'X'") && err.contains("Usage: p0fmod"), "{err}");
+}
+
+#[test]
+fn log_must_be_a_regular_file_and_is_appended() {
+    let (code, _, err) = run(&["-r", &sample("local-linux-ipv4-http.pcap"), "-o", "/dev/null"]);
+    assert_eq!(code, 1);
+    assert!(err.contains("'/dev/null' is not a regular file."), "{err}");
+
+    let dir = scratch("cli-log");
+    let log = dir.join("p0f.log");
+    let log_s = log.to_string_lossy().into_owned();
+    for _ in 0..2 {
+        let (code, _, _) = run(&["-r", &sample("local-linux-ipv4-http.pcap"), "-o", &log_s]);
+        assert_eq!(code, 0);
+    }
+    let reference = log_lines(&repo().join("tests/data/local/local-linux-ipv4-http.pcap.log"));
+    assert_eq!(log_lines(&log).len(), 2 * reference.len(), "the second run appends");
+    use std::os::unix::fs::PermissionsExt;
+    assert_eq!(std::fs::metadata(&log).unwrap().permissions().mode() & 0o777, 0o600 & !umask());
+    let link = dir.join("link.log");
+    std::os::unix::fs::symlink(&log, &link).unwrap();
+    let (code, _, err) = run(&["-r", &sample("local-linux-ipv4-http.pcap"), "-o", &link.to_string_lossy()]);
+    assert_eq!(code, 1, "a symlinked log is refused: {err}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+fn umask() -> u32 {
+    let out = Command::new("sh").args(["-c", "umask"]).output().unwrap();
+    u32::from_str_radix(String::from_utf8_lossy(&out.stdout).trim(), 8).unwrap_or(0o022)
+}
+
+#[test]
+fn damaged_and_foreign_input_get_clear_messages() {
+    let dir = scratch("cli-damage");
+    let full = std::fs::read(sample("local-linux-ipv4-http.pcap")).unwrap();
+    let cut = dir.join("cut.pcap");
+    std::fs::write(&cut, &full[..full.len() - 10]).unwrap();
+    let log = dir.join("cut.log");
+    let (code, _, err) = run(&["-r", &cut.to_string_lossy(), "-o", &log.to_string_lossy()]);
+    assert_eq!(code, 0, "packets before the damage were read");
+    assert!(err.contains("Capture damaged") && err.contains("at byte"), "{err}");
+    assert!(!log_lines(&log).is_empty(), "everything before the damage is processed");
+
+    let text = dir.join("notes.txt");
+    std::fs::write(&text, "hello, not a capture\n").unwrap();
+    let (code, _, err) = run(&["-r", &text.to_string_lossy()]);
+    assert_eq!(code, 1);
+    assert!(err.contains("not a pcap or pcapng file"), "{err}");
+
+    let (code, _, err) = run(&["-r", &dir.join("missing.pcap").to_string_lossy()]);
+    assert_eq!(code, 1);
+    assert!(err.contains("missing.pcap"), "{err}");
+
+    let mut usb = full[..24].to_vec();
+    usb[20..24].copy_from_slice(&189u32.to_le_bytes());
+    usb.extend_from_slice(&full[24..]);
+    let usb_file = dir.join("usb.pcap");
+    std::fs::write(&usb_file, &usb).unwrap();
+    let (code, _, err) = run(&["-r", &usb_file.to_string_lossy()]);
+    assert_eq!(code, 0);
+    assert_eq!(err.matches("Unsupported link type 189").count(), 1, "one warning naming it: {err}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn bad_filter_and_good_filter() {
+    let (code, _, err) = run(&["-r", &sample("local-linux-ipv4-http.pcap"), "port eighty"]);
+    assert_eq!(code, 1);
+    assert!(err.contains("Syntax error! See 'man tcpdump' for help on filters."), "{err}");
+    let dir = scratch("cli-filter");
+    let log = dir.join("f.log");
+    let (code, _, _) =
+        run(&["-r", &sample("local-linux-sequential-http.pcap"), "-o", &log.to_string_lossy(), "ip6"]);
+    assert_eq!(code, 0);
+    let lines = log_lines(&log);
+    assert!(!lines.is_empty() && lines.iter().all(|l| l.contains("|cli=fd")), "only IPv6 flows remain");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn json_says_what_the_p0f_log_says() {
+    let Some(fp) = stock_fp() else {
+        panic!("the stock p0f.fp is needed (../shared/reference/p0f.fp or /etc/p0f/p0f.fp)");
+    };
+    let capture = sample("local-linux-sequential-http.pcap");
+    let (code, out, _) = run(&["-f", &fp.to_string_lossy(), "-r", &capture, "--json"]);
+    assert_eq!(code, 0);
+    let reference = log_lines(&repo().join("tests/data/local/local-linux-sequential-http.pcap.log"));
+    let objects: Vec<serde_json::Value> = out.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(objects.len(), reference.len());
+    for (obj, line) in objects.iter().zip(&reference) {
+        let field = |k: &str| line.split('|').find_map(|f| f.strip_prefix(&format!("{k}="))).unwrap_or("");
+        let module = line.split("mod=").nth(1).and_then(|r| r.split('|').next()).unwrap();
+        assert_eq!(obj["mod"], module, "{line}");
+        let cli = format!("{}/{}", obj["cli_ip"].as_str().unwrap(), obj["cli_port"]);
+        assert_eq!(cli, field("cli"));
+        if let Some(raw) = obj.get("raw_sig") {
+            assert_eq!(raw.as_str().unwrap(), field("raw_sig"), "{line}");
+        }
+        if let Some(link) = obj.get("link") {
+            assert_eq!(link.as_str().unwrap_or("???"), field("link"));
+        }
+    }
+}
