@@ -87,6 +87,18 @@ impl Engine {
         emit: &mut dyn FnMut(&Observation<'_>),
     ) -> Result<(), DecodeError> {
         let decoded = decode(LinkType(link_type), frame);
+        self.process_decoded(ts, decoded.as_ref().map_err(|e| *e), emit)
+    }
+
+    /// Processes the result of decoding one frame: counts it as p0f's capture filter would
+    /// (every frame that carried TCP at the IP level), runs cache expiry on every 50th, and
+    /// fingerprints the packet. Returns why the frame was skipped, if it was.
+    pub fn process_decoded(
+        &mut self,
+        ts: Timestamp,
+        decoded: Result<&TcpPacket<'_>, DecodeError>,
+        emit: &mut dyn FnMut(&Observation<'_>),
+    ) -> Result<(), DecodeError> {
         let counted = !matches!(
             decoded,
             Err(DecodeError::NotIp | DecodeError::NotTcp | DecodeError::UnsupportedLinkType(_))
@@ -98,7 +110,7 @@ impl Engine {
             }
         }
         let pkt = decoded?;
-        self.process_packet(ts, &pkt, emit);
+        self.process_packet(ts, pkt, emit);
         Ok(())
     }
 

@@ -10,7 +10,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use p0fmod_capture::{CaptureError, FileCapture};
 use p0fmod_db::{Database, DbErrors};
-use p0fmod_wire::DecodeError;
+use p0fmod_wire::{DecodeError, LinkType, decode};
 
 use crate::config::Config;
 use crate::engine::Engine;
@@ -98,15 +98,109 @@ pub fn load_database(config: &Config) -> Result<Arc<Database>, RunError> {
     }
 }
 
-/// An offline run over one capture file.
-pub struct OfflineRun {
+/// The engine side of a run: processes decoded frames and keeps the counts.
+struct Consumer {
     engine: Engine,
-    capture: FileCapture,
-    #[cfg(feature = "bpf")]
-    filter: Option<(String, Option<PacketFilter>)>,
     summary: RunSummary,
     warned_link_types: Vec<u32>,
+}
+
+impl Consumer {
+    fn consume(
+        &mut self,
+        ts: p0fmod_capture::Timestamp,
+        decoded: Result<&p0fmod_wire::TcpPacket<'_>, DecodeError>,
+        emit: &mut dyn FnMut(&Observation<'_>),
+        warn: &mut dyn FnMut(RunWarning),
+    ) {
+        let before = self.engine.packets();
+        let observations = &mut self.summary.observations;
+        let mut counting = |obs: &Observation<'_>| {
+            *observations += 1;
+            emit(obs);
+        };
+        let result = self.engine.process_decoded(ts, decoded, &mut counting);
+        if let Err(DecodeError::UnsupportedLinkType(l)) = result
+            && !self.warned_link_types.contains(&l)
+        {
+            self.warned_link_types.push(l);
+            warn(RunWarning::UnsupportedLinkType(l));
+        }
+        self.summary.packets += self.engine.packets() - before;
+    }
+}
+
+/// The capture side of a run: reads frames and applies the user's filter.
+struct Source {
+    capture: FileCapture,
+    #[cfg(feature = "bpf")]
+    filter: Option<PacketFilter>,
     finished: bool,
+}
+
+/// What the source produced for one read.
+enum Read<'a> {
+    /// A frame that passed the filter.
+    Frame(p0fmod_capture::RawPacket<'a>),
+    /// A frame the filter rejected.
+    Filtered,
+    /// The end (clean, or after a warning already handed out).
+    End,
+}
+
+impl Source {
+    fn next(&mut self, warn: &mut dyn FnMut(RunWarning)) -> Read<'_> {
+        if self.finished {
+            return Read::End;
+        }
+        match self.capture.next_packet() {
+            Ok(Some(packet)) => {
+                #[cfg(feature = "bpf")]
+                if let Some(filter) = &mut self.filter
+                    && !filter.matches(packet.link_type, packet.data)
+                {
+                    return Read::Filtered;
+                }
+                Read::Frame(packet)
+            }
+            Ok(None) => {
+                self.finished = true;
+                Read::End
+            }
+            Err(e) => {
+                self.finished = true;
+                warn(RunWarning::Damaged(e));
+                Read::End
+            }
+        }
+    }
+}
+
+/// Frames decoded by the reader thread, handed to the engine thread: the decoded facts,
+/// with the payloads copied into one buffer.
+#[derive(Default)]
+struct Batch {
+    payload: Vec<u8>,
+    items: Vec<BatchItem>,
+    frames: u64,
+    warnings: Vec<RunWarning>,
+    last: bool,
+}
+
+struct BatchItem {
+    ts: p0fmod_capture::Timestamp,
+    packet: Result<p0fmod_wire::TcpPacket<'static>, DecodeError>,
+    payload: std::ops::Range<usize>,
+}
+
+/// Frames per batch between the reader and the engine thread.
+const BATCH_FRAMES: usize = 2048;
+
+/// An offline run over one capture file.
+pub struct OfflineRun {
+    source: Source,
+    consumer: Consumer,
+    threads: usize,
 }
 
 impl OfflineRun {
@@ -122,10 +216,7 @@ impl OfflineRun {
         let filter = match filter {
             Some(rule) => {
                 let first = capture.link_types().first().copied().unwrap_or(1);
-                Some((
-                    rule.to_string(),
-                    Some(PacketFilter::new(rule, first).map_err(RunError::Filter)?),
-                ))
+                Some(PacketFilter::new(rule, first).map_err(RunError::Filter)?)
             }
             None => None,
         };
@@ -134,29 +225,40 @@ impl OfflineRun {
             return Err(RunError::FilterUnsupported);
         }
         Ok(OfflineRun {
-            engine: Engine::new(db, limits),
-            capture,
-            #[cfg(feature = "bpf")]
-            filter,
-            summary: RunSummary::default(),
-            warned_link_types: Vec::new(),
-            finished: false,
+            source: Source {
+                capture,
+                #[cfg(feature = "bpf")]
+                filter,
+                finished: false,
+            },
+            consumer: Consumer {
+                engine: Engine::new(db, limits),
+                summary: RunSummary::default(),
+                warned_link_types: Vec::new(),
+            },
+            threads: 1,
         })
+    }
+
+    /// Threads for [`OfflineRun::run_to_end`]: with 2 or more, reading and decoding run on
+    /// a second thread, ahead of fingerprinting and output. The output is the same.
+    pub fn set_threads(&mut self, threads: usize) {
+        self.threads = threads.max(1);
     }
 
     /// The engine (for its host table).
     pub fn engine(&self) -> &Engine {
-        &self.engine
+        &self.consumer.engine
     }
 
     /// Counts so far.
     pub fn summary(&self) -> RunSummary {
-        self.summary
+        self.consumer.summary
     }
 
     /// True once the capture is exhausted (or damaged).
     pub fn is_finished(&self) -> bool {
-        self.finished
+        self.source.finished
     }
 
     /// Processes up to `max_frames` frames, handing observations to `emit` and warnings to
@@ -168,43 +270,21 @@ impl OfflineRun {
         warn: &mut dyn FnMut(RunWarning),
     ) -> usize {
         let mut done = 0;
-        while done < max_frames && !self.finished {
-            let packet = match self.capture.next_packet() {
-                Ok(Some(p)) => p,
-                Ok(None) => {
-                    self.finished = true;
-                    break;
+        while done < max_frames {
+            let packet = match self.source.next(warn) {
+                Read::End => break,
+                Read::Filtered => {
+                    done += 1;
+                    self.consumer.summary.frames += 1;
+                    continue;
                 }
-                Err(e) => {
-                    self.finished = true;
-                    warn(RunWarning::Damaged(e));
-                    break;
-                }
+                Read::Frame(packet) => packet,
             };
             done += 1;
-            self.summary.frames += 1;
-            #[cfg(feature = "bpf")]
-            if let Some((_, Some(filter))) = &mut self.filter
-                && !filter.matches(packet.link_type, packet.data)
-            {
-                continue;
-            }
-            let before = self.engine.packets();
-            let observations = &mut self.summary.observations;
-            let mut counting = |obs: &Observation<'_>| {
-                *observations += 1;
-                emit(obs);
-            };
-            let result =
-                self.engine
-                    .process_frame(packet.ts, packet.link_type, packet.data, &mut counting);
-            if let Err(DecodeError::UnsupportedLinkType(l)) = result
-                && !self.warned_link_types.contains(&l)
-            {
-                self.warned_link_types.push(l);
-                warn(RunWarning::UnsupportedLinkType(l));
-            }
-            self.summary.packets += self.engine.packets() - before;
+            self.consumer.summary.frames += 1;
+            let decoded = decode(LinkType(packet.link_type), packet.data);
+            self.consumer
+                .consume(packet.ts, decoded.as_ref().map_err(|e| *e), emit, warn);
         }
         done
     }
@@ -218,30 +298,107 @@ impl OfflineRun {
         stop: Option<&AtomicBool>,
     ) -> Result<RunSummary, RunError> {
         let mut failure: Option<io::Error> = None;
-        while !self.finished {
-            if stop.is_some_and(|s| s.load(Ordering::Relaxed)) {
-                self.summary.interrupted = true;
-                break;
+        let mut emit = |obs: &Observation<'_>| {
+            if failure.is_some() {
+                return;
             }
-            let mut emit = |obs: &Observation<'_>| {
-                if failure.is_some() {
+            for sink in sinks.iter_mut() {
+                if let Err(e) = sink.write(obs) {
+                    failure = Some(e);
                     return;
                 }
-                for sink in sinks.iter_mut() {
-                    if let Err(e) = sink.write(obs) {
-                        failure = Some(e);
-                        return;
-                    }
-                }
-            };
-            self.step(4096, &mut emit, warn);
-            if let Some(e) = failure.take() {
-                return Err(RunError::Output(e));
             }
+        };
+        let stopped = || stop.is_some_and(|s| s.load(Ordering::Relaxed));
+        if self.threads >= 2 {
+            self.run_pipelined(&mut emit, warn, &stopped);
+        } else {
+            while !self.source.finished && !stopped() {
+                self.step(4096, &mut emit, warn);
+            }
+        }
+        self.consumer.summary.interrupted = stopped() && !self.source.finished;
+        if let Some(e) = failure.take() {
+            return Err(RunError::Output(e));
         }
         for sink in sinks.iter_mut() {
             sink.flush().map_err(RunError::Output)?;
         }
-        Ok(self.summary)
+        Ok(self.consumer.summary)
+    }
+
+    /// Reading and decoding on a second thread, batches passed through bounded channels
+    /// and recycled; fingerprinting and output on this one, in capture order.
+    fn run_pipelined(
+        &mut self,
+        emit: &mut dyn FnMut(&Observation<'_>),
+        warn: &mut dyn FnMut(RunWarning),
+        stopped: &(dyn Fn() -> bool + Sync),
+    ) {
+        let (full_tx, full_rx) = std::sync::mpsc::sync_channel::<Batch>(4);
+        let (free_tx, free_rx) = std::sync::mpsc::sync_channel::<Batch>(8);
+        let source = &mut self.source;
+        let consumer = &mut self.consumer;
+        std::thread::scope(|scope| {
+            scope.spawn(move || {
+                loop {
+                    let mut batch = free_rx.try_recv().unwrap_or_default();
+                    batch.payload.clear();
+                    batch.items.clear();
+                    batch.frames = 0;
+                    let mut warnings = Vec::new();
+                    while batch.items.len() < BATCH_FRAMES && !stopped() {
+                        let packet = match source.next(&mut |w| warnings.push(w)) {
+                            Read::End => {
+                                batch.last = true;
+                                break;
+                            }
+                            Read::Filtered => {
+                                batch.frames += 1;
+                                continue;
+                            }
+                            Read::Frame(packet) => packet,
+                        };
+                        batch.frames += 1;
+                        let start = batch.payload.len();
+                        let packet_result = match decode(LinkType(packet.link_type), packet.data) {
+                            Ok(pkt) => {
+                                batch.payload.extend_from_slice(pkt.payload);
+                                Ok(pkt.with_payload(&[]))
+                            }
+                            Err(e) => Err(e),
+                        };
+                        batch.items.push(BatchItem {
+                            ts: packet.ts,
+                            packet: packet_result,
+                            payload: start..batch.payload.len(),
+                        });
+                    }
+                    batch.last |= stopped();
+                    batch.warnings = warnings;
+                    let last = batch.last;
+                    if full_tx.send(batch).is_err() || last {
+                        break;
+                    }
+                }
+            });
+            while let Ok(mut batch) = full_rx.recv() {
+                consumer.summary.frames += batch.frames;
+                for item in &batch.items {
+                    let packet = match &item.packet {
+                        Ok(p) => Ok(p.with_payload(&batch.payload[item.payload.clone()])),
+                        Err(e) => Err(*e),
+                    };
+                    consumer.consume(item.ts, packet.as_ref().map_err(|e| *e), emit, warn);
+                }
+                for w in batch.warnings.drain(..) {
+                    warn(w);
+                }
+                if batch.last {
+                    break;
+                }
+                let _ = free_tx.try_send(batch);
+            }
+        });
     }
 }

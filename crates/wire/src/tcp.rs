@@ -91,6 +91,35 @@ pub struct TcpPacket<'a> {
     pub payload: &'a [u8],
 }
 
+impl<'a> TcpPacket<'a> {
+    /// The same facts with another payload slice: lets a packet outlive its frame (for
+    /// example, with the payload copied into a batch handed to another thread).
+    pub fn with_payload<'b>(&self, payload: &'b [u8]) -> TcpPacket<'b> {
+        TcpPacket {
+            version: self.version,
+            src: self.src,
+            dst: self.dst,
+            ttl: self.ttl,
+            tos: self.tos,
+            ip_opt_len: self.ip_opt_len,
+            tot_hdr: self.tot_hdr,
+            src_port: self.src_port,
+            dst_port: self.dst_port,
+            seq: self.seq,
+            ack: self.ack,
+            flags: self.flags,
+            win: self.win,
+            mss: self.mss,
+            wscale: self.wscale,
+            ts1: self.ts1,
+            opt_layout: self.opt_layout,
+            eol_pad: self.eol_pad,
+            quirks: self.quirks,
+            payload,
+        }
+    }
+}
+
 /// Decodes one captured frame into a [`TcpPacket`].
 ///
 /// Frames longer than [`MAX_PACKET_LEN`] are cut to it first, as p0f does. The link layer

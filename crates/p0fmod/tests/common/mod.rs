@@ -43,14 +43,17 @@ pub fn workspace_root() -> PathBuf {
 pub fn stock_fp_path() -> PathBuf {
     let shared = workspace_root().join("../shared/reference/p0f.fp");
     let debian = PathBuf::from("/etc/p0f/p0f.fp");
-    [shared.clone(), debian.clone()].into_iter().find(|p| p.is_file()).unwrap_or_else(|| {
-        panic!(
-            "the stock p0f 3.09b database is needed: neither {} nor {} exists \
+    [shared.clone(), debian.clone()]
+        .into_iter()
+        .find(|p| p.is_file())
+        .unwrap_or_else(|| {
+            panic!(
+                "the stock p0f 3.09b database is needed: neither {} nor {} exists \
              (install Debian's p0f package, or provide ../shared/reference/p0f.fp)",
-            shared.display(),
-            debian.display()
-        )
-    })
+                shared.display(),
+                debian.display()
+            )
+        })
 }
 
 /// The stock database, loaded once per test binary.
@@ -58,7 +61,8 @@ pub fn stock_db() -> Arc<Database> {
     static DB: OnceLock<Arc<Database>> = OnceLock::new();
     DB.get_or_init(|| {
         let path = stock_fp_path();
-        let db = Database::load(&path).unwrap_or_else(|e| panic!("loading {}: {e:?}", path.display()));
+        let db =
+            Database::load(&path).unwrap_or_else(|e| panic!("loading {}: {e:?}", path.display()));
         Arc::new(db)
     })
     .clone()
@@ -66,12 +70,18 @@ pub fn stock_db() -> Arc<Database> {
 
 /// `Limits` from p0f's `-m c,h` and `-t c,h`.
 pub fn limits(max_conn: u32, max_hosts: u32, conn_max_age: u32, host_idle_limit: u32) -> Limits {
-    Limits { max_conn, max_hosts, conn_max_age, host_idle_limit }
+    Limits {
+        max_conn,
+        max_hosts,
+        conn_max_age,
+        host_idle_limit,
+    }
 }
 
 /// A socket address from text, e.g. `"192.0.2.10:40000"` or `"[2001:db8::1]:80"`.
 pub fn sa(text: &str) -> SocketAddr {
-    text.parse().unwrap_or_else(|_| panic!("bad socket address {text}"))
+    text.parse()
+        .unwrap_or_else(|_| panic!("bad socket address {text}"))
 }
 
 /// One TCP option, as it goes on the wire.
@@ -302,7 +312,11 @@ impl Tcp {
 fn checksum(data: &[u8]) -> u16 {
     let mut sum: u32 = 0;
     for chunk in data.chunks(2) {
-        let word = if chunk.len() == 2 { u16::from_be_bytes([chunk[0], chunk[1]]) } else { u16::from(chunk[0]) << 8 };
+        let word = if chunk.len() == 2 {
+            u16::from_be_bytes([chunk[0], chunk[1]])
+        } else {
+            u16::from(chunk[0]) << 8
+        };
         sum += u32::from(word);
     }
     while sum > 0xffff {
@@ -317,12 +331,24 @@ pub mod stack {
 
     /// Linux SYN: `mss,sok,ts,nop,ws`.
     pub fn linux(mss: u16, ts: u32, ws: u8) -> Vec<Opt> {
-        vec![Opt::Mss(mss), Opt::SackOk, Opt::Ts(ts, 0), Opt::Nop, Opt::Ws(ws)]
+        vec![
+            Opt::Mss(mss),
+            Opt::SackOk,
+            Opt::Ts(ts, 0),
+            Opt::Nop,
+            Opt::Ws(ws),
+        ]
     }
 
     /// Linux SYN+ACK: `mss,sok,ts,nop,ws`, echoing the client's timestamp.
     pub fn linux_synack(mss: u16, ts: u32, echo: u32, ws: u8) -> Vec<Opt> {
-        vec![Opt::Mss(mss), Opt::SackOk, Opt::Ts(ts, echo), Opt::Nop, Opt::Ws(ws)]
+        vec![
+            Opt::Mss(mss),
+            Opt::SackOk,
+            Opt::Ts(ts, echo),
+            Opt::Nop,
+            Opt::Ws(ws),
+        ]
     }
 
     /// Windows 7 SYN: `mss,nop,nop,sok`.
@@ -379,12 +405,17 @@ impl Conn {
 
     /// The server's SYN+ACK (no options, DF, IP ID 0).
     pub fn synack(&self) -> Tcp {
-        Tcp::new(self.server, self.client, SYN | ACK).seq(self.srv_isn).ack(self.cli_next).ip_id(0)
+        Tcp::new(self.server, self.client, SYN | ACK)
+            .seq(self.srv_isn)
+            .ack(self.cli_next)
+            .ip_id(0)
     }
 
     /// A Linux 3.x server SYN+ACK (`mss*10,7:mss,sok,ts,nop,ws:df`).
     pub fn linux_synack(&self, ts: u32, echo: u32) -> Tcp {
-        self.synack().win(14600).options(stack::linux_synack(1460, ts, echo, 7))
+        self.synack()
+            .win(14600)
+            .options(stack::linux_synack(1460, ts, echo, 7))
     }
 
     /// A client segment (ACK, plus PSH when it carries data) at the next client
@@ -424,7 +455,10 @@ pub struct Trace {
 /// A packet time `ms` milliseconds after [`BASE_SEC`].
 pub fn at_ms(ms: i64) -> Timestamp {
     let total = BASE_SEC * 1000 + ms;
-    Timestamp { sec: total.div_euclid(1000), usec: (total.rem_euclid(1000) * 1000) as u32 }
+    Timestamp {
+        sec: total.div_euclid(1000),
+        usec: (total.rem_euclid(1000) * 1000) as u32,
+    }
 }
 
 impl Trace {
@@ -500,6 +534,9 @@ impl Trace {
     pub fn check(&self, name: &str, limits: Limits, expected: &[&str]) -> Engine {
         let (engine, ours) = self.run_engine(limits);
         let reference = self.run_reference(name, limits);
+        if std::env::var_os("P0FMOD_PRINT_REFERENCE").is_some() {
+            print_lines(name, reference.as_deref().unwrap_or(&ours));
+        }
         let mut problems = Vec::new();
         if let Some(reference) = &reference
             && reference != expected
@@ -510,11 +547,81 @@ impl Trace {
             ));
         }
         if ours != expected {
-            problems.push(format!("the engine does not write the expected lines:\n{}", diff(expected, &ours)));
+            problems.push(format!(
+                "the engine does not write the expected lines:\n{}",
+                diff(expected, &ours)
+            ));
         }
-        assert!(problems.is_empty(), "scenario {name}:\n{}", problems.join("\n"));
+        assert!(
+            problems.is_empty(),
+            "scenario {name}:\n{}",
+            problems.join("\n")
+        );
         engine
     }
+}
+
+impl Trace {
+    /// Like [`Trace::check`], but compares only the lines whose `mod=` is one of `mods`
+    /// with `expected`; when the reference binary is installed, the engine's full output
+    /// must still equal the reference's full output.
+    pub fn check_mods(
+        &self,
+        name: &str,
+        limits: Limits,
+        mods: &[&str],
+        expected: &[&str],
+    ) -> Engine {
+        let keep = |lines: &[String]| -> Vec<String> {
+            lines
+                .iter()
+                .filter(|l| mods.iter().any(|m| l.starts_with(&format!("mod={m}|"))))
+                .cloned()
+                .collect()
+        };
+        let (engine, ours) = self.run_engine(limits);
+        let reference = self.run_reference(name, limits);
+        if std::env::var_os("P0FMOD_PRINT_REFERENCE").is_some() {
+            print_lines(name, &keep(reference.as_deref().unwrap_or(&ours)));
+        }
+        let mut problems = Vec::new();
+        if let Some(reference) = &reference {
+            if keep(reference) != expected {
+                problems.push(format!(
+                    "the reference p0f 3.09b does not write the expected lines:\n{}",
+                    diff(expected, &keep(reference))
+                ));
+            }
+            if *reference != ours {
+                problems.push(format!(
+                    "the engine's full output differs from the reference:\n{}",
+                    diff(reference, &ours)
+                ));
+            }
+        }
+        if keep(&ours) != expected {
+            problems.push(format!(
+                "the engine does not write the expected lines:\n{}",
+                diff(expected, &keep(&ours))
+            ));
+        }
+        assert!(
+            problems.is_empty(),
+            "scenario {name}:\n{}",
+            problems.join("\n")
+        );
+        engine
+    }
+}
+
+/// Prints lines as Rust string literals (`P0FMOD_PRINT_REFERENCE=1`, while writing a
+/// scenario: every line printed is checked by hand against the spec before it is pasted).
+pub fn print_lines(name: &str, lines: &[String]) {
+    let mut out = format!("--- {name}\n");
+    for l in lines {
+        out.push_str(&format!("            {l:?},\n"));
+    }
+    eprint!("{out}");
 }
 
 /// A readable listing of expected and actual lines.
@@ -563,10 +670,16 @@ pub fn run_p0f(p0f: &Path, pcap: &Path, limits: Limits) -> Vec<String> {
     ];
     let d = Limits::default();
     if (limits.max_conn, limits.max_hosts) != (d.max_conn, d.max_hosts) {
-        args.extend(["-m".into(), format!("{},{}", limits.max_conn, limits.max_hosts)]);
+        args.extend([
+            "-m".into(),
+            format!("{},{}", limits.max_conn, limits.max_hosts),
+        ]);
     }
     if (limits.conn_max_age, limits.host_idle_limit) != (d.conn_max_age, d.host_idle_limit) {
-        args.extend(["-t".into(), format!("{},{}", limits.conn_max_age, limits.host_idle_limit)]);
+        args.extend([
+            "-t".into(),
+            format!("{},{}", limits.conn_max_age, limits.host_idle_limit),
+        ]);
     }
     let arch = Command::new("uname")
         .arg("-m")
@@ -582,7 +695,11 @@ pub fn run_p0f(p0f: &Path, pcap: &Path, limits: Limits) -> Vec<String> {
         }
         _ => Command::new(p0f),
     };
-    let out = cmd.args(&args).env("TZ", "UTC").output().expect("run the reference p0f");
+    let out = cmd
+        .args(&args)
+        .env("TZ", "UTC")
+        .output()
+        .expect("run the reference p0f");
     assert!(
         out.status.success(),
         "reference p0f failed on {}: {}\n{}",
@@ -592,4 +709,53 @@ pub fn run_p0f(p0f: &Path, pcap: &Path, limits: Limits) -> Vec<String> {
     );
     let text = std::fs::read_to_string(&log).unwrap_or_default();
     text.lines().map(|l| strip_time(l).to_string()).collect()
+}
+
+/// An HTTP `Date` value (RFC 1123, GMT) for a Unix time.
+pub fn http_date(unix: i64) -> String {
+    const DAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let days = unix.div_euclid(86_400);
+    let secs = unix.rem_euclid(86_400);
+    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{}, {:02} {} {} {:02}:{:02}:{:02} GMT",
+        DAYS[days.rem_euclid(7) as usize],
+        day,
+        MONTHS[(month - 1) as usize],
+        year,
+        secs / 3600,
+        secs / 60 % 60,
+        secs % 60
+    )
+}
+
+/// A whole HTTP exchange on `c` starting at `ms`: `syn`, `synack` 1 ms later, the request
+/// at +2 ms and, if given, the response at +3 ms.
+pub fn http_exchange(
+    t: &mut Trace,
+    c: &mut Conn,
+    ms: i64,
+    syn: &Tcp,
+    synack: &Tcp,
+    request: &str,
+    response: Option<&str>,
+) {
+    t.push(ms, syn);
+    t.push(ms + 1, synack);
+    t.push(ms + 2, &c.to_srv(request));
+    if let Some(response) = response {
+        t.push(ms + 3, &c.to_cli(response));
+    }
 }

@@ -1,0 +1,401 @@
+//! NAT, load-balancer and host-change detection through the engine (spec §10), against
+//! p0f 3.09b.
+//!
+//! One scenario per score reason where one packet sequence can show it alone: `ttl`
+//! (halved by consistent timestamps), `tstamp`, `mtu` and `port` (1 point each, so shown
+//! together or through the scoreboard), `sig_diff`, `x_known`, `os_diff` (8 for another
+//! OS, 2 for another label, 1 for another line, and against the host's OS when there is
+//! no reference), `fuzzy`, `app_vs_os` (userland TCP and HTTP software), `via`,
+//! `srv_sig_lb`, `ua_vs_os` and `date`; then the scoreboard thresholds: `host change`
+//! against `ip sharing` for each counter, a score of 1 never printed on its own, and
+//! `ip sharing` reporting the reasons accumulated since the last one while `host change`
+//! reports only its own. Expected lines are p0f 3.09b's output for the packets built here
+//! (see `common`).
+
+mod common;
+
+use common::*;
+use p0fmod::Limits;
+use p0fmod::host::SoftwareHonesty;
+
+const SRV: &str = "198.51.100.20:80";
+
+fn cli(port: u16) -> String {
+    format!("192.0.2.10:{port}")
+}
+
+/// A Windows 7 SYN (`8192,0:mss,nop,nop,sok:df,id+`, TTL 128, no timestamps).
+fn windows_syn(port: u16, mss: u16) -> Tcp {
+    Conn::new(&cli(port), SRV)
+        .syn()
+        .ttl(128)
+        .win(8192)
+        .options(stack::windows(mss))
+}
+
+/// A Linux 3.11+ SYN with timestamp `ts`.
+fn linux_syn(port: u16, ts: u32) -> Tcp {
+    Conn::new(&cli(port), SRV).linux_syn(ts)
+}
+
+const NAT: &[&str] = &["host change", "ip sharing"];
+
+#[test]
+fn ttl_change_with_consistent_timestamps_scores_2() {
+    // TTL 64 then 60 (distance 4): +4 ttl, halved by the consistent 1000 Hz clock.
+    let mut t = Trace::new();
+    t.push(0, &linux_syn(40000, 1_000_000));
+    t.push(1000, &linux_syn(40001, 1_001_000).ttl(60));
+    t.check("nat_ttl", Limits::default(), &[]);
+}
+
+#[test]
+fn inconsistent_timestamps_add_tstamp() {
+    // The same TTL change with a clock that went back: +4 ttl, +4 tstamp, no halving.
+    let mut t = Trace::new();
+    t.push(0, &linux_syn(40000, 1_000_000));
+    t.push(1000, &linux_syn(40001, 5_000).ttl(60));
+    t.check("nat_tstamp", Limits::default(), &[]);
+}
+
+#[test]
+fn mss_change_scores_1_silently_and_port_drop_adds_1() {
+    let mut t = Trace::new();
+    t.push(0, &windows_syn(50000, 1460));
+    // Another MSS: +1 mtu, a score of 1, not printed.
+    t.push(1000, &windows_syn(50001, 1400));
+    // A client port 64 or more below the last one, and the MSS back: +1 port, +1 mtu.
+    t.push(2000, &windows_syn(49900, 1460));
+    t.check("nat_mtu_port", Limits::default(), &[]);
+}
+
+#[test]
+fn sig_diff_when_quirks_change_between_unknown_signatures() {
+    // TTL 64 with Windows' option layout matches nothing; the second SYN adds uptr+.
+    let mut t = Trace::new();
+    let unknown = |port| {
+        Conn::new(&cli(port), SRV)
+            .syn()
+            .win(8192)
+            .options(stack::windows(1460))
+    };
+    t.push(0, &unknown(40000));
+    t.push(1000, &unknown(40001).urg_ptr(7));
+    // A changed option layout alone (unknown to unknown): +1 sig_diff, not printed.
+    t.push(
+        2000,
+        &unknown(40002).urg_ptr(7).options(vec![
+            Opt::Mss(1460),
+            Opt::Nop,
+            Opt::Nop,
+            Opt::SackOk,
+            Opt::Nop,
+            Opt::Ws(2),
+            Opt::Nop,
+            Opt::Nop,
+        ]),
+    );
+    t.check("nat_sig_diff", Limits::default(), &[]);
+}
+
+#[test]
+fn x_known_when_a_known_signature_becomes_unknown() {
+    let mut t = Trace::new();
+    t.push(0, &windows_syn(50000, 1460));
+    // Payload in the SYN: payload class `+` matches no signature; quirks and layout are
+    // unchanged, so only x_known (+1), plus mtu (+1).
+    t.push(1000, &windows_syn(50001, 1400).payload(b"hello"));
+    // Back to known with urg pointer: quirks differ (+2 sig_diff) and x_known (+1).
+    t.push(2000, &windows_syn(50002, 1400));
+    t.push(3000, &windows_syn(50003, 1400).urg_ptr(1));
+    t.check("nat_x_known", Limits::default(), &[]);
+}
+
+#[test]
+fn os_diff_between_two_known_oses_scores_8() {
+    let mut t = Trace::new();
+    t.push(0, &linux_syn(40000, 1_000_000));
+    t.push(1000, &windows_syn(40001, 1460));
+    t.check("nat_os_diff", Limits::default(), &[]);
+}
+
+#[test]
+fn os_diff_for_another_label_scores_2_and_another_line_1() {
+    let mut t = Trace::new();
+    // Linux 3.11 and newer (mss*20, ws 7).
+    t.push(0, &linux_syn(40000, 1_000_000));
+    // Linux 3.1-3.10 (mss*10, ws 7): same name, another label: +2; the clock went back:
+    // +4 tstamp.
+    t.push(1000, &linux_syn(40001, 7_000).win(14600));
+    // Linux 3.1-3.10 (mss*10, ws 5): same label, another line: +1; +4 tstamp.
+    t.push(
+        2000,
+        &linux_syn(40002, 3_000_000)
+            .win(14600)
+            .options(stack::linux(1460, 3_000_000, 5)),
+    );
+    t.check("nat_os_diff_label_line", Limits::default(), &[]);
+}
+
+#[test]
+fn os_diff_without_reference_uses_the_os_known_from_the_other_role() {
+    let mut t = Trace::new();
+    // The server first shows up as a Linux client...
+    let out = Conn::new("198.51.100.20:50000", "203.0.113.1:80");
+    t.push(0, &out.linux_syn(2_000_000));
+    // ... then answers a client with a Windows 7 SYN+ACK: no previous SYN+ACK, but a
+    // known OS with another name: +8 os_diff for the server.
+    let c = Conn::new(&cli(40000), SRV);
+    t.push(1000, &windows_syn(40000, 1460));
+    t.push(
+        1001,
+        &c.synack()
+            .ttl(128)
+            .ip_id(77)
+            .win(8192)
+            .options(vec![Opt::Mss(1460)]),
+    );
+    t.check("nat_os_diff_no_ref", Limits::default(), &[]);
+}
+
+#[test]
+fn fuzzy_change_on_the_same_signature_scores_1() {
+    let mut t = Trace::new();
+    t.push(0, &windows_syn(50000, 1460));
+    // ECN on the SYN (ECE+CWR): the same line, but a fuzzy match: +1 fuzzy; +1 mtu.
+    t.push(1000, &windows_syn(50001, 1400).flags(SYN | 0xc0));
+    t.check("nat_fuzzy", Limits::default(), &[]);
+}
+
+#[test]
+fn userland_tcp_signature_from_a_host_of_another_class_is_app_vs_os() {
+    let mut t = Trace::new();
+    // NeXTSTEP (class `other`): 4:64:0:1024:mss*4,0:mss::0.
+    let c1 = Conn::new(&cli(40000), SRV);
+    t.push(
+        0,
+        &c1.syn()
+            .df(false)
+            .ip_id(300)
+            .win(4096)
+            .options(vec![Opt::Mss(1024)]),
+    );
+    // An NMap SYN scan (userland, sys @unix,@win) from the same host: +4 app_vs_os.
+    let c2 = Conn::new(&cli(40001), SRV);
+    t.push(
+        1000,
+        &c2.syn()
+            .df(false)
+            .ip_id(301)
+            .ttl(50)
+            .win(1024)
+            .options(vec![Opt::Mss(1460)]),
+    );
+    // The userland match dropped the flow: its SYN+ACK is not looked at.
+    t.push(1001, &c2.linux_synack(5, 0));
+    t.check("nat_app_vs_os_tcp", Limits::default(), &[]);
+}
+
+const CURL: &str =
+    "GET / HTTP/1.1\r\nUser-Agent: curl/7.88.1\r\nHost: example.com\r\nAccept: */*\r\n\r\n";
+
+fn firefox(ua: &str) -> String {
+    format!(
+        "GET / HTTP/1.1\r\nHost: example.com\r\nUser-Agent: {ua}\r\nAccept: text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8\r\nAccept-Language: en-US,en;q=0.5\r\nAccept-Encoding: gzip, deflate\r\nConnection: keep-alive\r\n\r\n"
+    )
+}
+
+/// An Apache 2.x response with a `Date` header.
+fn apache(date: &str) -> String {
+    format!(
+        "HTTP/1.1 200 OK\r\nDate: {date}\r\nServer: Apache/2.4.57 (Debian)\r\nContent-Length: 10\r\nConnection: close\r\nContent-Type: text/html\r\n\r\n"
+    )
+}
+
+/// An nginx 1.x response.
+fn nginx1(date: &str) -> String {
+    format!(
+        "HTTP/1.1 200 OK\r\nServer: nginx/1.24.0\r\nDate: {date}\r\nContent-Type: text/html\r\nContent-Length: 10\r\nConnection: close\r\n\r\n"
+    )
+}
+
+/// An nginx 0.x response (Last-Modified after Connection).
+fn nginx0(date: &str) -> String {
+    format!(
+        "HTTP/1.1 200 OK\r\nServer: nginx/0.8.54\r\nDate: {date}\r\nContent-Type: text/html\r\nContent-Length: 10\r\nConnection: close\r\nLast-Modified: {date}\r\n\r\n"
+    )
+}
+
+#[test]
+fn http_software_not_made_for_the_hosts_os_is_app_vs_os() {
+    // A Windows client fetching with libfetch (sys @unix): +4 app_vs_os.
+    let mut t = Trace::new();
+    let mut c = Conn::new(&cli(40000), SRV);
+    let syn = windows_syn(40000, 1460);
+    let synack = c.linux_synack(10_000, 0);
+    let req = "GET / HTTP/1.1\r\nHost: example.com\r\nUser-Agent: fetch libfetch/2.0\r\nConnection: close\r\n\r\n";
+    http_exchange(&mut t, &mut c, 0, &syn, &synack, req, None);
+    t.check("nat_app_vs_os_http", Limits::default(), &[]);
+}
+
+#[test]
+fn via_or_x_forwarded_for_scores_8() {
+    let mut t = Trace::new();
+    let mut c = Conn::new(&cli(40000), SRV);
+    let (syn, synack) = (c.linux_syn(1_000_000), c.linux_synack(10_000, 1_000_000));
+    let req = "GET / HTTP/1.1\r\nUser-Agent: curl/7.88.1\r\nHost: example.com\r\nAccept: */*\r\nX-Forwarded-For: 10.1.2.3\r\n\r\n";
+    let resp = format!(
+        "HTTP/1.1 200 OK\r\nDate: {}\r\nServer: Apache/2.4.57 (Debian)\r\nContent-Length: 10\r\nConnection: close\r\nContent-Type: text/html\r\nVia: 1.1 proxy\r\n\r\n",
+        http_date(BASE_SEC)
+    );
+    http_exchange(&mut t, &mut c, 0, &syn, &synack, req, Some(&resp));
+    t.check("nat_via", Limits::default(), &[]);
+}
+
+#[test]
+fn two_server_signatures_on_one_port_are_srv_sig_lb() {
+    let mut t = Trace::new();
+    let responses = [
+        apache(&http_date(BASE_SEC)),
+        nginx1(&http_date(BASE_SEC + 1)),
+        nginx0(&http_date(BASE_SEC + 2)),
+    ];
+    for (i, resp) in responses.iter().enumerate() {
+        let mut c = Conn::new(&cli(40000 + i as u16), SRV);
+        let (syn, synack) = (
+            c.linux_syn(1_000_000 + 1000 * i as u32),
+            c.linux_synack(10_000 + 1000 * i as u32, 0),
+        );
+        http_exchange(
+            &mut t,
+            &mut c,
+            1000 * i as i64,
+            &syn,
+            &synack,
+            CURL,
+            Some(resp),
+        );
+    }
+    t.check("nat_srv_sig_lb", Limits::default(), &[]);
+}
+
+#[test]
+fn user_agent_naming_another_os_is_ua_vs_os() {
+    let mut t = Trace::new();
+    // Linux client; Firefox whose User-Agent says Windows: +4 ua_vs_os.
+    let mut c = Conn::new(&cli(40000), SRV);
+    let (syn, synack) = (c.linux_syn(1_000_000), c.linux_synack(10_000, 1_000_000));
+    let req = firefox("Mozilla/5.0 (Windows NT 6.1; rv:10.0) Gecko/20100101 Firefox/10.0");
+    http_exchange(&mut t, &mut c, 0, &syn, &synack, &req, None);
+    let engine = t.check("nat_ua_vs_os", Limits::default(), &[]);
+    let host = engine.host(sa(&cli(40000)).ip()).expect("client");
+    assert_eq!(host.software_honesty, SoftwareHonesty::OsMismatch);
+
+    // The same with a User-Agent that says Linux: nothing, and the software is honest.
+    let mut t = Trace::new();
+    let mut c = Conn::new(&cli(40000), SRV);
+    let (syn, synack) = (c.linux_syn(1_000_000), c.linux_synack(10_000, 1_000_000));
+    let req = firefox("Mozilla/5.0 (X11; Linux x86_64; rv:10.0) Gecko/20100101 Firefox/10.0");
+    http_exchange(&mut t, &mut c, 0, &syn, &synack, &req, None);
+    let engine = t.check("nat_ua_same_os", Limits::default(), &[]);
+    let host = engine.host(sa(&cli(40000)).ip()).expect("client");
+    assert_eq!(host.software_honesty, SoftwareHonesty::Legit);
+}
+
+#[test]
+fn response_dates_inconsistent_with_packet_times_are_date() {
+    let mut t = Trace::new();
+    // Response 1 dated at its packet time; response 2, 5 s later, dated an hour earlier.
+    for (i, (ms, date)) in [
+        (0i64, BASE_SEC),
+        (5000, BASE_SEC - 3600),
+        (10_000, BASE_SEC + 10),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let mut c = Conn::new(&cli(40000 + i as u16), SRV);
+        let (syn, synack) = (
+            c.linux_syn(1_000_000 + ms as u32),
+            c.linux_synack(10_000 + ms as u32, 0),
+        );
+        http_exchange(
+            &mut t,
+            &mut c,
+            ms,
+            &syn,
+            &synack,
+            CURL,
+            Some(&apache(&http_date(date))),
+        );
+    }
+    t.check("nat_date", Limits::default(), &[]);
+}
+
+#[test]
+fn three_scores_of_6_or_more_give_ip_sharing() {
+    // Linux and Windows in turn: +8 os_diff each time.
+    let mut t = Trace::new();
+    for i in 0..6u16 {
+        let syn = if i % 2 == 0 {
+            linux_syn(40000 + i, 1_000_000 + 1000 * u32::from(i))
+        } else {
+            windows_syn(40000 + i, 1460)
+        };
+        t.push(1000 * i64::from(i), &syn);
+    }
+    t.check_mods("nat_threshold_6", Limits::default(), NAT, &[]);
+}
+
+#[test]
+fn five_scores_of_3_or_more_give_ip_sharing() {
+    // Windows with TTL 128 and 124 in turn, no timestamps: +4 ttl each time.
+    let mut t = Trace::new();
+    for i in 0..7u16 {
+        t.push(
+            1000 * i64::from(i),
+            &windows_syn(40000 + i, 1460).ttl(if i % 2 == 0 { 128 } else { 124 }),
+        );
+    }
+    t.check_mods("nat_threshold_3", Limits::default(), NAT, &[]);
+}
+
+#[test]
+fn seven_scores_of_2_or_more_give_ip_sharing() {
+    // Linux with TTL 64 and 60 in turn, consistent clock: +4 ttl halved to 2 each time.
+    let mut t = Trace::new();
+    for i in 0..9u16 {
+        let syn = linux_syn(40000 + i, 1_000_000 + 1000 * u32::from(i)).ttl(if i % 2 == 0 {
+            64
+        } else {
+            60
+        });
+        t.push(1000 * i64::from(i), &syn);
+    }
+    t.check_mods("nat_threshold_2", Limits::default(), NAT, &[]);
+}
+
+#[test]
+fn nine_scores_of_1_give_ip_sharing_with_the_accumulated_reasons() {
+    // Windows, no timestamps. Scores of 1 (mtu or port) are never printed on their own;
+    // the TTL change prints `host change` with its own reason only; the ninth non-zero
+    // score prints `ip sharing` with every reason since the last one.
+    let mut t = Trace::new();
+    let steps: [(u16, u16, u8); 11] = [
+        (50000, 1460, 128),
+        (50001, 1400, 128), // mtu: 1
+        (50002, 1400, 124), // ttl: 4
+        (49900, 1400, 124), // port: 1
+        (49901, 1460, 124), // mtu: 1
+        (49902, 1400, 124), // mtu: 1
+        (49800, 1400, 124), // port: 1
+        (49801, 1460, 124), // mtu: 1
+        (49802, 1400, 124), // mtu: 1
+        (49803, 1460, 124), // mtu: 1 -> the ninth
+        (49804, 1400, 124), // mtu: 1, counts start again
+    ];
+    for (i, (port, mss, ttl)) in steps.into_iter().enumerate() {
+        t.push(1000 * i as i64, &windows_syn(port, mss).ttl(ttl));
+    }
+    t.check_mods("nat_threshold_1", Limits::default(), NAT, &[]);
+}
