@@ -102,3 +102,75 @@ fn is_known_better(name: &str, extra: usize) -> bool {
         ("dlt_en10mb_vlan.pcap", 2) | ("zeek__mixed-vlan-mpls.pcap", 6)
     )
 }
+
+/// Runs the reference binary with arguments, returning (exit status, stdout + stderr).
+fn reference(args: &[&str]) -> (i32, String) {
+    let out = Command::new(P0F).env("TZ", "UTC").args(args).output().expect("run p0f");
+    let mut text = String::from_utf8_lossy(&out.stdout).into_owned();
+    text.push_str(&String::from_utf8_lossy(&out.stderr));
+    (out.status.code().unwrap_or(-1), text)
+}
+
+/// Runs p0fmod with arguments, returning (exit status, stdout + stderr).
+fn ours(args: &[&str]) -> (i32, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_p0fmod")).env("TZ", "UTC").args(args).output().expect("run p0fmod");
+    let mut text = String::from_utf8_lossy(&out.stdout).into_owned();
+    text.push_str(&String::from_utf8_lossy(&out.stderr));
+    (out.status.code().unwrap_or(-1), text)
+}
+
+/// The divergences listed in docs/divergences.md, each shown on both programs.
+#[test]
+fn listed_divergences_show_both_behaviours() {
+    if !Path::new(P0F).is_file() {
+        eprintln!("skipped: {P0F} is not installed (apt-get install p0f)");
+        return;
+    }
+    let fp = stock_fp().expect("stock p0f.fp");
+    let fp = fp.to_string_lossy().into_owned();
+    let tmp = scratch("divergences");
+    let capture = repo().join("tests/data/local/local-linux-ipv4-http.pcap");
+    let capture = capture.to_string_lossy().into_owned();
+
+    // 2: CRLF line ends.
+    let crlf = tmp.join("crlf.fp");
+    let text = std::fs::read_to_string(&fp).unwrap().replace('\n', "\r\n");
+    std::fs::write(&crlf, text).unwrap();
+    let crlf = crlf.to_string_lossy().into_owned();
+    let (code, out) = reference(&["-f", &crlf, "-r", &capture]);
+    assert_eq!(code, 1, "p0f refuses a CRLF database: {out}");
+    assert!(out.contains("PROGRAM ABORT") && out.contains(" in line "), "{out}");
+    let (code, out) = ours(&["-f", &crlf, "-r", &capture]);
+    assert_eq!(code, 0, "p0fmod accepts it: {out}");
+    assert!(out.contains("Loaded 322 signatures"), "{out}");
+
+    // 3: every error listed, not just the first.
+    let broken = tmp.join("broken.fp");
+    std::fs::write(&broken, "classes = win\n[tcp:request]\nlabel = s:nope:X:1\nsig = *:64:0:*:*,*::df:0\nbogus line\n").unwrap();
+    let broken = broken.to_string_lossy().into_owned();
+    let (code, out) = reference(&["-f", &broken, "-r", &capture]);
+    assert_eq!(code, 1);
+    assert_eq!(out.matches("line").count(), 1, "p0f names one problem: {out}");
+    let (code, out) = ours(&["-f", &broken, "-r", &capture]);
+    assert_eq!(code, 1);
+    assert!(out.contains(":3:") && out.contains(":5:"), "p0fmod names lines 3 and 5: {out}");
+
+    // 4: a repeated -m whose first value is the default.
+    let (code, out) = reference(&["-m", "1000,10000", "-m", "5,5", "-r", &capture]);
+    assert_eq!(code, 0, "p0f accepts the repeat: {out}");
+    let (code, out) = ours(&["-m", "1000,10000", "-m", "5,5", "-r", &capture]);
+    assert_eq!(code, 1);
+    assert!(out.contains("Multiple -m options not supported."), "{out}");
+
+    // 5: an MSS that overflows its field.
+    let wrap = tmp.join("wrap.fp");
+    std::fs::write(&wrap, "classes = unix\n[tcp:request]\nlabel = s:unix:X:1\nsig = 4:64:0:4294967297:*,*::df:0\n").unwrap();
+    let wrap = wrap.to_string_lossy().into_owned();
+    let (code, out) = reference(&["-f", &wrap, "-r", &capture]);
+    assert_eq!(code, 0, "p0f loads it: {out}");
+    assert!(out.contains("Loaded 1 signature"), "{out}");
+    let (code, out) = ours(&["-f", &wrap, "-r", &capture]);
+    assert_eq!(code, 1, "p0fmod refuses it: {out}");
+    assert!(out.contains("Bogus MSS"), "{out}");
+    std::fs::remove_dir_all(&tmp).unwrap();
+}
