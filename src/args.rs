@@ -12,6 +12,11 @@ pub enum Action {
     Run(Config),
     /// Print the signature database in p0f.fp syntax.
     PrintDb(Config),
+    /// `--harvest`: read the `-r` capture and print the signatures seen that the database
+    /// does not name, or names only generically or fuzzily, as p0f.fp lines.
+    Harvest(Config),
+    /// `-L`: list the capture interfaces (p0f runs it as soon as it meets the flag).
+    ListInterfaces,
     /// `--version`.
     Version,
     /// `-h` / `--help`.
@@ -52,6 +57,8 @@ Operating mode and output settings:
   -d        - fork into background (requires -o or -s)
   --json    - write one JSON object per observation (to -o, or stdout)
   --print-db - print the signature database in p0f.fp syntax and exit
+  --harvest - with -r: print the signatures seen that the database does not
+              name (or only generically), as p0f.fp lines to edit, and exit
 
 Performance-related options:
 
@@ -110,6 +117,7 @@ fn atol(s: &str) -> u32 {
 pub fn parse_args(args: &[String]) -> Result<Action, ArgError> {
     let mut config = Config::new();
     let mut print_db = false;
+    let mut harvest = false;
     let mut filter_words: Vec<&str> = Vec::new();
     let mut i = 0;
     while i < args.len() {
@@ -125,6 +133,7 @@ pub fn parse_args(args: &[String]) -> Result<Action, ArgError> {
                 "version" => return Ok(Action::Version),
                 "help" => return Ok(Action::Help),
                 "print-db" => print_db = true,
+                "harvest" => harvest = true,
                 _ => {
                     return Err(ArgError::Usage(Some(format!(
                         "unrecognized option '--{long}'"
@@ -156,11 +165,7 @@ pub fn parse_args(args: &[String]) -> Result<Action, ArgError> {
                 break;
             }
             match flag {
-                'L' => {
-                    return Err(ArgError::Fatal(
-                        "Listing interfaces (-L) is not available in this build.".into(),
-                    ));
-                }
+                'L' => return Ok(Action::ListInterfaces),
                 'd' => config.en_daemon_mode()?,
                 'p' => config.en_promisc_mode()?,
                 'h' => return Ok(Action::Help),
@@ -181,7 +186,9 @@ pub fn parse_args(args: &[String]) -> Result<Action, ArgError> {
             ));
         }
     }
-    Ok(if print_db {
+    Ok(if harvest {
+        Action::Harvest(config)
+    } else if print_db {
         Action::PrintDb(config)
     } else {
         Action::Run(config)
@@ -249,6 +256,63 @@ mod tests {
         assert_eq!(
             parse("-r x tcp -o y").unwrap_err(),
             ArgError::Fatal("Filter rule must be a single parameter (use quotes).".into())
+        );
+    }
+
+    #[test]
+    fn list_interfaces_runs_when_met_like_p0f() {
+        let args = |line: &str| {
+            line.split_whitespace()
+                .map(String::from)
+                .collect::<Vec<_>>()
+        };
+        assert!(matches!(
+            parse_args(&args("-L")),
+            Ok(Action::ListInterfaces)
+        ));
+        // Options after -L are never read; errors before it still stop the run.
+        assert!(matches!(
+            parse_args(&args("-L -X")),
+            Ok(Action::ListInterfaces)
+        ));
+        assert!(matches!(
+            parse_args(&args("-pL")),
+            Ok(Action::ListInterfaces)
+        ));
+        assert_eq!(
+            parse_args(&args("-p -p -L")).unwrap_err(),
+            ArgError::Fatal("Even more promiscuous? People will start talking!".into())
+        );
+    }
+
+    #[test]
+    fn live_options_reach_the_config() {
+        let c = parse("-i veth0 -p -s /tmp/sock -S 100 -d -u nobody").unwrap();
+        assert_eq!(c.iface(), Some("veth0"));
+        assert!(c.promisc() && c.daemon());
+        assert_eq!(c.api_sock().unwrap().to_str(), Some("/tmp/sock"));
+        assert_eq!(c.api_max_conn(), 100);
+        assert_eq!(c.user(), Some("nobody"));
+        let fatal = |m: &str| ArgError::Fatal(m.into());
+        assert_eq!(
+            parse("-d -d").unwrap_err(),
+            fatal("Double werewolf mode not supported yet.")
+        );
+        assert_eq!(
+            parse("-u a -u b").unwrap_err(),
+            fatal("Split personality mode not supported.")
+        );
+        assert_eq!(
+            parse("-s a -s b").unwrap_err(),
+            fatal("Multiple -s options not supported.")
+        );
+        assert_eq!(
+            parse("-S 0").unwrap_err(),
+            fatal("Outlandish value specified for -S.")
+        );
+        assert_eq!(
+            parse("-S 101").unwrap_err(),
+            fatal("Outlandish value specified for -S.")
         );
     }
 

@@ -9,7 +9,11 @@ use std::process::Command;
 use common::*;
 
 fn run(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_p0fmod")).env("TZ", "UTC").args(args).output().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_p0fmod"))
+        .env("TZ", "UTC")
+        .args(args)
+        .output()
+        .unwrap();
     (
         out.status.code().unwrap_or(-1),
         String::from_utf8_lossy(&out.stdout).into_owned(),
@@ -18,37 +22,76 @@ fn run(args: &[&str]) -> (i32, String, String) {
 }
 
 fn sample(name: &str) -> String {
-    repo().join("tests/data/local").join(name).to_string_lossy().into_owned()
+    repo()
+        .join("tests/data/local")
+        .join(name)
+        .to_string_lossy()
+        .into_owned()
 }
 
 #[test]
 fn option_conflicts_exit_1_with_p0f_messages() {
     let cases: &[(&[&str], &str)] = &[
-        (&["-r", "a", "-r", "b"], "Multiple -r options not supported."),
-        (&["-i", "a", "-i", "b"], "Multiple -i options not supported (try '-i any')."),
+        (
+            &["-r", "a", "-r", "b"],
+            "Multiple -r options not supported.",
+        ),
+        (
+            &["-i", "a", "-i", "b"],
+            "Multiple -i options not supported (try '-i any').",
+        ),
         (&["-m", "0,10"], "Outlandish value specified for -m."),
         (&["-t", "5"], "Outlandish value specified for -t."),
         (&["-S", "101"], "Outlandish value specified for -S."),
-        (&["-r", "x", "tcp", "port"], "Filter rule must be a single parameter (use quotes)."),
-        (&["-r", "x", "-s", "/tmp/sock"], "API mode looks down on ofline captures."),
-        (&["-r", "x", "-S", "5"], "Option -S makes sense only with -s."),
-        (&["-d", "-r", "x"], "Daemon mode and offline captures don't mix."),
-        (&["-r", "x", "-p"], "Dude, how am I supposed to make a file promiscuous?"),
-        (&["-r", "x", "-i", "eth0"], "Options -i and -r are mutually exclusive."),
+        (
+            &["-r", "x", "tcp", "port"],
+            "Filter rule must be a single parameter (use quotes).",
+        ),
+        (
+            &["-r", "x", "-s", "/tmp/sock"],
+            "API mode looks down on ofline captures.",
+        ),
+        (
+            &["-r", "x", "-S", "5"],
+            "Option -S makes sense only with -s.",
+        ),
+        (
+            &["-d", "-r", "x"],
+            "Daemon mode and offline captures don't mix.",
+        ),
+        (
+            &["-r", "x", "-p"],
+            "Dude, how am I supposed to make a file promiscuous?",
+        ),
+        (
+            &["-r", "x", "-i", "eth0"],
+            "Options -i and -r are mutually exclusive.",
+        ),
     ];
     for (args, message) in cases {
         let (code, _, err) = run(args);
         assert_eq!(code, 1, "{args:?}");
-        assert!(err.contains(&format!("[-] PROGRAM ABORT : {message}")), "{args:?}: {err}");
+        assert!(
+            err.contains(&format!("[-] PROGRAM ABORT : {message}")),
+            "{args:?}: {err}"
+        );
     }
     let (code, _, err) = run(&["-X"]);
     assert_eq!(code, 1);
-    assert!(err.contains("invalid option -- 'X'") && err.contains("Usage: p0fmod"), "{err}");
+    assert!(
+        err.contains("invalid option -- 'X'") && err.contains("Usage: p0fmod"),
+        "{err}"
+    );
 }
 
 #[test]
 fn log_must_be_a_regular_file_and_is_appended() {
-    let (code, _, err) = run(&["-r", &sample("local-linux-ipv4-http.pcap"), "-o", "/dev/null"]);
+    let (code, _, err) = run(&[
+        "-r",
+        &sample("local-linux-ipv4-http.pcap"),
+        "-o",
+        "/dev/null",
+    ]);
     assert_eq!(code, 1);
     assert!(err.contains("'/dev/null' is not a regular file."), "{err}");
 
@@ -60,12 +103,24 @@ fn log_must_be_a_regular_file_and_is_appended() {
         assert_eq!(code, 0);
     }
     let reference = log_lines(&repo().join("tests/data/local/local-linux-ipv4-http.pcap.log"));
-    assert_eq!(log_lines(&log).len(), 2 * reference.len(), "the second run appends");
+    assert_eq!(
+        log_lines(&log).len(),
+        2 * reference.len(),
+        "the second run appends"
+    );
     use std::os::unix::fs::PermissionsExt;
-    assert_eq!(std::fs::metadata(&log).unwrap().permissions().mode() & 0o777, 0o600 & !umask());
+    assert_eq!(
+        std::fs::metadata(&log).unwrap().permissions().mode() & 0o777,
+        0o600 & !umask()
+    );
     let link = dir.join("link.log");
     std::os::unix::fs::symlink(&log, &link).unwrap();
-    let (code, _, err) = run(&["-r", &sample("local-linux-ipv4-http.pcap"), "-o", &link.to_string_lossy()]);
+    let (code, _, err) = run(&[
+        "-r",
+        &sample("local-linux-ipv4-http.pcap"),
+        "-o",
+        &link.to_string_lossy(),
+    ]);
     assert_eq!(code, 1, "a symlinked log is refused: {err}");
     std::fs::remove_dir_all(&dir).unwrap();
 }
@@ -84,8 +139,14 @@ fn damaged_and_foreign_input_get_clear_messages() {
     let log = dir.join("cut.log");
     let (code, _, err) = run(&["-r", &cut.to_string_lossy(), "-o", &log.to_string_lossy()]);
     assert_eq!(code, 0, "packets before the damage were read");
-    assert!(err.contains("Capture damaged") && err.contains("at byte"), "{err}");
-    assert!(!log_lines(&log).is_empty(), "everything before the damage is processed");
+    assert!(
+        err.contains("Capture damaged") && err.contains("at byte"),
+        "{err}"
+    );
+    assert!(
+        !log_lines(&log).is_empty(),
+        "everything before the damage is processed"
+    );
 
     let text = dir.join("notes.txt");
     std::fs::write(&text, "hello, not a capture\n").unwrap();
@@ -104,7 +165,11 @@ fn damaged_and_foreign_input_get_clear_messages() {
     std::fs::write(&usb_file, &usb).unwrap();
     let (code, _, err) = run(&["-r", &usb_file.to_string_lossy()]);
     assert_eq!(code, 0);
-    assert_eq!(err.matches("Unsupported link type 189").count(), 1, "one warning naming it: {err}");
+    assert_eq!(
+        err.matches("Unsupported link type 189").count(),
+        1,
+        "one warning naming it: {err}"
+    );
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
@@ -112,14 +177,25 @@ fn damaged_and_foreign_input_get_clear_messages() {
 fn bad_filter_and_good_filter() {
     let (code, _, err) = run(&["-r", &sample("local-linux-ipv4-http.pcap"), "port eighty"]);
     assert_eq!(code, 1);
-    assert!(err.contains("Syntax error! See 'man tcpdump' for help on filters."), "{err}");
+    assert!(
+        err.contains("Syntax error! See 'man tcpdump' for help on filters."),
+        "{err}"
+    );
     let dir = scratch("cli-filter");
     let log = dir.join("f.log");
-    let (code, _, _) =
-        run(&["-r", &sample("local-linux-sequential-http.pcap"), "-o", &log.to_string_lossy(), "ip6"]);
+    let (code, _, _) = run(&[
+        "-r",
+        &sample("local-linux-sequential-http.pcap"),
+        "-o",
+        &log.to_string_lossy(),
+        "ip6",
+    ]);
     assert_eq!(code, 0);
     let lines = log_lines(&log);
-    assert!(!lines.is_empty() && lines.iter().all(|l| l.contains("|cli=fd")), "only IPv6 flows remain");
+    assert!(
+        !lines.is_empty() && lines.iter().all(|l| l.contains("|cli=fd")),
+        "only IPv6 flows remain"
+    );
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
@@ -131,12 +207,24 @@ fn json_says_what_the_p0f_log_says() {
     let capture = sample("local-linux-sequential-http.pcap");
     let (code, out, _) = run(&["-f", &fp.to_string_lossy(), "-r", &capture, "--json"]);
     assert_eq!(code, 0);
-    let reference = log_lines(&repo().join("tests/data/local/local-linux-sequential-http.pcap.log"));
-    let objects: Vec<serde_json::Value> = out.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let reference =
+        log_lines(&repo().join("tests/data/local/local-linux-sequential-http.pcap.log"));
+    let objects: Vec<serde_json::Value> = out
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
     assert_eq!(objects.len(), reference.len());
     for (obj, line) in objects.iter().zip(&reference) {
-        let field = |k: &str| line.split('|').find_map(|f| f.strip_prefix(&format!("{k}="))).unwrap_or("");
-        let module = line.split("mod=").nth(1).and_then(|r| r.split('|').next()).unwrap();
+        let field = |k: &str| {
+            line.split('|')
+                .find_map(|f| f.strip_prefix(&format!("{k}=")))
+                .unwrap_or("")
+        };
+        let module = line
+            .split("mod=")
+            .nth(1)
+            .and_then(|r| r.split('|').next())
+            .unwrap();
         assert_eq!(obj["mod"], module, "{line}");
         let cli = format!("{}/{}", obj["cli_ip"].as_str().unwrap(), obj["cli_port"]);
         assert_eq!(cli, field("cli"));

@@ -105,7 +105,11 @@ fn is_known_better(name: &str, extra: usize) -> bool {
 
 /// Runs the reference binary with arguments, returning (exit status, stdout + stderr).
 fn reference(args: &[&str]) -> (i32, String) {
-    let out = Command::new(P0F).env("TZ", "UTC").args(args).output().expect("run p0f");
+    let out = Command::new(P0F)
+        .env("TZ", "UTC")
+        .args(args)
+        .output()
+        .expect("run p0f");
     let mut text = String::from_utf8_lossy(&out.stdout).into_owned();
     text.push_str(&String::from_utf8_lossy(&out.stderr));
     (out.status.code().unwrap_or(-1), text)
@@ -113,7 +117,11 @@ fn reference(args: &[&str]) -> (i32, String) {
 
 /// Runs p0fmod with arguments, returning (exit status, stdout + stderr).
 fn ours(args: &[&str]) -> (i32, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_p0fmod")).env("TZ", "UTC").args(args).output().expect("run p0fmod");
+    let out = Command::new(env!("CARGO_BIN_EXE_p0fmod"))
+        .env("TZ", "UTC")
+        .args(args)
+        .output()
+        .expect("run p0fmod");
     let mut text = String::from_utf8_lossy(&out.stdout).into_owned();
     text.push_str(&String::from_utf8_lossy(&out.stderr));
     (out.status.code().unwrap_or(-1), text)
@@ -139,21 +147,35 @@ fn listed_divergences_show_both_behaviours() {
     let crlf = crlf.to_string_lossy().into_owned();
     let (code, out) = reference(&["-f", &crlf, "-r", &capture]);
     assert_eq!(code, 1, "p0f refuses a CRLF database: {out}");
-    assert!(out.contains("PROGRAM ABORT") && out.contains(" in line "), "{out}");
+    assert!(
+        out.contains("PROGRAM ABORT") && out.contains(" in line "),
+        "{out}"
+    );
     let (code, out) = ours(&["-f", &crlf, "-r", &capture]);
     assert_eq!(code, 0, "p0fmod accepts it: {out}");
     assert!(out.contains("Loaded 322 signatures"), "{out}");
 
     // 3: every error listed, not just the first.
     let broken = tmp.join("broken.fp");
-    std::fs::write(&broken, "classes = win\n[tcp:request]\nlabel = s:nope:X:1\nsig = *:64:0:*:*,*::df:0\nbogus line\n").unwrap();
+    std::fs::write(
+        &broken,
+        "classes = win\n[tcp:request]\nlabel = s:nope:X:1\nsig = *:64:0:*:*,*::df:0\nbogus line\n",
+    )
+    .unwrap();
     let broken = broken.to_string_lossy().into_owned();
     let (code, out) = reference(&["-f", &broken, "-r", &capture]);
     assert_eq!(code, 1);
-    assert_eq!(out.matches("line").count(), 1, "p0f names one problem: {out}");
+    assert_eq!(
+        out.matches("line").count(),
+        1,
+        "p0f names one problem: {out}"
+    );
     let (code, out) = ours(&["-f", &broken, "-r", &capture]);
     assert_eq!(code, 1);
-    assert!(out.contains(":3:") && out.contains(":5:"), "p0fmod names lines 3 and 5: {out}");
+    assert!(
+        out.contains(":3:") && out.contains(":5:"),
+        "p0fmod names lines 3 and 5: {out}"
+    );
 
     // 4: a repeated -m whose first value is the default.
     let (code, out) = reference(&["-m", "1000,10000", "-m", "5,5", "-r", &capture]);
@@ -164,7 +186,11 @@ fn listed_divergences_show_both_behaviours() {
 
     // 5: an MSS that overflows its field.
     let wrap = tmp.join("wrap.fp");
-    std::fs::write(&wrap, "classes = unix\n[tcp:request]\nlabel = s:unix:X:1\nsig = 4:64:0:4294967297:*,*::df:0\n").unwrap();
+    std::fs::write(
+        &wrap,
+        "classes = unix\n[tcp:request]\nlabel = s:unix:X:1\nsig = 4:64:0:4294967297:*,*::df:0\n",
+    )
+    .unwrap();
     let wrap = wrap.to_string_lossy().into_owned();
     let (code, out) = reference(&["-f", &wrap, "-r", &capture]);
     assert_eq!(code, 0, "p0f loads it: {out}");

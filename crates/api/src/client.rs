@@ -129,7 +129,9 @@ impl Client {
 
     /// Sends 21 raw bytes (any query, valid or not) and reads the 232-byte answer.
     pub fn query_raw(&mut self, query: &[u8; QUERY_LEN]) -> Result<Response, ClientError> {
-        self.stream.write_all(query).map_err(ClientError::ShortWrite)?;
+        self.stream
+            .write_all(query)
+            .map_err(ClientError::ShortWrite)?;
         let mut answer = [0u8; RESPONSE_LEN];
         self.stream
             .read_exact(&mut answer)
@@ -182,8 +184,16 @@ pub fn client_report(r: &Response) -> Result<String, ClientError> {
             "Detected OS   = {} {}{}{}",
             r.os_name.to_string_lossy(),
             r.os_flavor.to_string_lossy(),
-            if r.os_match_q & MATCH_GENERIC != 0 { " [generic]" } else { "" },
-            if r.os_match_q & MATCH_FUZZY != 0 { " [fuzzy]" } else { "" },
+            if r.os_match_q & MATCH_GENERIC != 0 {
+                " [generic]"
+            } else {
+                ""
+            },
+            if r.os_match_q & MATCH_FUZZY != 0 {
+                " [fuzzy]"
+            } else {
+                ""
+            },
         );
     }
     if r.http_name.is_empty() {
@@ -201,7 +211,10 @@ pub fn client_report(r: &Response) -> Result<String, ClientError> {
             r.http_flavor.to_string_lossy()
         );
     }
-    for (label, field) in [("Network link  = ", &r.link_type), ("Language      = ", &r.language)] {
+    for (label, field) in [
+        ("Network link  = ", &r.link_type),
+        ("Language      = ", &r.language),
+    ] {
         if field.is_empty() {
             let _ = writeln!(out, "{label}???");
         } else {
@@ -241,14 +254,26 @@ mod tests {
 
     #[test]
     fn addresses_are_read_as_p0f_client_reads_them_and_more() {
-        assert_eq!(parse_address("192.0.2.7").unwrap(), "192.0.2.7".parse::<IpAddr>().unwrap());
+        assert_eq!(
+            parse_address("192.0.2.7").unwrap(),
+            "192.0.2.7".parse::<IpAddr>().unwrap()
+        );
         assert_eq!(
             parse_address("fd00:0:0:0:0:0:0:1").unwrap(),
             "fd00::1".parse::<IpAddr>().unwrap()
         );
-        assert_eq!(parse_address("fd00::1").unwrap(), "fd00::1".parse::<IpAddr>().unwrap());
-        assert_eq!(parse_address("1.2.3").unwrap_err().message(), "Malformed IPv4 address.");
-        assert_eq!(parse_address("fd00:::1").unwrap_err().message(), "Malformed IPv6 address.");
+        assert_eq!(
+            parse_address("fd00::1").unwrap(),
+            "fd00::1".parse::<IpAddr>().unwrap()
+        );
+        assert_eq!(
+            parse_address("1.2.3").unwrap_err().message(),
+            "Malformed IPv4 address."
+        );
+        assert_eq!(
+            parse_address("fd00:::1").unwrap_err().message(),
+            "Malformed IPv6 address."
+        );
     }
 
     #[test]

@@ -65,7 +65,7 @@ impl fmt::Display for QueryError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             QueryError::BadMagic(m) => write!(f, "Query with bad magic (0x{m:x})."),
-            QueryError::BadAddressType(t) => write!(f, "Query with unknown address type {t}.\n"),
+            QueryError::BadAddressType(t) => writeln!(f, "Query with unknown address type {t}."),
         }
     }
 }
@@ -184,7 +184,10 @@ impl ApiString {
     /// zero. A value of 32 bytes or more leaves no terminating NUL.
     pub fn new(s: &str) -> ApiString {
         let mut field = [0u8; STR_LEN];
-        for (dst, &src) in field.iter_mut().zip(s.as_bytes().iter().take_while(|&&b| b != 0)) {
+        for (dst, &src) in field
+            .iter_mut()
+            .zip(s.as_bytes().iter().take_while(|&&b| b != 0))
+        {
             *dst = src;
         }
         ApiString(field)
@@ -321,14 +324,16 @@ impl Response {
     /// to 32 bits as in p0f.
     pub fn from_host(host: &HostInfo) -> Response {
         let name = |m: &Option<p0fmod::host::NamedMatch>| {
-            m.as_ref().map_or_else(ApiString::default, |m| ApiString::new(&m.name))
+            m.as_ref()
+                .map_or_else(ApiString::default, |m| ApiString::new(&m.name))
         };
         let flavor = |m: &Option<p0fmod::host::NamedMatch>| {
             m.as_ref()
                 .and_then(|m| m.flavor.as_deref())
                 .map_or_else(ApiString::default, ApiString::new)
         };
-        let text = |s: &Option<String>| s.as_deref().map_or_else(ApiString::default, ApiString::new);
+        let text =
+            |s: &Option<String>| s.as_deref().map_or_else(ApiString::default, ApiString::new);
         let time = |t: i64| t as u32;
         Response {
             status: Status::Ok,
@@ -481,8 +486,7 @@ mod tests {
         assert_eq!(q, expected);
         let q6 = Query::new("2001:db8::1".parse().unwrap()).encode();
         let expected6: [u8; 21] = [
-            0x01, 0x46, 0x30, 0x50, 6, 0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-            1,
+            0x01, 0x46, 0x30, 0x50, 6, 0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1,
         ];
         assert_eq!(q6, expected6);
     }
@@ -508,9 +512,18 @@ mod tests {
 
     #[test]
     fn warnings_are_p0f_texts() {
-        assert_eq!(QueryError::BadMagic(0xdeadbeef).to_string(), "Query with bad magic (0xdeadbeef).");
-        assert_eq!(QueryError::BadAddressType(9).to_string(), "Query with unknown address type 9.\n");
-        assert_eq!(BadResponseMagic(0x1234).to_string(), "Bad response magic (0x00001234).");
+        assert_eq!(
+            QueryError::BadMagic(0xdeadbeef).to_string(),
+            "Query with bad magic (0xdeadbeef)."
+        );
+        assert_eq!(
+            QueryError::BadAddressType(9).to_string(),
+            "Query with unknown address type 9.\n"
+        );
+        assert_eq!(
+            BadResponseMagic(0x1234).to_string(),
+            "Bad response magic (0x00001234)."
+        );
     }
 
     #[cfg(target_endian = "little")]
@@ -530,7 +543,14 @@ mod tests {
         expected.extend_from_slice(&[0, 0]); // distance
         expected.push(0); // bad_sw
         expected.push(2); // os_match_q
-        for s in ["Linux", "2.2.x-3.x", "Firefox", "10.x or newer", "Ethernet or modem", "German"] {
+        for s in [
+            "Linux",
+            "2.2.x-3.x",
+            "Firefox",
+            "10.x or newer",
+            "Ethernet or modem",
+            "German",
+        ] {
             expected.extend_from_slice(&field(s));
         }
         assert_eq!(expected.len(), RESPONSE_LEN);
@@ -576,7 +596,10 @@ mod tests {
         assert!(matches!(Response::decode(&bytes), Err(BadResponseMagic(_))));
         let mut odd = r;
         odd.status = Status::Other(7);
-        assert_eq!(Response::decode(&odd.encode()).unwrap().status, Status::Other(7));
+        assert_eq!(
+            Response::decode(&odd.encode()).unwrap().status,
+            Status::Other(7)
+        );
     }
 
     #[test]
@@ -586,13 +609,25 @@ mod tests {
         let (r, e) = answer(&Query::new(known.addr).encode(), &mut lookup);
         assert_eq!((r.status, e), (Status::Ok, None));
         assert_eq!(r.os_name.as_bytes(), b"Linux");
-        let (r, e) = answer(&Query::new("192.0.2.99".parse().unwrap()).encode(), &mut lookup);
+        let (r, e) = answer(
+            &Query::new("192.0.2.99".parse().unwrap()).encode(),
+            &mut lookup,
+        );
         assert_eq!((r, e), (Response::empty(Status::NoMatch), None));
         let (r, e) = answer(&[0u8; QUERY_LEN], &mut lookup);
-        assert_eq!((r, e), (Response::empty(Status::BadQuery), Some(QueryError::BadMagic(0))));
+        assert_eq!(
+            (r, e),
+            (
+                Response::empty(Status::BadQuery),
+                Some(QueryError::BadMagic(0))
+            )
+        );
         let mut q = Query::new(known.addr);
         q.addr_type = 0;
         let (r, e) = answer(&q.encode(), &mut lookup);
-        assert_eq!((r.status, e), (Status::BadQuery, Some(QueryError::BadAddressType(0))));
+        assert_eq!(
+            (r.status, e),
+            (Status::BadQuery, Some(QueryError::BadAddressType(0)))
+        );
     }
 }

@@ -220,7 +220,11 @@ impl Conn {
             return 0;
         }
         let queries = max_pending.saturating_sub(self.pending()) / RESPONSE_LEN;
-        let queries = if self.pending() == 0 { queries.max(1) } else { queries };
+        let queries = if self.pending() == 0 {
+            queries.max(1)
+        } else {
+            queries
+        };
         (queries * QUERY_LEN).saturating_sub(self.have)
     }
 
@@ -254,7 +258,12 @@ impl Conn {
                 return;
             }
             Ok(n) => n,
-            Err(e) if matches!(e.kind(), io::ErrorKind::WouldBlock | io::ErrorKind::Interrupted) => {
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    io::ErrorKind::WouldBlock | io::ErrorKind::Interrupted
+                ) =>
+            {
                 return;
             }
             Err(_) => {
@@ -391,7 +400,10 @@ impl ApiServer {
         let mut fds = Vec::with_capacity(1 + self.clients.len());
         fds.push(PollFd::new(self.listener.as_fd(), PollFlags::POLLIN));
         for c in &self.clients {
-            fds.push(PollFd::new(c.stream.as_fd(), c.interest(self.options.max_pending)));
+            fds.push(PollFd::new(
+                c.stream.as_fd(),
+                c.interest(self.options.max_pending),
+            ));
         }
         fds
     }
@@ -447,13 +459,17 @@ impl ApiServer {
 
     /// Accepts every waiting connection; those beyond the limit are closed at once.
     fn accept_all(&mut self, now: Instant, events: &mut dyn FnMut(ServerEvent)) {
+        let limit = usize::try_from(self.options.max_clients).unwrap_or(usize::MAX);
         loop {
             match self.listener.accept() {
                 Ok((stream, _)) => {
-                    let limit = usize::try_from(self.options.max_clients).unwrap_or(usize::MAX);
                     if self.clients.len() >= limit {
-                        drop(stream);
+                        // Clients that hung up since the last poll still hold their slots.
+                        self.reap_hung_up();
+                    }
+                    if self.clients.len() >= limit {
                         events(ServerEvent::TooManyClients);
+                        drop(stream);
                         continue;
                     }
                     if stream.set_nonblocking(true).is_err() {
@@ -481,6 +497,26 @@ impl ApiServer {
         }
     }
 
+    /// Drops the clients that have hung up, without waiting.
+    fn reap_hung_up(&mut self) {
+        let broken = PollFlags::POLLERR | PollFlags::POLLHUP | PollFlags::POLLNVAL;
+        let hung_up: Vec<bool> = {
+            let mut fds: Vec<PollFd<'_>> = self
+                .clients
+                .iter()
+                .map(|c| PollFd::new(c.stream.as_fd(), PollFlags::empty()))
+                .collect();
+            if poll(&mut fds, PollTimeout::ZERO).is_err() {
+                return;
+            }
+            fds.iter()
+                .map(|f| f.revents().is_some_and(|r| r.intersects(broken)))
+                .collect()
+        };
+        let mut flags = hung_up.into_iter();
+        self.clients.retain(|_| !flags.next().unwrap_or(false));
+    }
+
     /// Polls the server's own descriptors for up to `timeout` and handles what is ready:
     /// for a server that does not share a loop with capture (tests, embedding).
     pub fn poll_once(
@@ -496,7 +532,9 @@ impl ApiServer {
                 Ok(_) | Err(Errno::EINTR) => {}
                 Err(e) => return Err(ServerError::Poll(e)),
             }
-            fds.iter().map(|f| f.revents().unwrap_or(PollFlags::empty())).collect()
+            fds.iter()
+                .map(|f| f.revents().unwrap_or(PollFlags::empty()))
+                .collect()
         };
         self.service(&revents, Instant::now(), lookup, events)
     }

@@ -48,9 +48,12 @@ pub struct Timestamp {
 }
 
 impl Timestamp {
-    /// Milliseconds since the epoch, as p0f computes them (`sec * 1000 + usec / 1000`).
+    /// Milliseconds since the epoch, as p0f computes them (`sec * 1000 + usec / 1000`),
+    /// saturating at the ends of `i64` (a pcapng time stamp can name any 64-bit second).
     pub fn millis(self) -> i64 {
-        self.sec * 1000 + i64::from(self.usec / 1000)
+        self.sec
+            .saturating_mul(1000)
+            .saturating_add(i64::from(self.usec / 1000))
     }
 }
 

@@ -40,7 +40,8 @@ pub enum LiveError {
     Open {
         /// The interface.
         iface: String,
-        /// libpcap's message.
+        /// The text `pcap_open_live()` would give: the device, libpcap's status text and
+        /// its detail, as in `eth9: No such device exists (No such device exists)`.
         message: String,
     },
     /// A filter expression did not compile (p0f: `pcap_compile: %s`).
@@ -65,9 +66,7 @@ pub enum LiveError {
 impl fmt::Display for LiveError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            LiveError::Open { iface, message } => {
-                write!(f, "cannot capture on '{iface}': {message}")
-            }
+            LiveError::Open { message, .. } => write!(f, "cannot open the capture: {message}"),
             LiveError::Compile {
                 expression,
                 message,
@@ -120,6 +119,40 @@ impl fmt::Debug for LiveCapture {
     }
 }
 
+/// `IFF_UP` in `/sys/class/net/*/flags`.
+const IFF_UP: u32 = 0x1;
+
+/// The error text `pcap_open_live()` gives, rebuilt from libpcap's detail message (the pcap
+/// crate keeps the detail but not the status code, so the status is told from the state of
+/// the interface): `DEVICE: STATUS (DETAIL)` for a missing device or a permission problem,
+/// `DEVICE: That device is not up` for a device that is down, else `DEVICE: DETAIL`.
+fn open_live_text(iface: &str, detail: &str) -> String {
+    let sys = std::path::Path::new("/sys/class/net").join(iface);
+    let missing = iface != "any" && !sys.exists();
+    let denied = [
+        "CAP_NET_RAW",
+        "Operation not permitted",
+        "Permission denied",
+    ]
+    .iter()
+    .any(|t| detail.contains(t));
+    let down = std::fs::read_to_string(sys.join("flags"))
+        .ok()
+        .and_then(|f| u32::from_str_radix(f.trim().trim_start_matches("0x"), 16).ok())
+        .is_some_and(|flags| flags & IFF_UP == 0);
+    if missing {
+        format!("{iface}: No such device exists ({detail})")
+    } else if denied {
+        format!(
+            "{iface}: You don't have permission to perform this capture on that device ({detail})"
+        )
+    } else if down {
+        format!("{iface}: That device is not up")
+    } else {
+        format!("{iface}: {detail}")
+    }
+}
+
 impl LiveCapture {
     /// Opens `iface` (`any` for every interface) with snaplen 65535, immediate mode, a
     /// 32 MiB kernel buffer and non-blocking reads; `promisc` puts the interface in
@@ -127,7 +160,7 @@ impl LiveCapture {
     pub fn open(iface: &str, promisc: bool) -> Result<LiveCapture, LiveError> {
         let open_error = |e: pcap::Error| LiveError::Open {
             iface: iface.to_string(),
-            message: pcap_text(e),
+            message: open_live_text(iface, &pcap_text(e)),
         };
         let capture = pcap::Capture::from_device(iface)
             .map_err(open_error)?
@@ -183,9 +216,12 @@ impl LiveCapture {
         match self.capture.next_packet() {
             Ok(packet) => {
                 let ts = packet.header.ts;
+                // time_t is 32 bits on some targets.
+                #[allow(clippy::useless_conversion)]
+                let sec = i64::from(ts.tv_sec);
                 Ok(Some(RawPacket {
                     ts: Timestamp {
-                        sec: i64::from(ts.tv_sec),
+                        sec,
                         usec: u32::try_from(ts.tv_usec).unwrap_or(0).min(999_999),
                     },
                     link_type,

@@ -1,10 +1,28 @@
 ; p0fmod.fp: the signature database built into p0fmod.
 ;
-; p0fmod uses this file when it is not given a database of its own. Each
-; entry describes how one operating system, network stack or client shows
-; itself on the wire. The entries match those of the stock p0f 3.09b database
-; one for one and in the same order, because when several signatures fit,
-; the order decides which one wins.
+; p0fmod uses this file when it is not given a database of its own (-f).
+; Each entry describes how one operating system, network stack or client
+; shows itself on the wire. When several signatures fit a packet, the first
+; specific one in file order wins, so order matters.
+;
+; What is in here (docs/database.md says more):
+;   * every signature of the stock p0f 3.09b database, in its order, so that
+;     whatever p0f names, p0fmod names too;
+;   * p0fmod's own signatures for systems newer than p0f.fp (Linux 4.19 and
+;     newer over IPv4 and IPv6, Android, Windows 10, 11 and Server 2016-2022,
+;     recent macOS, embedded stacks) and for today's HTTP clients and servers.
+;     Each block says where it comes from: a capture in ../shared/labelled
+;     (file and host), or one made with scripts/capture-signatures (a pair of
+;     Linux network namespaces, tests/data/netns/NAME.pcap).
+;   * Where a capture shows a stock label to be wrong for the hosts that send
+;     it, an identical signature with a truer label comes right before the
+;     stock one and wins; the stock line stays, so that the order of the stock
+;     signatures is kept (crates/db/tests/stock.rs checks it).
+;
+; IPv6 flow labels: Linux sets a flow label on every IPv6 packet, which p0f's
+; `flow` quirk records. A `*` signature never matches such a packet (the quirk
+; counts as added), so modern stacks get explicit `6:` signatures that carry
+; `flow`, and matching stays exactly p0f's.
 ;
 ; Format: one statement per line. Blank lines and lines starting with ';' are
 ; skipped.
@@ -87,6 +105,15 @@ label = s:unix:Linux:3.11 and newer
 sig = *:64:0:*:mss*20,10:mss,sok,ts,nop,ws:df,id+:0
 sig = *:64:0:*:mss*20,7:mss,sok,ts,nop,ws:df,id+:0
 
+; p0fmod: SYN window 10 x MSS. p0f calls it 3.1-3.10, but Ubuntu 11.04
+; (kernel 2.6.38 by release) sends it: ../pcaps/zeek__var-services-std-ports
+; host 172.16.238.131 (mss*10,6). Shadows the next block.
+label = s:unix:Linux:2.6.x-3.10
+sig = *:64:0:*:mss*10,4:mss,sok,ts,nop,ws:df,id+:0
+sig = *:64:0:*:mss*10,5:mss,sok,ts,nop,ws:df,id+:0
+sig = *:64:0:*:mss*10,6:mss,sok,ts,nop,ws:df,id+:0
+sig = *:64:0:*:mss*10,7:mss,sok,ts,nop,ws:df,id+:0
+
 label = s:unix:Linux:3.1-3.10
 sig = *:64:0:*:mss*10,4:mss,sok,ts,nop,ws:df,id+:0
 sig = *:64:0:*:mss*10,5:mss,sok,ts,nop,ws:df,id+:0
@@ -133,6 +160,84 @@ label = s:unix:Linux:(Android)
 sig = *:64:0:*:mss*44,1:mss,sok,ts,nop,ws:df,id+:0
 sig = *:64:0:*:mss*44,3:mss,sok,ts,nop,ws:df,id+:0
 
+; p0fmod: Linux 4.19 and newer. Since 4.19 the SYN window is the largest
+; multiple of the MSS that fits in 64 KiB (floor(65535 / MSS) x MSS): 44 x MSS
+; at MTU 1500 over IPv4, 45 x over IPv6. Seen in ../shared/labelled:
+; local-smoltcp-0.13.1-tap-http (6.18), scapy__ssh_ed25519 (Debian 12, 6.1,
+; loopback: window = MSS 65495, so mss*1), zeek__http_http-to-ssh (Ubuntu
+; 24.04, 6.8), ndpi__ocsp and suricata-verify__http-sha256-drop-02 (Ubuntu,
+; mss*44,7), ../pcaps/local-linux-* (6.18); Debian 9 (4.9,
+; joy__kali-normal-ssh) still sends 20 x MSS. The window scale follows
+; tcp_rmem (7 on most distributions, 10 on 6.18 here), hence `*`.
+; tests/data/netns/linux-default-mtu*.pcap show the multiplier for MTUs 1280
+; to 1500 and 9001 (mss*7); the list covers MTUs 1040-1500, 9001 and
+; loopback. IPv6 packets carry a flow label: explicit `6:` signatures with
+; `flow` (a `*` signature never matches them).
+label = s:unix:Linux:4.19 and newer
+sig = *:64:0:*:mss*1,*:mss,sok,ts,nop,ws:df,id+:0
+sig = *:64:0:*:mss*7,*:mss,sok,ts,nop,ws:df,id+:0
+sig = *:64:0:*:mss*44,*:mss,sok,ts,nop,ws:df,id+:0
+sig = *:64:0:*:mss*45,*:mss,sok,ts,nop,ws:df,id+:0
+sig = *:64:0:*:mss*46,*:mss,sok,ts,nop,ws:df,id+:0
+sig = *:64:0:*:mss*47,*:mss,sok,ts,nop,ws:df,id+:0
+sig = *:64:0:*:mss*48,*:mss,sok,ts,nop,ws:df,id+:0
+sig = *:64:0:*:mss*49,*:mss,sok,ts,nop,ws:df,id+:0
+sig = *:64:0:*:mss*50,*:mss,sok,ts,nop,ws:df,id+:0
+sig = *:64:0:*:mss*52,*:mss,sok,ts,nop,ws:df,id+:0
+sig = *:64:0:*:mss*53,*:mss,sok,ts,nop,ws:df,id+:0
+sig = *:64:0:*:mss*54,*:mss,sok,ts,nop,ws:df,id+:0
+sig = *:64:0:*:mss*65,*:mss,sok,ts,nop,ws:df,id+:0
+sig = *:64:0:*:mss*66,*:mss,sok,ts,nop,ws:df,id+:0
+sig = 6:64:0:*:mss*1,*:mss,sok,ts,nop,ws:flow:0
+sig = 6:64:0:*:mss*7,*:mss,sok,ts,nop,ws:flow:0
+sig = 6:64:0:*:mss*44,*:mss,sok,ts,nop,ws:flow:0
+sig = 6:64:0:*:mss*45,*:mss,sok,ts,nop,ws:flow:0
+sig = 6:64:0:*:mss*46,*:mss,sok,ts,nop,ws:flow:0
+sig = 6:64:0:*:mss*47,*:mss,sok,ts,nop,ws:flow:0
+sig = 6:64:0:*:mss*48,*:mss,sok,ts,nop,ws:flow:0
+sig = 6:64:0:*:mss*49,*:mss,sok,ts,nop,ws:flow:0
+sig = 6:64:0:*:mss*50,*:mss,sok,ts,nop,ws:flow:0
+sig = 6:64:0:*:mss*52,*:mss,sok,ts,nop,ws:flow:0
+sig = 6:64:0:*:mss*53,*:mss,sok,ts,nop,ws:flow:0
+sig = 6:64:0:*:mss*54,*:mss,sok,ts,nop,ws:flow:0
+sig = 6:64:0:*:mss*65,*:mss,sok,ts,nop,ws:flow:0
+sig = 6:64:0:*:mss*66,*:mss,sok,ts,nop,ws:flow:0
+
+; p0fmod: the same kernels with sysctls off, one capture each in
+; tests/data/netns: tcp_timestamps=0, tcp_sack=0, tcp_window_scaling=0 and
+; their combinations (MTU 1500: mss*44 over IPv4, mss*45 over IPv6).
+sig = *:64:0:*:mss*44,*:mss,nop,nop,sok,nop,ws:df,id+:0
+sig = 6:64:0:*:mss*45,*:mss,nop,nop,sok,nop,ws:flow:0
+sig = *:64:0:*:mss*44,*:mss,nop,nop,ts,nop,ws:df,id+:0
+sig = 6:64:0:*:mss*45,*:mss,nop,nop,ts,nop,ws:flow:0
+sig = *:64:0:*:mss*44,0:mss,sok,ts:df,id+:0
+sig = 6:64:0:*:mss*45,0:mss,sok,ts:flow:0
+sig = *:64:0:*:mss*44,*:mss,nop,ws:df,id+:0
+sig = 6:64:0:*:mss*45,*:mss,nop,ws:flow:0
+sig = *:64:0:*:mss*44,0:mss,nop,nop,sok:df,id+:0
+sig = 6:64:0:*:mss*45,0:mss,nop,nop,sok:flow:0
+sig = *:64:0:*:mss*44,0:mss,nop,nop,ts:df,id+:0
+sig = 6:64:0:*:mss*45,0:mss,nop,nop,ts:flow:0
+sig = *:64:0:*:mss*44,0:mss:df,id+:0
+sig = 6:64:0:*:mss*45,0:mss:flow:0
+
+; p0fmod: loopback before 4.19: window 43690 (two thirds of 64 KiB) with the
+; 65495 MSS of a 64 KiB loopback MTU. zeek__ssh_ssh_server_sends_first_enc_
+; pkt_with_newkeys (Ubuntu 18.04, kernel 4.15), ../pcaps/mercury__capture2.
+label = s:unix:Linux:3.x-4.18 (loopback)
+sig = *:64:0:65495:43690,*:mss,sok,ts,nop,ws:df,id+:0
+
+; p0fmod: Android 5 and newer set a 65535 window (init.rc tcp buffer sizes)
+; with the Linux option layout: ../pcaps/ndpi__alexa-app (5.1, scale 8),
+; ndpi__android (9, 8), ndpi__googledns_android10 (10, 8), ndpi__mpeg-dash
+; (11, 10), arkime__80211http (6.0, 6), arkime__fbzero-android (6),
+; ndpi__http_ua_splitted_in_two_pkts (6.0, 7). Android 4.4 still sent
+; mss*10 (ndpi__KakaoTalk_chat). The IPv6 line is the same stack with the
+; flow label every Linux 4.19+ capture shows.
+label = s:unix:Android:5.x or newer
+sig = *:64:0:*:65535,*:mss,sok,ts,nop,ws:df,id+:0
+sig = 6:64:0:*:65535,*:mss,sok,ts,nop,ws:flow:0
+
 label = g:unix:Linux:3.x
 sig = *:64:0:*:mss*10,*:mss,sok,ts,nop,ws:df,id+:0
 
@@ -155,11 +260,31 @@ sig = *:128:0:*:65535,0:mss,nop,ws,nop,nop,sok:df,id+:0
 sig = *:128:0:*:65535,1:mss,nop,ws,nop,nop,sok:df,id+:0
 sig = *:128:0:*:65535,2:mss,nop,ws,nop,nop,sok:df,id+:0
 
+; p0fmod: window 8192, scale 8 is also Windows 10 up to 1607 and Server
+; 2016 (NTLMSSP builds 10.0.10586 and 10.0.14393): pcap-attack__Lateral_
+; Movement_LM_WMI_ProcessCallCreate 172.16.66.1, corelight-cve-2022-26809
+; 192.168.56.102, ../pcaps/arkime__wireshark-smb-on-windows10. Shadows the
+; stock "7 or 8" line.
+label = s:win:Windows:7 to 10 1607 or Server 2008 R2 to 2016
+sig = *:128:0:*:8192,8:mss,nop,ws,nop,nop,sok:df,id+:0
+
 label = s:win:Windows:7 or 8
 sig = *:128:0:*:8192,0:mss,nop,nop,sok:df,id+:0
 sig = *:128:0:*:8192,2:mss,nop,ws,nop,nop,sok:df,id+:0
 sig = *:128:0:*:8192,8:mss,nop,ws,nop,nop,sok:df,id+:0
 sig = *:128:0:*:8192,2:mss,nop,ws,sok,ts:df,id+:0
+
+; p0fmod: Windows 10 after 1607, 11 and Server 2019/2022 send window 64240
+; (44 x 1460), scale 8: corelight-CVE-2021-1675 (10.0.19041),
+; suricata-verify__bug-5162 (1903/1909), zeek__smb_smb3_multichannel and
+; scapy__dcerpc_privacy_ntlm (2004-22H2), ja4__tls3, ndpi__gnutella
+; (MSEDGEWIN10) and more; Server 2019 with ECN on (corelight-PetitPotam
+; 192.168.0.80, 10.0.17763). Window 65535, scale 8 comes from the same hosts
+; (corelight-zeek-asyncrat-detector 192.168.100.163, zeek__http_no_crlf).
+label = s:win:Windows:10, 11 or Server 2019+
+sig = *:128:0:*:mss*44,8:mss,nop,ws,nop,nop,sok:df,id+:0
+sig = *:128:0:*:mss*44,8:mss,nop,ws,nop,nop,sok:df,id+,ecn:0
+sig = *:128:0:*:65535,8:mss,nop,ws,nop,nop,sok:df,id+:0
 
 label = s:win:Windows:7 (Websense crawler)
 sig = *:64:0:1380:mss*4,6:mss,nop,nop,ts,nop,ws:df,id+:0
@@ -188,6 +313,18 @@ sig = *:64:0:*:65535,4:mss,nop,ws,nop,nop,ts,sok,eol+1:df,id+:0
 
 label = s:unix:iOS:iPhone or iPad
 sig = *:64:0:*:65535,2:mss,nop,ws,nop,nop,ts,sok,eol+1:df,id+:0
+
+; p0fmod: recent macOS sends IP ID 0 (quirk df without id+), scale 5 on
+; 10.13 (../pcaps/ndpi__teams, ndpi__anyconnect-vpn: osxvers=17) and 6 on 11
+; and newer (ndpi__tls_certificate_too_long: osxvers=20; zeek__pe_pe_files_
+; timestamp: Safari 17.5; zeek__spicy_gap-recovery). Over IPv6 with a flow
+; label: ja4__chrome-cloudflare-quic-with-secrets 2001:db8:1::1. iOS shares
+; the stack.
+label = s:unix:Mac OS X:10.13 or newer (or iOS)
+sig = *:64:0:*:65535,5:mss,nop,ws,nop,nop,ts,sok,eol+1:df:0
+sig = *:64:0:*:65535,6:mss,nop,ws,nop,nop,ts,sok,eol+1:df:0
+sig = 6:64:0:*:65535,5:mss,nop,ws,nop,nop,ts,sok,eol+1:flow:0
+sig = 6:64:0:*:65535,6:mss,nop,ws,nop,nop,ts,sok,eol+1:flow:0
 
 label = g:unix:Mac OS X:
 sig = *:64:0:*:65535,*:mss,nop,ws,nop,nop,ts,sok,eol+1:df,id+:0
@@ -266,8 +403,44 @@ label = s:unix:BaiduSpider:
 sig = *:64:0:1460:mss*4,7:mss,sok,nop,nop,nop,nop,nop,nop,nop,nop,nop,nop,nop,ws:df,id+:0
 sig = *:64:0:1460:mss*4,2:mss,sok,nop,nop,nop,nop,nop,nop,nop,nop,nop,nop,nop,ws:df,id+:0
 
+; p0fmod: Cisco IOS: TTL 255, MSS only, window 4128 (suricata-verify__
+; bypass-ssh-enabled 192.168.12.2; p0f 3.09b calls it Linux barebone).
+label = s:other:Cisco IOS:
+sig = 4:255:0:*:4128,0:mss::0
+
+; p0fmod: an lwIP-style embedded stack (lwIP's defaults: TTL 255, MSS only,
+; window 4 x MSS): a Google Nest device, ../pcaps/ndpi__nest_log_sink
+; 192.168.242.15 (p0f 3.09b calls it Linux barebone).
+label = s:other:Embedded:lwIP-style stack
+sig = 4:255:0:*:mss*4,0:mss::0
+
+; p0fmod: smoltcp (Rust TCP/IP for embedded firmware): MSS, window scale and
+; SACK-permitted, then EOL padding; the window is the application's buffer.
+; local-smoltcp-0.13.1-tap-http 192.168.69.1 and fdaa::1 (example clients).
+label = s:other:smoltcp:
+sig = *:64:0:*:*,*:mss,ws,sok,eol+2:df:0
+
+; p0fmod: a Linux with the out-of-tree Multipath TCP (option 30) of
+; multipath-tcp.org, Debian 6 userland: ../pcaps/tcpdump__mptcp-v0 10.2.1.2.
+label = s:unix:Linux:(Multipath TCP kernel)
+sig = *:64:0:*:mss*10,*:mss,sok,ts,nop,ws,?30:df,id+:0
+
 ; SYN+ACK packets: the operating systems of servers.
 [tcp:response]
+
+; p0fmod: SYN+ACK window 10 x MSS. p0f calls it 3.x, but CentOS 6 (kernel
+; 2.6.32 with backports: ../pcaps/huginn-net__http-simple-get 10.180.156.249)
+; and Ubuntu 11.04 (2.6.38: zeek__var-services-std-ports 172.16.238.131)
+; send it too. Shadows the next block.
+label = s:unix:Linux:2.6.32-3.x
+sig = *:64:0:*:mss*10,0:mss:df:0
+sig = *:64:0:*:mss*10,0:mss,sok,ts:df:0
+sig = *:64:0:*:mss*10,0:mss,nop,nop,ts:df:0
+sig = *:64:0:*:mss*10,0:mss,nop,nop,sok:df:0
+sig = *:64:0:*:mss*10,*:mss,nop,ws:df:0
+sig = *:64:0:*:mss*10,*:mss,sok,ts,nop,ws:df:0
+sig = *:64:0:*:mss*10,*:mss,nop,nop,ts,nop,ws:df:0
+sig = *:64:0:*:mss*10,*:mss,nop,nop,sok,nop,ws:df:0
 
 label = s:unix:Linux:3.x
 sig = *:64:0:*:mss*10,0:mss:df:0
@@ -297,6 +470,118 @@ sig = *:64:0:*:mss*4,*:mss,sok,ts,nop,ws:df:0
 sig = *:64:0:*:mss*4,*:mss,nop,nop,ts,nop,ws:df:0
 sig = *:64:0:*:mss*4,*:mss,nop,nop,sok,nop,ws:df:0
 
+; p0fmod: Linux 3.11 to 4.18 servers answer with 20 x MSS: Ubuntu 14.04
+; (3.13: chrissanders-packets__sessionhijacking 172.16.16.181, joy__kali-
+; normal-ssh 192.168.1.3, ../pcaps/zeek__ssh_ssh, chrissanders-packets__
+; http_ip4and6 over IPv6 without a flow label), Debian 9 (4.9: suricata-
+; verify__filemagic-flowbits_pdf-dl), Ubuntu 18.04 (4.15: suricata-verify__
+; byte-extract-01, without timestamps).
+label = s:unix:Linux:3.11-4.18
+sig = *:64:0:*:mss*20,*:mss,sok,ts,nop,ws:df:0
+sig = *:64:0:*:mss*20,*:mss,nop,nop,sok,nop,ws:df:0
+
+; p0fmod: Linux 4.19 and newer. The SYN+ACK window is the largest multiple
+; of the segment size that fits in 64 KiB, where the segment size is the MSS
+; less 12 when timestamps are on: 45 x (1460 - 12) at MTU 1500. Seen on
+; Ubuntu 18.04 HWE / 20.04 / 22.04 servers (zeek__http_http-large-gap,
+; suricata-verify__bug-4199-2 and mercury__ssh_frag with ECN, ndpi__http-
+; proxy without timestamps), Raspbian 10 (4.19: zeek__pe_pe_files_timestamp),
+; scapy__ssh_ed25519 and zeek__http_http-to-ssh (loopback: mss*1),
+; ../pcaps/local-linux-* (6.18, IPv4 and IPv6). tests/data/netns/linux-
+; default-mtu*.pcap give the multiplier for MTUs 1280-1500 and 9001; the
+; list covers MTUs 1040-1500, 9001 and loopback, with and without
+; timestamps (the layout without them is what Windows clients get).
+label = s:unix:Linux:4.19 and newer
+sig = *:64:0:*:mss*1,*:mss,sok,ts,nop,ws:df:0
+sig = *:64:0:*:mss*7,*:mss,sok,ts,nop,ws:df:0
+sig = *:64:0:*:mss*44,*:mss,sok,ts,nop,ws:df:0
+sig = *:64:0:*:mss*45,*:mss,sok,ts,nop,ws:df:0
+sig = *:64:0:*:mss*46,*:mss,sok,ts,nop,ws:df:0
+sig = *:64:0:*:mss*47,*:mss,sok,ts,nop,ws:df:0
+sig = *:64:0:*:mss*48,*:mss,sok,ts,nop,ws:df:0
+sig = *:64:0:*:mss*49,*:mss,sok,ts,nop,ws:df:0
+sig = *:64:0:*:mss*50,*:mss,sok,ts,nop,ws:df:0
+sig = *:64:0:*:mss*52,*:mss,sok,ts,nop,ws:df:0
+sig = *:64:0:*:mss*53,*:mss,sok,ts,nop,ws:df:0
+sig = *:64:0:*:mss*54,*:mss,sok,ts,nop,ws:df:0
+sig = *:64:0:*:mss*65,*:mss,sok,ts,nop,ws:df:0
+sig = *:64:0:*:mss*66,*:mss,sok,ts,nop,ws:df:0
+sig = 6:64:0:*:mss*1,*:mss,sok,ts,nop,ws:flow:0
+sig = 6:64:0:*:mss*7,*:mss,sok,ts,nop,ws:flow:0
+sig = 6:64:0:*:mss*44,*:mss,sok,ts,nop,ws:flow:0
+sig = 6:64:0:*:mss*45,*:mss,sok,ts,nop,ws:flow:0
+sig = 6:64:0:*:mss*46,*:mss,sok,ts,nop,ws:flow:0
+sig = 6:64:0:*:mss*47,*:mss,sok,ts,nop,ws:flow:0
+sig = 6:64:0:*:mss*48,*:mss,sok,ts,nop,ws:flow:0
+sig = 6:64:0:*:mss*49,*:mss,sok,ts,nop,ws:flow:0
+sig = 6:64:0:*:mss*50,*:mss,sok,ts,nop,ws:flow:0
+sig = 6:64:0:*:mss*52,*:mss,sok,ts,nop,ws:flow:0
+sig = 6:64:0:*:mss*53,*:mss,sok,ts,nop,ws:flow:0
+sig = 6:64:0:*:mss*54,*:mss,sok,ts,nop,ws:flow:0
+sig = 6:64:0:*:mss*65,*:mss,sok,ts,nop,ws:flow:0
+sig = 6:64:0:*:mss*66,*:mss,sok,ts,nop,ws:flow:0
+sig = *:64:0:*:mss*1,*:mss,nop,nop,sok,nop,ws:df:0
+sig = *:64:0:*:mss*7,*:mss,nop,nop,sok,nop,ws:df:0
+sig = *:64:0:*:mss*44,*:mss,nop,nop,sok,nop,ws:df:0
+sig = *:64:0:*:mss*45,*:mss,nop,nop,sok,nop,ws:df:0
+sig = *:64:0:*:mss*46,*:mss,nop,nop,sok,nop,ws:df:0
+sig = *:64:0:*:mss*47,*:mss,nop,nop,sok,nop,ws:df:0
+sig = *:64:0:*:mss*48,*:mss,nop,nop,sok,nop,ws:df:0
+sig = *:64:0:*:mss*49,*:mss,nop,nop,sok,nop,ws:df:0
+sig = *:64:0:*:mss*50,*:mss,nop,nop,sok,nop,ws:df:0
+sig = *:64:0:*:mss*52,*:mss,nop,nop,sok,nop,ws:df:0
+sig = *:64:0:*:mss*53,*:mss,nop,nop,sok,nop,ws:df:0
+sig = *:64:0:*:mss*54,*:mss,nop,nop,sok,nop,ws:df:0
+sig = *:64:0:*:mss*65,*:mss,nop,nop,sok,nop,ws:df:0
+sig = *:64:0:*:mss*66,*:mss,nop,nop,sok,nop,ws:df:0
+sig = 6:64:0:*:mss*1,*:mss,nop,nop,sok,nop,ws:flow:0
+sig = 6:64:0:*:mss*7,*:mss,nop,nop,sok,nop,ws:flow:0
+sig = 6:64:0:*:mss*44,*:mss,nop,nop,sok,nop,ws:flow:0
+sig = 6:64:0:*:mss*45,*:mss,nop,nop,sok,nop,ws:flow:0
+sig = 6:64:0:*:mss*46,*:mss,nop,nop,sok,nop,ws:flow:0
+sig = 6:64:0:*:mss*47,*:mss,nop,nop,sok,nop,ws:flow:0
+sig = 6:64:0:*:mss*48,*:mss,nop,nop,sok,nop,ws:flow:0
+sig = 6:64:0:*:mss*49,*:mss,nop,nop,sok,nop,ws:flow:0
+sig = 6:64:0:*:mss*50,*:mss,nop,nop,sok,nop,ws:flow:0
+sig = 6:64:0:*:mss*52,*:mss,nop,nop,sok,nop,ws:flow:0
+sig = 6:64:0:*:mss*53,*:mss,nop,nop,sok,nop,ws:flow:0
+sig = 6:64:0:*:mss*54,*:mss,nop,nop,sok,nop,ws:flow:0
+sig = 6:64:0:*:mss*65,*:mss,nop,nop,sok,nop,ws:flow:0
+sig = 6:64:0:*:mss*66,*:mss,nop,nop,sok,nop,ws:flow:0
+
+; p0fmod: answers to clients that ask for ECN (tests/data/netns/linux-
+; tcp_ecn_1.pcap; suricata-verify__bug-4199-2, mercury__ssh_frag).
+sig = *:64:0:*:mss*45,*:mss,sok,ts,nop,ws:df,ecn:0
+sig = 6:64:0:*:mss*45,*:mss,sok,ts,nop,ws:ecn,flow:0
+
+; p0fmod: answers with options turned off on either side (tests/data/netns/
+; linux-tcp_*.pcap, MTU 1500).
+sig = *:64:0:*:mss*45,*:mss,nop,nop,ts,nop,ws:df:0
+sig = 6:64:0:*:mss*45,*:mss,nop,nop,ts,nop,ws:flow:0
+sig = *:64:0:*:mss*45,0:mss,sok,ts:df:0
+sig = 6:64:0:*:mss*45,0:mss,sok,ts:flow:0
+sig = *:64:0:*:mss*44,*:mss,nop,ws:df:0
+sig = 6:64:0:*:mss*45,*:mss,nop,ws:flow:0
+sig = *:64:0:*:mss*44,0:mss,nop,nop,sok:df:0
+sig = 6:64:0:*:mss*45,0:mss,nop,nop,sok:flow:0
+sig = *:64:0:*:mss*45,0:mss,nop,nop,ts:df:0
+sig = 6:64:0:*:mss*45,0:mss,nop,nop,ts:flow:0
+sig = *:64:0:*:mss*44,0:mss:df:0
+sig = 6:64:0:*:mss*45,0:mss:flow:0
+
+; p0fmod: a 9001-byte MTU (the cloud default) gives 7 x 8961 = 62727, or
+; 7 x 8949 = 62643 with timestamps (tests/data/netns/linux-default-mtu9001.pcap
+; shows mss*7); a middlebox that clamps the MSS to 1460 leaves the window:
+; ja4__ssh2 54.160.114.75 (Ubuntu 22.04 on EC2).
+label = s:unix:Linux:4.19 and newer (9001-byte MTU)
+sig = *:64:0:*:62727,*:mss,nop,nop,sok,nop,ws:df:0
+sig = *:64:0:*:62643,*:mss,sok,ts,nop,ws:df:0
+
+; p0fmod: loopback before 4.19 (window 43690, MSS 65495): zeek__ssh_ssh_
+; server_sends_first_enc_pkt_with_newkeys (Ubuntu 18.04, kernel 4.15).
+label = s:unix:Linux:3.x-4.18 (loopback)
+sig = *:64:0:65495:43690,*:mss,sok,ts,nop,ws:df:0
+
 label = s:win:Windows:XP
 sig = *:128:0:*:65535,0:mss:df,id+:0
 sig = *:128:0:*:65535,0:mss,nop,ws:df,id+:0
@@ -315,6 +600,15 @@ sig = *:128:0:*:16384,0:mss,nop,ws,nop,nop,ts:df,id+,ts1-:0
 sig = *:128:0:*:16384,0:mss,nop,nop,ts,nop,nop,sok:df,id+,ts1-:0
 sig = *:128:0:*:16384,0:mss,nop,ws,nop,nop,ts,nop,nop,sok:df,id+,ts1-:0
 
+; p0fmod: Windows 10 up to 1607 and Server 2016 answer like 7 and 8:
+; corelight-CVE-2021-1675 192.168.1.157, suricata-verify__bug-5162
+; 192.168.56.102, suricata-verify__dcerpc_dcerpc-smb-ctxid 192.168.56.101
+; (all NTLMSSP 10.0.14393), ndpi__smb_frags 10.202.7.8 (Server 2016 with
+; timestamps). Shadows the stock "7 or 8" lines.
+label = s:win:Windows:7 to 10 1607 or Server 2008 R2 to 2016
+sig = *:128:0:*:8192,8:mss,nop,ws,sok,ts:df,id+:0
+sig = *:128:0:*:8192,8:mss,nop,ws,nop,nop,sok:df,id+:0
+
 label = s:win:Windows:7 or 8
 sig = *:128:0:*:8192,0:mss:df,id+:0
 sig = *:128:0:*:8192,0:mss,sok,ts:df,id+:0
@@ -324,6 +618,16 @@ sig = *:128:0:*:8192,0:mss,nop,nop,sok:df,id+:0
 sig = *:128:0:*:8192,8:mss,nop,ws,sok,ts:df,id+:0
 sig = *:128:0:*:8192,8:mss,nop,ws,nop,nop,ts:df,id+:0
 sig = *:128:0:*:8192,8:mss,nop,ws,nop,nop,sok:df,id+:0
+
+; p0fmod: Windows 10 1703 and newer, 11 and Server 2019/2022 answer with
+; window 65535, scale 8: suricata-verify__smb-eicar-andx (10.0.15063),
+; corelight-zerologon and suricata-verify__output-eve-smb-01 (Server 2019),
+; suricata-verify__filestore-filecontainer-smb1-padding (19045),
+; zeek__smb_smb3_multichannel (2004-22H2); with timestamps: ndpi__webdav
+; (Server 2022, 10.0.20348).
+label = s:win:Windows:10, 11 or Server 2019+
+sig = *:128:0:*:65535,8:mss,nop,ws,nop,nop,sok:df,id+:0
+sig = *:128:0:*:65535,8:mss,nop,ws,sok,ts:df,id+:0
 
 label = s:unix:FreeBSD:9.x
 sig = *:64:0:*:65535,6:mss,nop,ws:df,id+:0
@@ -341,6 +645,14 @@ label = s:unix:FreeBSD:8.x-9.x
 sig = *:64:0:*:65535,0:mss,sok,ts:df,id+:0
 sig = *:64:0:*:65535,0:mss,sok,eol+1:df,id+:0
 sig = *:64:0:*:65535,0:mss,nop,nop,ts:df,id+:0
+
+; p0fmod: FreeBSD of the Apache 2.0.51 era (2004: 4.x-5.x) over IPv6:
+; window 57344 (the default net.inet.tcp.recvspace), no SACK: ../pcaps/
+; pcapplusplus__four_ipv6_http_streams and pcapplusplus__raw_ip
+; 2001:618:1:8000::5, with and without a flow label.
+label = s:unix:FreeBSD:4.x-5.x
+sig = 6:64:0:*:57344,0:mss,nop,ws,nop,nop,ts::0
+sig = 6:64:0:*:57344,0:mss,nop,ws,nop,nop,ts:flow:0
 
 label = s:unix:OpenBSD:5.x
 sig = *:64:0:1460:16384,0:mss,nop,nop,sok:df,id+:0
@@ -404,11 +716,26 @@ label = s:unix:Tru64:4.x
 sig = 4:64:0:1460:mss*25,0:mss,nop,ws:df,id+:0
 sig = 4:64:0:1460:mss*25,0:mss:df,id+:0
 
+; p0fmod: Cisco IOS (suricata-verify__bypass-ssh-enabled 192.168.12.1).
+label = s:other:Cisco IOS:
+sig = 4:255:0:*:4128,0:mss::0
+
+; p0fmod: smoltcp example servers (local-smoltcp-0.13.1-tap-http
+; 192.168.69.1 and fdaa::1).
+label = s:other:smoltcp:
+sig = *:64:0:*:*,*:mss,ws,sok,eol+2:df:0
+
+; p0fmod: Multipath TCP kernel (../pcaps/tcpdump__mptcp-v0 10.1.1.2).
+label = s:unix:Linux:(Multipath TCP kernel)
+sig = *:64:0:*:14280,*:mss,sok,ts,nop,ws,?30:df:0
+
 ; HTTP requests: browsers, crawlers and command-line clients. ua_os maps
 ; User-Agent text to the OS it names.
 [http:request]
 
-ua_os = Linux,Windows,iOS=[iPad],iOS=[iPhone],Mac OS X,FreeBSD,OpenBSD,NetBSD,Solaris=[SunOS]
+; p0fmod: Android first, so that an Android User-Agent ("Linux; Android")
+; names the same OS as the Android SYN signatures.
+ua_os = Android,Linux,Windows,iOS=[iPad],iOS=[iPhone],Mac OS X,FreeBSD,OpenBSD,NetBSD,Solaris=[SunOS]
 
 label = s:!:Firefox:2.x
 sys = Windows,@unix
@@ -672,6 +999,78 @@ label = s:!:Epiphany:
 sys = @unix
 sig = 1:Host,User-Agent,Accept=[*/*],Accept-Encoding=[gzip],Accept-Language:Connection,Accept-Charset,Keep-Alive:Epiphany/
 
+; p0fmod: today's command-line and library clients send Host first.
+; curl 7.46-8.5: local-linux-* and tests/data/netns captures (7.88.1),
+; zeek__http_http-large-gap (8.2.1), zeek__http_http-to-ssh (8.5.0).
+label = s:!:curl:
+sys = @unix,Windows
+sig = 1:Host,User-Agent,Accept=[*/*]:Connection,Accept-Encoding,Accept-Charset,Keep-Alive:curl/
+
+; p0fmod: Wget 1.21 (tests/data/netns/http-clients.pcap, ../pcaps/local-
+; linux-sequential-http).
+label = s:!:wget:
+sys = @unix,Windows
+sig = 1:Host,User-Agent,Accept=[*/*],Accept-Encoding=[identity],Connection=[Keep-Alive]:Accept-Language,Accept-Charset:Wget/
+
+; p0fmod: Python 3 urllib (tests/data/netns captures, ../pcaps/local-linux-
+; sequential-http).
+label = s:!:Python:urllib
+sys = @unix,Windows
+sig = 1:Accept-Encoding=[identity],Host,User-Agent,Connection=[close]:Accept,Accept-Language,Accept-Charset:Python-urllib/
+
+; p0fmod: python-requests 2.x (tests/data/netns/http-clients.pcap).
+label = s:!:Python:requests
+sys = @unix,Windows
+sig = 1:Host,User-Agent,Accept-Encoding=[gzip, deflate],Accept=[*/*],Connection=[keep-alive]:Accept-Language,Accept-Charset:python-requests/
+
+; p0fmod: Go's net/http client (tests/data/netns/http-clients.pcap, Go 1.19).
+label = s:!:Go:net/http
+sys = @unix,Windows
+sig = 1:Host,User-Agent,Accept-Encoding=[gzip]:Connection,Accept,Accept-Language,Accept-Charset:Go-http-client/
+
+; p0fmod: Chrome 77 and newer on plain HTTP: ja4__tls3 (116, Windows),
+; ../pcaps/ndpi__android (79, Android), ndpi__anyconnect-vpn (77, macOS).
+label = s:!:Chrome:77 or newer
+sys = Windows,@unix
+sig = 1:Host,Connection=[keep-alive],User-Agent,Accept-Encoding=[gzip, deflate]:Accept,Accept-Charset,Keep-Alive:Chrome/
+
+; p0fmod: Android WebView apps (X-Requested-With names the app):
+; ../pcaps/ndpi__alexa-app (Android 5.1, WebView 56).
+label = s:!:Android WebView:
+sys = Android
+sig = 1:Host,Connection=[keep-alive],User-Agent,Accept-Encoding=[gzip, deflate],Accept-Language,X-Requested-With:Accept-Charset,Keep-Alive:; wv)
+
+; p0fmod: Safari 17 (zeek__pe_pe_files_timestamp 192.168.2.1, macOS).
+label = s:!:Safari:17.x
+sys = Mac OS X,iOS
+sig = 1:Host,Upgrade-Insecure-Requests=[1],Accept=[text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8],User-Agent,Accept-Language,Accept-Encoding=[gzip, deflate],Connection=[keep-alive]:Accept-Charset,Keep-Alive:AppleWebKit/
+
+; p0fmod: Apple's system HTTP stack (CFNetwork): com.apple.trustd
+; (ndpi__tls_certificate_too_long, macOS 11) and a CFNetwork/720 app
+; (../pcaps/ndpi__1kxun, macOS 10.10).
+label = s:!:CFNetwork:
+sys = Mac OS X,iOS
+sig = 1:Host,Accept=[*/*],Accept-Language,Connection=[keep-alive],Accept-Encoding=[gzip, deflate],User-Agent:Accept-Charset,Keep-Alive:
+
+; p0fmod: Windows Update's Delivery Optimization (../pcaps/ndpi__
+; windowsupdate_over_http).
+label = s:!:Windows Update:Delivery Optimization
+sys = Windows
+sig = 1:Connection=[Keep-Alive],Accept=[*/*],?Range,User-Agent,MS-CV,Content-Length=[0],Host:Accept-Encoding,Accept-Language,Accept-Charset:Microsoft-Delivery-Optimization/
+
+; p0fmod: Windows' certificate fetcher: Microsoft-CryptoAPI/10.0
+; (corelight-PetitPotam, corelight-zeek-asyncrat-detector, ../pcaps/ndpi__
+; ocsp) and /6.1 (../pcaps/suricata-verify__tls_tls-subjectaltname).
+label = s:!:Microsoft CryptoAPI:
+sys = Windows
+sig = 1:?Cache-Control,Connection=[Keep-Alive],Accept=[*/*],?If-Modified-Since,?If-None-Match,User-Agent,Host:Accept-Encoding,Accept-Language,Accept-Charset:Microsoft-CryptoAPI/
+
+; p0fmod: Windows' connectivity check (ja4__ssh2 172.16.225.48).
+label = s:!:Microsoft NCSI:
+sys = Windows
+sig = 1:Connection=[Close],User-Agent,Host:Accept,Accept-Encoding,Accept-Language,Accept-Charset:Microsoft NCSI
+
+
 ; HTTP responses: web server software.
 [http:response]
 
@@ -718,3 +1117,16 @@ sys = Linux
 sig = *:Content-Type,X-Content-Type-Options=[nosniff],Date,Server=[sffe]:Connection,Accept-Ranges,Keep-Alive,Connection:
 sig = *:Date,Content-Type,Server=[gws]:Connection,Accept-Ranges,Keep-Alive:
 sig = *:Content-Type,X-Content-Type-Options=[nosniff],Server=[GSE]:Connection,Accept-Ranges,Keep-Alive:
+
+; p0fmod: Python's http.server (SimpleHTTP/0.6, HTTP/1.0, "Content-type"):
+; tests/data/netns captures (3.11), ../pcaps/local-linux-* and
+; filesamples__simple_http_sll2 (3.10).
+label = s:!:Python:http.server
+sys = @unix,Windows
+sig = 0:Server,Date,Content-type,?Content-Length:Content-Type,Connection,Keep-Alive,Accept-Ranges:SimpleHTTP/
+sig = 0:Server,Date,Connection=[close],Content-Type,?Content-Length:Keep-Alive,Accept-Ranges:SimpleHTTP/
+
+; p0fmod: IIS 10 (../pcaps/suricata-verify__tls_tls-subjectaltname).
+label = s:!:IIS:10.x
+sys = Windows
+sig = 1:Content-Type,Server,?Strict-Transport-Security,Date,?Content-Length:Connection,Keep-Alive,Accept-Ranges:Microsoft-IIS/

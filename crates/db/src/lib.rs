@@ -13,8 +13,9 @@
 //!   including the reference's documented oddities; they do not allocate.
 //! * [`TcpSignature`]'s `Display`, [`HttpSignature::display`] and [`Database::to_fp_text`]
 //!   print signatures and whole databases back as p0f.fp text.
-//! * [`Database::embedded`] is p0fmod's own database (`data/p0fmod.fp`), which matches
-//!   exactly as the stock p0f 3.09b one does.
+//! * [`Database::embedded`] is p0fmod's own database (`data/p0fmod.fp`): every signature of
+//!   the stock p0f 3.09b database in its order, and p0fmod's own for newer systems
+//!   (docs/database.md).
 //!
 //! ```
 //! use p0fmod_db::{Database, Direction, TcpObservation};

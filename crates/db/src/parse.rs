@@ -891,12 +891,15 @@ impl<'a> Cursor<'a> {
     }
 
     /// Takes the longest run of bytes that satisfy `f` (ASCII predicates only).
+    ///
+    /// The cursor can stand inside a multi-byte character (p0f's `N-:` skips one byte,
+    /// whatever it is); no ASCII byte follows there, so the run is then empty.
     fn take_while(&mut self, f: impl Fn(u8) -> bool) -> &'a str {
         let start = self.pos;
         while self.peek().is_some_and(&f) {
             self.pos += 1;
         }
-        &self.text[start..self.pos]
+        self.text.get(start..self.pos).unwrap_or_default()
     }
 
     /// Takes decimal digits; no digits read as 0, as in p0f. Saturates instead of wrapping.
@@ -908,8 +911,9 @@ impl<'a> Cursor<'a> {
             })
     }
 
-    /// Everything after the cursor.
+    /// Everything after the cursor; empty when the cursor stands inside a character (no
+    /// field accepts a value that starts there).
     fn rest(&self) -> &'a str {
-        &self.text[self.pos..]
+        self.text.get(self.pos..).unwrap_or_default()
     }
 }

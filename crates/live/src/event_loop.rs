@@ -85,14 +85,17 @@ impl fmt::Display for LiveWarning {
         match self {
             LiveWarning::Api(e) => write!(f, "{e}"),
             LiveWarning::UnsupportedLinkType(l) => {
-                write!(f, "Unsupported link type {l}; packets of this type are skipped.")
+                write!(
+                    f,
+                    "Unsupported link type {l}; packets of this type are skipped."
+                )
             }
         }
     }
 }
 
 /// What the loop works on.
-pub struct LiveLoop<'a> {
+pub struct LiveLoop<'a, 's> {
     /// The capture (non-blocking).
     pub capture: &'a mut LiveCapture,
     /// The engine; its host table answers the API.
@@ -100,7 +103,7 @@ pub struct LiveLoop<'a> {
     /// The API server, if `-s` was given.
     pub api: Option<&'a mut ApiServer>,
     /// Where observations go.
-    pub sinks: &'a mut [&'a mut dyn Sink],
+    pub sinks: &'a mut [&'s mut dyn Sink],
 }
 
 fn revents(fd: &PollFd<'_>) -> PollFlags {
@@ -114,7 +117,7 @@ fn flush_all(sinks: &mut [&mut dyn Sink]) -> Result<(), LiveError> {
     Ok(())
 }
 
-impl LiveLoop<'_> {
+impl LiveLoop<'_, '_> {
     /// Runs until `stop` is raised or something fails. Sinks are flushed in both cases.
     pub fn run(
         &mut self,

@@ -2,7 +2,10 @@
 //! root account, `initgroups`, `chdir(home)`, `chroot(home)`, `chdir("/")`, refuse when
 //! `/proc/` or `/sys/` is still reachable, `setgid`, `setuid`, then check the effective ids.
 //! This runs after the capture, the log and the API socket are open, so the process keeps
-//! those descriptors and needs nothing else from the file system.
+//! those descriptors and needs nothing else from the file system, except the time zone for
+//! log time stamps: it is loaded before the chroot (p0f calls `tzset()` early for the same
+//! reason). A zone named by `TZ` stays in use; without `TZ`, `/etc/localtime` is looked up
+//! again inside the chroot, and times are UTC unless the chroot has its own `etc/localtime`.
 
 use std::ffi::CString;
 use std::fmt;
@@ -10,8 +13,8 @@ use std::path::{Path, PathBuf};
 
 use nix::errno::Errno;
 use nix::unistd::{
-    AccessFlags, Gid, User, access, chdir, chroot, getegid, geteuid, getuid, initgroups,
-    setgid, setuid,
+    AccessFlags, Gid, User, access, chdir, chroot, getegid, geteuid, getuid, initgroups, setgid,
+    setuid,
 };
 
 /// Where the process now runs.
@@ -135,6 +138,8 @@ pub fn drop_privileges(user: &str) -> Result<Dropped, PrivError> {
         return Err(PrivError::Root(user.to_string()));
     }
     let name = CString::new(pw.name.as_str()).map_err(|_| PrivError::NotFound(user.to_string()))?;
+    // Loads (and caches, for this thread) the local time zone while its files are reachable.
+    let _ = chrono::Local::now();
     initgroups(&name, pw.gid).map_err(|e| PrivError::InitGroups(user.to_string(), e))?;
     chdir(&home).map_err(|e| PrivError::Chdir(home.clone(), e))?;
     chroot(&home).map_err(|e| PrivError::Chroot(home.clone(), e))?;
@@ -161,12 +166,17 @@ mod tests {
     #[test]
     fn refusals_use_p0f_texts() {
         assert_eq!(
-            drop_privileges("p0fmod-no-such-user-here").unwrap_err().message(),
+            drop_privileges("p0fmod-no-such-user-here")
+                .unwrap_err()
+                .message(),
             "User 'p0fmod-no-such-user-here' not found."
         );
         // `root` is refused before anything changes: for its uid 0, or for a home of `/`.
         let root = drop_privileges("root").unwrap_err();
-        assert!(matches!(root, PrivError::Root(_) | PrivError::SharedHome(_)), "{root:?}");
+        assert!(
+            matches!(root, PrivError::Root(_) | PrivError::SharedHome(_)),
+            "{root:?}"
+        );
         assert_eq!(
             PrivError::ChdirRoot("/home/x".into(), Errno::ENOENT).message(),
             "chdir('/') after chroot('/home/x') failed."

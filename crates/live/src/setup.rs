@@ -69,7 +69,9 @@ pub fn apply_filter(capture: &mut LiveCapture, rule: Option<&str>) -> Result<boo
             Ok(()) => {
                 return match capture.set_filter(&expression) {
                     Ok(()) => Ok(vlan),
-                    Err(LiveError::Compile { message, .. }) => Err(FilterFailure::Compile { message }),
+                    Err(LiveError::Compile { message, .. }) => {
+                        Err(FilterFailure::Compile { message })
+                    }
                     Err(e) => Err(FilterFailure::SetFilter(e.to_string())),
                 };
             }
@@ -98,7 +100,11 @@ pub fn interface_listing(interfaces: &[Interface]) -> String {
     for (i, iface) in interfaces.iter().enumerate() {
         // p0f counts in a u8.
         let _ = write!(out, "\n{:3}: Name        : {}\n", i % 256, iface.name);
-        let _ = writeln!(out, "     Description : {}", iface.description.as_deref().unwrap_or("-"));
+        let _ = writeln!(
+            out,
+            "     Description : {}",
+            iface.description.as_deref().unwrap_or("-")
+        );
         match iface.address {
             Some(a) => {
                 let _ = writeln!(out, "     IP address  : {}", P0fAddr(a));
@@ -118,24 +124,45 @@ mod tests {
     fn filters_are_wrapped_as_p0f_wraps_them() {
         assert_eq!(
             filter_candidates(None, 1),
-            vec![("tcp or (vlan and tcp)".to_string(), true), ("tcp".to_string(), false)]
+            vec![
+                ("tcp or (vlan and tcp)".to_string(), true),
+                ("tcp".to_string(), false)
+            ]
         );
-        assert_eq!(filter_candidates(None, 113), vec![("tcp".to_string(), false)]);
+        assert_eq!(
+            filter_candidates(None, 113),
+            vec![("tcp".to_string(), false)]
+        );
         assert_eq!(
             filter_candidates(Some("port 80"), 1),
             vec![
-                ("(tcp and (port 80)) or (vlan and tcp and (port 80))".to_string(), true),
+                (
+                    "(tcp and (port 80)) or (vlan and tcp and (port 80))".to_string(),
+                    true
+                ),
                 ("tcp and (port 80)".to_string(), false)
             ]
         );
-        assert_eq!(filter_candidates(Some("port 80"), 276), vec![("tcp and (port 80)".to_string(), false)]);
+        assert_eq!(
+            filter_candidates(Some("port 80"), 276),
+            vec![("tcp and (port 80)".to_string(), false)]
+        );
     }
 
     #[test]
     fn filter_messages() {
-        assert_eq!(filter_message(None, true), "[+] Default packet filtering configured [+VLAN].");
-        assert_eq!(filter_message(None, false), "[+] Default packet filtering configured.");
-        assert_eq!(filter_message(Some("port 80"), true), "[+] Custom filtering rule enabled: port 80 [+VLAN]");
+        assert_eq!(
+            filter_message(None, true),
+            "[+] Default packet filtering configured [+VLAN]."
+        );
+        assert_eq!(
+            filter_message(None, false),
+            "[+] Default packet filtering configured."
+        );
+        assert_eq!(
+            filter_message(Some("port 80"), true),
+            "[+] Custom filtering rule enabled: port 80 [+VLAN]"
+        );
     }
 
     #[test]

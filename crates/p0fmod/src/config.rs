@@ -3,6 +3,20 @@
 //! The command line, the Rust API and the Python module all build a [`Config`] through
 //! the same setters (one per call of the p0fmod seed API, with its return codes and p0f's
 //! messages), then check the combination with [`Config::validate`] before running.
+//!
+//! ```
+//! use p0fmod::Config;
+//!
+//! let mut config = Config::new();
+//! config.set_read_file("capture.pcap")?;
+//! let e = config.set_read_file("other.pcap").unwrap_err();
+//! assert_eq!((e.code(), e.to_string().as_str()), (-1, "Multiple -r options not supported."));
+//! assert_eq!(config.set_max_conn(0).unwrap_err().code(), -2); // outlandish, nothing changed
+//! config.set_max_conn(100)?;
+//! config.set_api_sock("/run/p0fmod.sock")?;
+//! assert_eq!(config.validate().unwrap_err().code(), -1); // API mode and a capture file
+//! # Ok::<(), p0fmod::ConfigError>(())
+//! ```
 
 use std::fmt;
 use std::path::PathBuf;

@@ -28,6 +28,19 @@ use crate::state::{
 /// Cache expiry runs on every this many packets.
 const EXPIRE_INTERVAL: u64 = 50;
 
+/// Packet times are clamped to ±2^40 s (about ±34,800 years): beyond any real capture (a
+/// pcapng time stamp can name any 64-bit second), and small enough that no time arithmetic
+/// of the engine (milliseconds, differences, ages) can overflow.
+const MAX_TIME_SEC: i64 = 1 << 40;
+
+/// `ts` with its seconds clamped to [`MAX_TIME_SEC`].
+fn clamp_time(ts: Timestamp) -> Timestamp {
+    Timestamp {
+        sec: ts.sec.clamp(-MAX_TIME_SEC, MAX_TIME_SEC),
+        usec: ts.usec,
+    }
+}
+
 /// A passive fingerprinting engine over one signature database.
 pub struct Engine {
     db: Arc<Database>,
@@ -105,8 +118,8 @@ impl Engine {
         );
         if counted {
             self.packets += 1;
-            if self.packets % EXPIRE_INTERVAL == 0 {
-                self.tables.expire(ts.sec);
+            if self.packets.is_multiple_of(EXPIRE_INTERVAL) {
+                self.tables.expire(clamp_time(ts).sec);
             }
         }
         let pkt = decoded?;
@@ -124,7 +137,7 @@ impl Engine {
         let mut ctx = Ctx {
             db: &self.db,
             t: &mut self.tables,
-            now: ts,
+            now: clamp_time(ts),
             emit,
         };
         ctx.dispatch(pkt);

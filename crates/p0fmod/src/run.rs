@@ -142,7 +142,8 @@ struct Source {
 enum Read<'a> {
     /// A frame that passed the filter.
     Frame(p0fmod_capture::RawPacket<'a>),
-    /// A frame the filter rejected.
+    /// A frame the filter rejected (only with a filter, feature `bpf`).
+    #[cfg_attr(not(feature = "bpf"), allow(dead_code))]
     Filtered,
     /// The end (clean, or after a warning already handed out).
     End,

@@ -5,4 +5,5 @@ mod corpus;
 mod damage;
 mod formats;
 mod fuzz;
+mod regressions;
 mod util;

@@ -341,7 +341,33 @@ impl Tables {
         if self.hosts.len() > self.limits.max_hosts as usize {
             self.nuke_hosts();
         }
+        if self.hosts.len() >= self.host_ceiling() {
+            self.free_oldest_host();
+        }
         self.hosts.insert(addr, Host::new(addr, now))
+    }
+
+    /// The most hosts the table ever holds. p0f never removes a host that still has
+    /// flows, so its table can outgrow `max_hosts + 1` while the oldest hosts keep flows
+    /// open; p0fmod lets it (for identical output) up to as many hosts as two full flow
+    /// tables could pin, and no further.
+    pub fn host_ceiling(&self) -> usize {
+        self.limits.max_hosts as usize + 2 * (self.limits.max_conn as usize + 1) + 1
+    }
+
+    /// Destroys the oldest flows until the oldest host has none left, then removes that
+    /// host. Each flow is destroyed once, so the cost is constant per flow created.
+    fn free_oldest_host(&mut self) {
+        while let Some(oldest) = self.hosts.oldest() {
+            if self.hosts.get(oldest).use_count == 0 {
+                self.hosts.remove(oldest);
+                return;
+            }
+            match self.flows.oldest() {
+                Some(flow) => self.destroy_flow(flow),
+                None => return,
+            }
+        }
     }
 
     /// Destroys the `count` oldest flows.
@@ -394,5 +420,51 @@ impl Tables {
                 self.hosts.remove(slot);
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(client: &str, port: u16) -> FlowKey {
+        FlowKey {
+            client: client.parse().unwrap(),
+            cli_port: port,
+            server: "192.0.2.80".parse().unwrap(),
+            srv_port: 80,
+        }
+    }
+
+    #[test]
+    fn freeing_the_oldest_host_destroys_its_flows_first() {
+        let mut t = Tables::new(Limits {
+            max_conn: 100,
+            max_hosts: 100,
+            ..Limits::default()
+        });
+        for port in 0..5 {
+            t.create_flow(key("192.0.2.1", port), 0, 0);
+        }
+        t.create_flow(key("192.0.2.2", 0), 0, 1);
+        assert_eq!((t.hosts.len(), t.flows.len()), (3, 6));
+        // 192.0.2.1 is the oldest host and has five live flows: they go, then it does.
+        t.free_oldest_host();
+        assert_eq!((t.hosts.len(), t.flows.len()), (2, 1));
+        assert!(t.hosts.find(&"192.0.2.1".parse().unwrap()).is_none());
+        // 192.0.2.2 (touched before the server) is now the oldest; its flow goes with it.
+        t.free_oldest_host();
+        assert_eq!((t.hosts.len(), t.flows.len()), (1, 0));
+        assert!(t.hosts.find(&"192.0.2.80".parse().unwrap()).is_some());
+    }
+
+    #[test]
+    fn host_ceiling_allows_what_two_full_flow_tables_pin() {
+        let t = Tables::new(Limits {
+            max_conn: 100,
+            max_hosts: 3,
+            ..Limits::default()
+        });
+        assert_eq!(t.host_ceiling(), 3 + 2 * 101 + 1);
     }
 }

@@ -1,0 +1,182 @@
+#!/usr/bin/env python3
+"""Writes the seed corpora of the fuzz targets (fuzz/corpus/<target>/) from the project's
+own test data: the captures of tests/data (crafted and local) and the embedded signature
+database (crates/db/data/p0fmod.fp). Each seed is in the input format its target documents.
+
+Run from anywhere: `python3 fuzz/make-seeds.py`. Existing seeds are replaced; the result
+is deterministic.
+"""
+
+import gzip
+import shutil
+import struct
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "fuzz" / "corpus"
+CAPTURES = sorted(
+    p for p in (ROOT / "tests" / "data").glob("*/*.pcap*") if not p.name.endswith(".log")
+)
+DATABASE = ROOT / "crates" / "db" / "data" / "p0fmod.fp"
+
+# p0fmod_wire::LinkType::SUPPORTED, in order: a selector byte is an index into it.
+SUPPORTED = [0, 1, 9, 12, 14, 50, 51, 101, 104, 105, 108, 113, 117, 119, 127, 163, 228, 229, 239, 276]
+
+# Frames taken from each capture for the per-frame targets.
+FRAMES_PER_CAPTURE = 12
+# Frames of each capture in one engine seed.
+ENGINE_FRAMES = 48
+
+
+def read_capture(data):
+    """(link type, frame) for every packet of a pcap or pcapng file."""
+    magic = data[:4]
+    if magic in (b"\xd4\xc3\xb2\xa1", b"\x4d\x3c\xb2\xa1"):
+        order = "<"
+    elif magic in (b"\xa1\xb2\xc3\xd4", b"\xa1\xb2\x3c\x4d"):
+        order = ">"
+    elif magic == b"\x0a\x0d\x0d\x0a":
+        return read_pcapng(data)
+    else:
+        raise ValueError("not a capture")
+    link = struct.unpack(order + "I", data[20:24])[0] & 0x0FFFFFFF
+    out, pos = [], 24
+    while pos + 16 <= len(data):
+        caplen = struct.unpack(order + "I", data[pos + 8 : pos + 12])[0]
+        out.append((link, data[pos + 16 : pos + 16 + caplen]))
+        pos += 16 + caplen
+    return out
+
+
+def read_pcapng(data):
+    order = "<" if data[8:12] == b"\x4d\x3c\x2b\x1a" else ">"
+    links, out, pos = [], [], 0
+    while pos + 12 <= len(data):
+        kind, length = struct.unpack(order + "II", data[pos : pos + 8])
+        body = data[pos + 8 : pos + length - 4]
+        if kind == 1:
+            links.append(struct.unpack(order + "H", body[:2])[0])
+        elif kind == 6:
+            iface, _, _, caplen = struct.unpack(order + "IIII", body[:16])
+            out.append((links[iface], body[20 : 20 + caplen]))
+        pos += length
+    return out
+
+
+def tcp_payload(link, frame):
+    """The TCP payload of an Ethernet, SLL, SLL2, NULL or raw IP frame, or b""."""
+    offsets = {0: 4, 1: 14, 101: 0, 12: 0, 113: 16, 276: 20, 228: 0, 229: 0}
+    if link not in offsets:
+        return b""
+    ip = frame[offsets[link] :]
+    if not ip:
+        return b""
+    if ip[0] >> 4 == 4 and len(ip) >= 20 and ip[9] == 6:
+        tcp = ip[(ip[0] & 15) * 4 : struct.unpack(">H", ip[2:4])[0]]
+    elif ip[0] >> 4 == 6 and len(ip) >= 40 and ip[6] == 6:
+        tcp = ip[40 : 40 + struct.unpack(">H", ip[4:6])[0]]
+    else:
+        return b""
+    if len(tcp) < 20:
+        return b""
+    return tcp[(tcp[12] >> 4) * 4 :]
+
+
+def write(target, name, data):
+    directory = CORPUS / target
+    directory.mkdir(parents=True, exist_ok=True)
+    (directory / name).write_bytes(data)
+
+
+def engine_records(frames):
+    out = bytearray()
+    for link, frame in frames:
+        out += bytes([SUPPORTED.index(link), 0x01]) + struct.pack("<H", len(frame)) + frame
+    return bytes(out)
+
+
+def main():
+    for target in ["wire_decode", "capture_reader", "http_parser", "fp_parser", "engine", "api_query"]:
+        shutil.rmtree(CORPUS / target, ignore_errors=True)
+
+    seen_frames, seen_payloads = set(), set()
+    for path in CAPTURES:
+        data = path.read_bytes()
+        stem = path.name.split(".")[0]
+        write("capture_reader", stem, b"\x00" + data)
+        packets = read_capture(data)
+        for i, (link, frame) in enumerate(packets):
+            if link in SUPPORTED and frame not in seen_frames and i < FRAMES_PER_CAPTURE:
+                seen_frames.add(frame)
+                write("wire_decode", f"{stem}-{i}", bytes([SUPPORTED.index(link)]) + frame)
+            payload = tcp_payload(link, frame)
+            if payload[:4] in (b"GET ", b"HEAD", b"HTTP") and payload not in seen_payloads:
+                seen_payloads.add(payload)
+                kind = 1 if payload.startswith(b"HTTP") else 0
+                write("http_parser", f"{stem}-{i}", bytes([kind]) + payload)
+                # The same message cut in three places.
+                cuts = b"".join(struct.pack("<H", len(payload) * k // 4) for k in (1, 2, 3))
+                write("http_parser", f"{stem}-{i}-cut", bytes([kind | 3 << 1]) + cuts + payload)
+        usable = [(l, f) for l, f in packets if l in SUPPORTED][:ENGINE_FRAMES]
+        if usable:
+            # Limits 16,16; age 31 s; idle 121 min; the clock in 2026.
+            write("engine", stem, bytes([15, 15, 30, 120, 3]) + engine_records(usable))
+
+    # Capture delivery and damage: tiny reads, gzip, a cut file.
+    sample = (ROOT / "tests/data/local/local-linux-ipv4-http.pcap").read_bytes()
+    write("capture_reader", "ipv4-http-tiny-reads", b"\x07" + sample)
+    write("capture_reader", "ipv4-http-gzip", b"\x00" + gzip.compress(sample, mtime=0))
+    write("capture_reader", "ipv4-http-cut", b"\x00" + sample[: len(sample) - 10])
+    ng = (ROOT / "tests/data/local/local-linux-dumpcap-http.pcapng").read_bytes()
+    write("capture_reader", "dumpcap-http-tiny-reads", b"\x05" + ng)
+
+    # A flood: 64 SYNs, then 64 SYN+ACKs back, then 64 RSTs, with limits 8,8.
+    flood = bytes([7, 7, 30, 120, 3])
+    for flags in (0x02, 0x12, 0x04):
+        flood += bytes([0xBF, 0x01, flags, 0, 0])
+    write("engine", "flood", flood)
+    write("engine", "flood-v6", bytes([7, 7, 30, 120, 3, 0xFF, 0x01, 0x02, 0, 0]))
+
+    # The database, cut at section and label boundaries into small valid files.
+    text = DATABASE.read_text()
+    lines = [l for l in text.split("\n") if l and not l.startswith(";")]
+    classes, section, chunk, n = lines[0], None, [], 0
+
+    def flush():
+        nonlocal chunk, n
+        if chunk:
+            body = "\n".join([classes, section] + chunk) + "\n"
+            write("fp_parser", f"p0fmod-{n:02}", body.encode())
+            n += 1
+            chunk = []
+
+    for line in lines[1:]:
+        if line.startswith("["):
+            flush()
+            section = line
+        elif line.startswith("label") and sum(len(l) + 1 for l in chunk) > 1500:
+            flush()
+            chunk.append(line)
+        else:
+            chunk.append(line)
+    flush()
+    write("fp_parser", "broken-lines", b"classes = win,unix\n[tcp:request]\nlabel = s:unix:Linux:3.x\n"
+          b"sig = *:64:0:*:mss*20,10:mss,sok,ts,nop,ws:df,id+:0\nsig = 4:64:0:*:mss*20\n"
+          b"label = s:beos:X:y\nsig = *:64:0:*:mss*20,10:mss,sok,ts,nop,ws:df,id+:0\n[bogus]\n")
+
+    # API queries (host byte order: little-endian here).
+    def query(addr_type, addr, magic=0x50304601):
+        return struct.pack("<IB", magic, addr_type) + addr.ljust(16, b"\x00")
+
+    known4 = query(4, bytes([10, 77, 0, 1]))
+    known6 = query(6, bytes.fromhex("fd000077000000000000000000000002"))
+    unknown = query(4, bytes([192, 0, 2, 9]))
+    write("api_query", "one-ipv4", b"\x3f" + known4)
+    write("api_query", "one-ipv6", b"\x3f" + known6)
+    write("api_query", "pipelined-cut", b"\x04" + known4 + unknown + known6 + known4[:9])
+    write("api_query", "bad-magic-and-type", b"\x14" + query(4, b"", magic=0x50304602) + query(5, b""))
+    write("api_query", "hang-up", b"\x7f" + known4 * 8)
+
+
+if __name__ == "__main__":
+    main()

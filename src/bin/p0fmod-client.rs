@@ -1,0 +1,48 @@
+//! `p0fmod-client SOCKET ADDRESS`: asks a running p0fmod (or p0f 3) what it knows about a
+//! host and prints the answer as p0f's own p0f-client does (spec §12.4), for IPv4 and IPv6
+//! (IPv6 in any standard form, `::` included).
+
+#![forbid(unsafe_code)]
+
+use std::io::{self, Write};
+use std::path::Path;
+use std::process::ExitCode;
+
+use p0fmod_api::{ClientError, client_report, parse_address, query};
+
+/// p0f's FATAL (or PFATAL, when a system error is behind it): stderr, exit status 1.
+fn fail(e: &ClientError) -> ExitCode {
+    let _ = io::stdout().flush();
+    match e.os_error() {
+        Some(os) => eprintln!(
+            "[-] SYSTEM ERROR : {}\n      OS message : {}",
+            e.message(),
+            p0fmod_live::os_message(os)
+        ),
+        None => eprintln!("[-] PROGRAM ABORT : {}", e.message()),
+    }
+    ExitCode::from(1)
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().collect();
+    if args.len() != 3 {
+        eprintln!("Usage: p0fmod-client /path/to/socket host_ip");
+        return ExitCode::from(1);
+    }
+    let addr = match parse_address(&args[2]) {
+        Ok(a) => a,
+        Err(e) => return fail(&e),
+    };
+    let answer = match query(Path::new(&args[1]), addr) {
+        Ok(a) => a,
+        Err(e) => return fail(&e),
+    };
+    match client_report(&answer) {
+        Ok(text) => {
+            print!("{text}");
+            ExitCode::SUCCESS
+        }
+        Err(e) => fail(&e),
+    }
+}

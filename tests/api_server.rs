@@ -1,0 +1,525 @@
+//! The query API over a real unix socket, answered from an engine fed with packets: p0f's
+//! wire format and server semantics (spec §12), the client limit, pipelining, clients that
+//! misbehave, the socket file rules, and `p0fmod-client`'s output. No root needed.
+
+mod common;
+
+use std::io::{ErrorKind, Read, Write};
+use std::net::IpAddr;
+use std::os::unix::fs::PermissionsExt;
+use std::os::unix::net::UnixStream;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use common::{repo, scratch, stock_fp};
+use p0fmod::{Database, Engine, Limits, Observation};
+use p0fmod_api::proto::{QUERY_LEN, RESPONSE_LEN};
+use p0fmod_api::{ApiServer, BindError, Client, Query, Response, ServerOptions, Status};
+use p0fmod_capture::{FileCapture, Timestamp};
+
+/// The stock database when present (the spec's values come from it), else the embedded one.
+fn database() -> Arc<Database> {
+    match stock_fp() {
+        Some(fp) => Arc::new(Database::load(&fp).expect("stock p0f.fp loads")),
+        None => Arc::new(Database::embedded()),
+    }
+}
+
+/// An engine fed with a capture from tests/data, up to and including the first packet for
+/// which `stop_after` says so (or to the end).
+fn engine_from(capture: &str, mut stop_after: impl FnMut(&Observation<'_>) -> bool) -> Engine {
+    let mut engine = Engine::new(database(), Limits::default());
+    let mut file = FileCapture::open(&repo().join("tests/data").join(capture)).unwrap();
+    while let Some(p) = file.next_packet().unwrap() {
+        let mut stop = false;
+        let _ = engine.process_frame(p.ts, p.link_type, p.data, &mut |o| stop |= stop_after(o));
+        if stop {
+            break;
+        }
+    }
+    engine
+}
+
+/// A server on its own thread, answering from `engine` until dropped.
+struct Served {
+    dir: PathBuf,
+    sock: PathBuf,
+    stop: Arc<AtomicBool>,
+    warnings: Arc<Mutex<Vec<String>>>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl Served {
+    fn start(name: &str, engine: Engine, options: ServerOptions) -> Served {
+        let dir = scratch(name);
+        let sock = dir.join("api.sock");
+        let mut server = ApiServer::bind(&sock, options).unwrap();
+        let stop = Arc::new(AtomicBool::new(false));
+        let warnings = Arc::new(Mutex::new(Vec::new()));
+        let (stop2, warnings2) = (Arc::clone(&stop), Arc::clone(&warnings));
+        let thread = std::thread::spawn(move || {
+            while !stop2.load(Ordering::Relaxed) {
+                server
+                    .poll_once(
+                        Duration::from_millis(5),
+                        &mut |a| engine.host(a),
+                        &mut |e| warnings2.lock().unwrap().push(e.to_string()),
+                    )
+                    .unwrap();
+            }
+        });
+        Served {
+            dir,
+            sock,
+            stop,
+            warnings,
+            thread: Some(thread),
+        }
+    }
+
+    fn warnings(&self) -> Vec<String> {
+        self.warnings.lock().unwrap().clone()
+    }
+
+    fn connect(&self) -> UnixStream {
+        let s = UnixStream::connect(&self.sock).unwrap();
+        s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+        s
+    }
+}
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+fn read_response(s: &mut UnixStream) -> Response {
+    let mut buf = [0u8; RESPONSE_LEN];
+    s.read_exact(&mut buf).unwrap();
+    Response::decode(&buf).unwrap()
+}
+
+fn ip(s: &str) -> IpAddr {
+    s.parse().unwrap()
+}
+
+/// The veth capture up to the end of its second flow (the spec's worked example).
+fn two_flows() -> Engine {
+    engine_from("local/local-linux-veth-uptime-hostchange.pcap", |o| {
+        o.kind.keyword() == "http response" && o.client.port() == 41228
+    })
+}
+
+#[test]
+fn bad_queries_get_status_0_and_p0f_warnings() {
+    let served = Served::start("api-bad", two_flows(), ServerOptions::default());
+    let mut s = served.connect();
+    let mut bad_magic = Query::new(ip("10.77.0.1"));
+    bad_magic.magic = 0x1234_5678;
+    s.write_all(&bad_magic.encode()).unwrap();
+    let r = read_response(&mut s);
+    assert_eq!(r, Response::empty(Status::BadQuery));
+    let mut bad_type = Query::new(ip("10.77.0.1"));
+    bad_type.addr_type = 5;
+    s.write_all(&bad_type.encode()).unwrap();
+    assert_eq!(read_response(&mut s).status, Status::BadQuery);
+    // Garbage does not end the conversation.
+    s.write_all(&Query::new(ip("10.77.0.1")).encode()).unwrap();
+    assert_eq!(read_response(&mut s).status, Status::Ok);
+    assert_eq!(
+        served.warnings(),
+        [
+            "Query with bad magic (0x12345678).",
+            "Query with unknown address type 5.\n"
+        ]
+    );
+    // The bytes on the wire: magic, then 228 zero bytes.
+    s.write_all(&[0u8; QUERY_LEN]).unwrap();
+    let mut raw = [0u8; RESPONSE_LEN];
+    s.read_exact(&mut raw).unwrap();
+    assert_eq!(raw[..4], 0x5030_4602u32.to_ne_bytes());
+    assert!(raw[4..].iter().all(|&b| b == 0));
+}
+
+#[test]
+fn unknown_host_gets_0x20_and_nothing_else() {
+    let served = Served::start("api-unknown", two_flows(), ServerOptions::default());
+    for addr in ["192.0.2.99", "fd77::99", "10.77.0.3"] {
+        let r = Client::connect(&served.sock)
+            .unwrap()
+            .query(ip(addr))
+            .unwrap();
+        assert_eq!(r, Response::empty(Status::NoMatch), "{addr}");
+    }
+}
+
+#[test]
+fn known_host_fields_are_p0f_s() {
+    let served = Served::start("api-known", two_flows(), ServerOptions::default());
+    let mut client = Client::connect(&served.sock).unwrap();
+    // The spec's worked example (§12.3), checked against p0f 3.09b.
+    let r = client.query(ip("10.77.0.1")).unwrap();
+    assert_eq!(r.status, Status::Ok);
+    assert_eq!(r.total_conn, 2);
+    assert_eq!((r.distance, r.bad_sw, r.os_match_q), (0, 0, 2));
+    assert_eq!(r.os_name.as_bytes(), b"Linux");
+    assert_eq!(r.os_flavor.as_bytes(), b"2.2.x-3.x");
+    assert_eq!(r.http_name.as_bytes(), b"Firefox");
+    assert_eq!(r.http_flavor.as_bytes(), b"10.x or newer");
+    assert_eq!(r.link_type.as_bytes(), b"Ethernet or modem");
+    assert_eq!(r.language.as_bytes(), b"German");
+    assert_eq!(r.up_mod_days, 49);
+    assert_ne!(r.uptime_min, 0);
+    assert_eq!((r.last_nat, r.last_chg), (0, 0));
+    assert!(r.first_seen != 0 && r.first_seen <= r.last_seen);
+    // The server side: its SYN+ACKs matched nothing, so no OS; the distance is known.
+    let srv = client.query(ip("10.77.0.2")).unwrap();
+    assert_eq!(
+        (srv.status, srv.total_conn, srv.distance),
+        (Status::Ok, 2, 0)
+    );
+    assert!(srv.os_name.is_empty() && srv.http_name.is_empty());
+}
+
+#[test]
+fn host_change_and_ipv6_queries() {
+    let engine = engine_from("local/local-linux-veth-uptime-hostchange.pcap", |_| false);
+    let served = Served::start("api-v6", engine, ServerOptions::default());
+    let mut client = Client::connect(&served.sock).unwrap();
+    let v6 = client.query(ip("fd77::1")).unwrap();
+    assert_eq!(v6.status, Status::Ok);
+    assert_eq!(v6.total_conn, 2);
+    assert!(v6.os_name.is_empty(), "IPv6 SYNs matched no OS");
+    assert_eq!(v6.http_name.as_bytes(), b"Firefox");
+    assert_eq!(v6.language.as_bytes(), b"German");
+    assert_ne!(v6.last_chg, 0, "host change reason=ua_vs_os was reported");
+    assert_eq!(
+        v6.bad_sw, 1,
+        "the User-Agent names another OS than the one seen"
+    );
+    let v4 = client.query(ip("10.77.0.1")).unwrap();
+    assert_eq!(v4.total_conn, 4);
+    assert_ne!(v4.last_chg, 0);
+    assert_eq!(
+        v4.link_type.as_bytes(),
+        b"GIF",
+        "the last recognised MTU (1040 is not)"
+    );
+}
+
+/// An IPv4 SYN with no options, as a raw IP frame (link type 101).
+fn syn(src: [u8; 4], dst: [u8; 4]) -> Vec<u8> {
+    let mut f = vec![0x45, 0, 0, 40, 0, 1, 0x40, 0, 64, 6, 0, 0];
+    f.extend_from_slice(&src);
+    f.extend_from_slice(&dst);
+    f.extend_from_slice(&[
+        0x9c, 0x40, 0, 80, 0, 0, 0, 1, 0, 0, 0, 0, 0x50, 0x02, 0x04, 0, 0, 0, 0, 0,
+    ]);
+    f
+}
+
+#[test]
+fn a_host_seen_only_as_a_syn_target_has_distance_255() {
+    let mut engine = Engine::new(database(), Limits::default());
+    let ts = Timestamp {
+        sec: 1_700_000_000,
+        usec: 0,
+    };
+    engine
+        .process_frame(ts, 101, &syn([192, 0, 2, 10], [192, 0, 2, 20]), &mut |_| {})
+        .unwrap();
+    let served = Served::start("api-255", engine, ServerOptions::default());
+    let r = p0fmod_api::query(&served.sock, ip("192.0.2.20")).unwrap();
+    let mut expected = Response::empty(Status::Ok);
+    expected.first_seen = 1_700_000_000;
+    expected.last_seen = 1_700_000_000;
+    expected.total_conn = 1;
+    expected.distance = 255;
+    assert_eq!(r, expected);
+    let mut raw = UnixStream::connect(&served.sock).unwrap();
+    raw.write_all(&Query::new(ip("192.0.2.20")).encode())
+        .unwrap();
+    let mut bytes = [0u8; RESPONSE_LEN];
+    raw.read_exact(&mut bytes).unwrap();
+    assert_eq!(bytes[36..38], 255i16.to_ne_bytes(), "255, not -1");
+}
+
+#[test]
+fn pipelined_queries_are_answered_in_order() {
+    let served = Served::start("api-pipe", two_flows(), ServerOptions::default());
+    let mut s = served.connect();
+    let addrs = ["10.77.0.1", "192.0.2.1", "10.77.0.2", "fd77::1"];
+    let mut batch = Vec::new();
+    for i in 0..200 {
+        if i % 7 == 3 {
+            batch.extend_from_slice(&[0xee; QUERY_LEN]);
+        } else {
+            batch.extend_from_slice(&Query::new(ip(addrs[i % addrs.len()])).encode());
+        }
+    }
+    s.write_all(&batch).unwrap();
+    for i in 0..200 {
+        let r = read_response(&mut s);
+        let expected = if i % 7 == 3 {
+            Status::BadQuery
+        } else {
+            match addrs[i % addrs.len()] {
+                "10.77.0.1" | "10.77.0.2" => Status::Ok,
+                _ => Status::NoMatch,
+            }
+        };
+        assert_eq!(r.status, expected, "answer {i}");
+        if expected == Status::Ok {
+            let want: u8 = if addrs[i % addrs.len()] == "10.77.0.1" {
+                2
+            } else {
+                0
+            };
+            assert_eq!(r.os_match_q, want, "answer {i} is for its own query");
+        }
+    }
+    // A query split over several writes is answered once complete.
+    let q = Query::new(ip("10.77.0.1")).encode();
+    for chunk in q.chunks(4) {
+        s.write_all(chunk).unwrap();
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    assert_eq!(read_response(&mut s).total_conn, 2);
+}
+
+#[test]
+fn the_101st_client_is_refused_and_the_100_others_keep_working() {
+    let options = ServerOptions {
+        max_clients: 100,
+        ..ServerOptions::default()
+    };
+    let served = Served::start("api-limit", two_flows(), options);
+    let query = Query::new(ip("10.77.0.1")).encode();
+    let mut clients: Vec<UnixStream> = (0..100).map(|_| served.connect()).collect();
+    for c in &mut clients {
+        c.write_all(&query).unwrap();
+        assert_eq!(read_response(c).status, Status::Ok);
+    }
+    let mut extra = served.connect();
+    let _ = extra.write_all(&query);
+    let mut buf = [0u8; RESPONSE_LEN];
+    match extra.read(&mut buf) {
+        Ok(0) => {}
+        Err(e) if e.kind() == ErrorKind::ConnectionReset => {}
+        other => panic!("the 101st client was served: {other:?}"),
+    }
+    assert!(
+        served
+            .warnings()
+            .contains(&"Too many API connections (use -S to adjust).\n".to_string())
+    );
+    for c in &mut clients {
+        c.write_all(&query).unwrap();
+        assert_eq!(read_response(c).status, Status::Ok);
+    }
+    // A freed slot can be taken again.
+    drop(clients.pop());
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let mut again = served.connect();
+        let _ = again.write_all(&query);
+        let mut buf = [0u8; RESPONSE_LEN];
+        if matches!(again.read(&mut buf), Ok(RESPONSE_LEN)) {
+            break;
+        }
+        assert!(Instant::now() < deadline, "the freed slot never came back");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+#[test]
+fn a_client_that_never_reads_stalls_nobody_and_is_dropped() {
+    let options = ServerOptions {
+        stall_timeout: Duration::from_millis(500),
+        ..ServerOptions::default()
+    };
+    let served = Served::start("api-stall", two_flows(), options);
+    let query = Query::new(ip("10.77.0.1")).encode();
+    // The greedy client writes queries until its socket refuses more, and never reads.
+    let greedy = served.connect();
+    greedy.set_nonblocking(true).unwrap();
+    let mut sent = 0usize;
+    let flood_until = Instant::now() + Duration::from_millis(300);
+    while Instant::now() < flood_until {
+        match (&greedy).write(&query) {
+            Ok(n) => sent += n,
+            Err(e) if e.kind() == ErrorKind::WouldBlock => {
+                std::thread::sleep(Duration::from_millis(5))
+            }
+            Err(e) => panic!("{e}"),
+        }
+    }
+    assert!(
+        sent > 100 * QUERY_LEN,
+        "the greedy client got {sent} bytes out"
+    );
+    // Meanwhile others are answered at once.
+    let mut polite = served.connect();
+    for _ in 0..50 {
+        let start = Instant::now();
+        polite.write_all(&query).unwrap();
+        assert_eq!(read_response(&mut polite).status, Status::Ok);
+        assert!(start.elapsed() < Duration::from_secs(1));
+    }
+    // Past the stall timeout, the greedy client is dropped with a warning.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !served
+        .warnings()
+        .iter()
+        .any(|w| w.contains("stopped reading"))
+    {
+        assert!(
+            Instant::now() < deadline,
+            "the stalled client was never dropped"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    polite.write_all(&query).unwrap();
+    assert_eq!(read_response(&mut polite).status, Status::Ok);
+}
+
+#[test]
+fn a_client_that_hangs_up_mid_answer_does_not_kill_the_server() {
+    let served = Served::start("api-epipe", two_flows(), ServerOptions::default());
+    for _ in 0..20 {
+        let mut s = served.connect();
+        let mut batch = Vec::new();
+        for _ in 0..100 {
+            batch.extend_from_slice(&Query::new(ip("10.77.0.1")).encode());
+        }
+        s.write_all(&batch).unwrap();
+        drop(s);
+    }
+    let r = Client::connect(&served.sock)
+        .unwrap()
+        .query(ip("10.77.0.1"))
+        .unwrap();
+    assert_eq!(r.status, Status::Ok);
+}
+
+#[test]
+fn socket_file_rules() {
+    let dir = scratch("api-bind");
+    let options = ServerOptions::default();
+    // Too long for sockaddr_un.
+    let long = dir.join("x".repeat(120));
+    let e = ApiServer::bind(&long, options).unwrap_err();
+    assert!(matches!(e, BindError::PathTooLong(_)));
+    assert_eq!(
+        e.message(),
+        "API socket filename is too long for sockaddr_un (blame Unix)."
+    );
+    // An existing regular file is not replaced.
+    let file = dir.join("file");
+    std::fs::write(&file, b"keep me").unwrap();
+    let e = ApiServer::bind(&file, options).unwrap_err();
+    assert_eq!(
+        e.message(),
+        format!("'{}' exists but is not a socket.", file.display())
+    );
+    assert_eq!(std::fs::read(&file).unwrap(), b"keep me");
+    // Mode 0666 as p0f; a socket in use is not stolen; a stale one is replaced.
+    let sock = dir.join("api.sock");
+    let first = ApiServer::bind(&sock, options).unwrap();
+    let mode = std::fs::metadata(&sock).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o666);
+    let e = ApiServer::bind(&sock, options).unwrap_err();
+    assert_eq!(
+        e.message(),
+        format!("'{}' is being used by another process.", sock.display())
+    );
+    drop(first);
+    assert!(sock.exists(), "p0f leaves the socket file behind");
+    let second = ApiServer::bind(&sock, options).unwrap();
+    assert_eq!(second.path(), sock);
+    drop(second);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+fn client_binary(sock: &Path, addr: &str) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_p0fmod-client"))
+        .env("TZ", "UTC")
+        .arg(sock)
+        .arg(addr)
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn p0fmod_client_prints_what_p0f_client_prints() {
+    let engine = engine_from("local/local-linux-veth-uptime-hostchange.pcap", |_| false);
+    let served = Served::start("api-client", engine, ServerOptions::default());
+    let (code, out, err) = client_binary(&served.sock, "10.77.0.1");
+    assert_eq!(code, 0, "{err}");
+    let r = p0fmod_api::query(&served.sock, ip("10.77.0.1")).unwrap();
+    let m = r.uptime_min;
+    let expected = format!(
+        "First seen    = 2026/11/28 20:16:03\n\
+         Last update   = 2026/11/28 20:16:08\n\
+         Total flows   = 4\n\
+         Detected OS   = Linux 2.2.x-3.x [generic]\n\
+         HTTP software = Firefox 10.x or newer (ID seems legit)\n\
+         Network link  = GIF\n\
+         Language      = German\n\
+         Distance      = 0\n\
+         Sys change    = 2026/11/28 20:16:08\n\
+         Uptime        = {} days {} hrs {} min (modulo 49 days)\n",
+        m / 60 / 24,
+        (m / 60) % 24,
+        m % 60
+    );
+    assert_eq!(out, expected);
+    // IPv6, abbreviated or fully expanded.
+    let (code, short, _) = client_binary(&served.sock, "fd77::1");
+    assert_eq!(code, 0);
+    let (_, long, _) = client_binary(&served.sock, "fd77:0:0:0:0:0:0:1");
+    assert_eq!(short, long);
+    assert!(
+        short.contains("Detected OS   = ???\n") && short.contains("(ID OS mismatch)"),
+        "{short}"
+    );
+    let (code, none, _) = client_binary(&served.sock, "192.0.2.1");
+    assert_eq!(
+        (code, none.as_str()),
+        (0, "No matching host in p0f cache. That's all we know.\n")
+    );
+    let (code, _, err) = client_binary(&served.sock, "10.77.0");
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("[-] PROGRAM ABORT : Malformed IPv4 address."),
+        "{err}"
+    );
+    let (code, _, err) = client_binary(&served.dir.join("nope.sock"), "10.77.0.1");
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("Can't connect to API socket.") && err.contains("OS message"),
+        "{err}"
+    );
+    let out = Command::new(env!("CARGO_BIN_EXE_p0fmod-client"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "Usage: p0fmod-client /path/to/socket host_ip\n"
+    );
+}
