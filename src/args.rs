@@ -65,6 +65,7 @@ Performance-related options:
   -S limit  - limit number of parallel API connections (20)
   -t c,h    - set connection / host cache age limits (30s,120m)
   -m c,h    - cap the number of active connections / hosts (1000,10000)
+  --threads n - with -r, read and decode on a second thread when n >= 2 (1)
 
 Optional filter expressions (man tcpdump) can be specified in the command
 line to prevent p0fmod from looking at incidental network traffic.
@@ -134,6 +135,14 @@ pub fn parse_args(args: &[String]) -> Result<Action, ArgError> {
                 "help" => return Ok(Action::Help),
                 "print-db" => print_db = true,
                 "harvest" => harvest = true,
+                "threads" => {
+                    let Some(value) = args.get(i) else {
+                        return Err(ArgError::Usage(Some("option '--threads' requires an argument".into())));
+                    };
+                    i += 1;
+                    config.set_threads(atol(value))?;
+                }
+                _ if long.starts_with("threads=") => config.set_threads(atol(&long["threads=".len()..]))?,
                 _ => {
                     return Err(ArgError::Usage(Some(format!(
                         "unrecognized option '--{long}'"

@@ -1,29 +1,23 @@
 //! The `p0fmod` command: p0f 3.09b's flags and messages over the p0fmod library.
 //!
-//! The steps follow p0f's `main` (spec §1): options and their cross-checks, the signature
-//! database, the capture (a file, or an interface with p0f's filter), the log, the query
-//! socket, `/dev/null` for daemon mode, dropping privileges, forking, then the event loop.
+//! The command line becomes a [`Config`] (module `args`); the run itself is the library's
+//! [`Session`], the same path the Rust API and the Python module take: options and their
+//! cross-checks, the signature database, the capture (a file, or an interface with p0f's
+//! filter), the log, the query socket, dropping privileges, forking, then the event loop
+//! (spec §1). This file only chooses where status lines go and handles signals.
 
 #![forbid(unsafe_code)]
 
 mod args;
 
-use std::fs::File;
 use std::io::{self, Write};
-use std::path::Path;
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 
-use p0fmod::output::Sink;
-use p0fmod::output::json::JsonSink;
-use p0fmod::output::p0f::{ConsoleSink, LogSink, open_log};
-use p0fmod::{Config, Database, Engine, OfflineRun, OutputFormat, RunError, load_database};
-use p0fmod_api::{ApiServer, ServerOptions};
-use p0fmod_live::daemon::{Forked, fork_off};
-use p0fmod_live::privileges::{drop_privileges, running_setuid};
-use p0fmod_live::setup::{self, DefaultInterfaceError, FilterFailure};
-use p0fmod_live::{CaptureError, LiveCapture, LiveError, LiveLoop, os_message, stats_message};
+use p0fmod::{Config, OfflineRun, OutputFormat, load_database};
+use p0fmod_live::privileges::running_setuid;
+use p0fmod_session::{Notice, Session, Started, StartError, print_error};
 
 use args::{Action, parse_args};
 
@@ -40,19 +34,20 @@ impl Status {
             println!("{line}");
         }
     }
+
+    /// Prints a session's notice as p0f does.
+    fn notice(&self, notice: Notice) {
+        match notice {
+            Notice::Status(line) => self.say(&line),
+            Notice::Note(note) => self.say(&format!("[!] {}", note.message())),
+            Notice::Warning(text) => warn(&text),
+        }
+    }
 }
 
 /// p0f's FATAL: the message on stderr, exit status 1.
 fn fatal(message: &str) -> ExitCode {
-    let _ = io::stdout().flush();
-    eprintln!("[-] PROGRAM ABORT : {message}");
-    ExitCode::from(1)
-}
-
-/// p0f's PFATAL: the message and the system's text for the error on stderr, exit status 1.
-fn pfatal(message: &str, os_text: &str) -> ExitCode {
-    let _ = io::stdout().flush();
-    eprintln!("[-] SYSTEM ERROR : {message}\n      OS message : {os_text}");
+    print_error(&StartError::Fatal(message.to_string()));
     ExitCode::from(1)
 }
 
@@ -120,332 +115,47 @@ fn harvest(config: &Config) -> ExitCode {
     ExitCode::SUCCESS
 }
 
-fn banner() -> String {
-    format!(
-        "--- p0fmod {} (p0f 3.09b compatible) ---\n",
-        p0fmod::VERSION
-    )
-}
-
 /// `-L` (spec §2.6).
 fn list_interfaces() -> ExitCode {
-    println!("{}", banner());
-    match p0fmod_live::list_interfaces() {
-        Ok(list) if list.is_empty() => {
-            fatal("Can't find any interfaces. Maybe you need to be root?")
-        }
+    println!("{}", p0fmod_session::banner());
+    match p0fmod_session::list_interfaces() {
         Ok(list) => {
-            print!("{}", setup::interface_listing(&list));
+            print!("{}", p0fmod_session::interface_listing(&list));
             ExitCode::SUCCESS
         }
-        Err(CaptureError::SysClassNetUnreadable) => {
-            fatal("This operation requires access to /sys/class/net/, sorry.")
+        Err(e) => {
+            print_error(&e);
+            ExitCode::from(1)
         }
-        Err(CaptureError::List(message)) => fatal(&format!("pcap_findalldevs: {message}")),
-        Err(e) => fatal(&e.to_string()),
     }
 }
 
 fn run(config: &Config) -> ExitCode {
-    let json_on_stdout =
-        config.output_format() == OutputFormat::Json && config.log_file().is_none();
-    let status = Status {
-        to_stderr: json_on_stdout,
+    let json_on_stdout = config.output_format() == OutputFormat::Json && config.log_file().is_none();
+    let status = Status { to_stderr: json_on_stdout };
+    let mut session = match Session::start(config, true, &mut |n| status.notice(n)) {
+        Ok(Started::Running(session)) => session,
+        Ok(Started::Parent { message, .. }) => {
+            status.say(&message);
+            let _ = io::stdout().flush();
+            return ExitCode::SUCCESS;
+        }
+        Err(e) => {
+            print_error(&e);
+            return ExitCode::from(1);
+        }
     };
-    status.say(&banner());
-    let notes = match config.validate() {
-        Ok(notes) => notes,
-        Err(e) => return fatal(e.message()),
-    };
-    for note in notes {
-        status.say(&format!("[!] {}", note.message()));
-    }
-    let db = match load_database(config) {
-        Ok(db) => db,
-        Err(RunError::Database(errors)) => {
-            for e in &errors.0 {
-                eprintln!("[-] {e}");
-            }
-            return fatal(&format!(
-                "Signature database refused ({} error{}).",
-                errors.0.len(),
-                if errors.0.len() == 1 { "" } else { "s" }
-            ));
-        }
-        Err(e) => return fatal(&e.to_string()),
-    };
-    let n = db.signature_count;
-    if n == 0 {
-        status.say(&format!("[!] No signatures found in '{}'.", db.origin));
-    } else {
-        status.say(&format!(
-            "[+] Loaded {n} signature{} from '{}'.",
-            if n == 1 { "" } else { "s" },
-            db.origin
-        ));
-    }
-    match config.read_file() {
-        Some(read_file) => run_offline(config, db, read_file, &status),
-        None => run_live(config, db, &status),
-    }
-}
-
-/// The outputs of a run: p0f's console blocks, p0f's log lines, or JSON lines.
-#[derive(Default)]
-struct Outputs {
-    console: Option<ConsoleSink<io::StdoutLock<'static>>>,
-    json: Option<JsonSink<Box<dyn Write>>>,
-    log: Option<LogSink<File>>,
-}
-
-impl Outputs {
-    /// Opens the `-o` file (printing p0f's line) and, unless `quiet` (daemon mode), the
-    /// console or JSON-on-stdout output.
-    fn open(config: &Config, status: &Status, quiet: bool) -> Result<Outputs, ExitCode> {
-        let mut outputs = Outputs::default();
-        if let Some(path) = config.log_file() {
-            let file = match open_log(path) {
-                Ok(f) => f,
-                // p0f's PFATAL when a system call failed, FATAL otherwise.
-                Err(e) => {
-                    return Err(match &e.source {
-                        Some(os) => pfatal(&e.message, &os_message(os)),
-                        None => fatal(&e.message),
-                    });
-                }
-            };
-            match config.output_format() {
-                OutputFormat::Json => outputs.json = Some(JsonSink::new(Box::new(file))),
-                OutputFormat::P0f => outputs.log = Some(LogSink::new(file)),
-            }
-            status.say(&format!(
-                "[+] Log file '{}' opened for writing.",
-                path.display()
-            ));
-        }
-        if !quiet {
-            let stdout = io::stdout();
-            match (config.output_format(), config.log_file()) {
-                (OutputFormat::Json, None) => {
-                    outputs.json = Some(JsonSink::new(Box::new(stdout.lock())));
-                }
-                _ => outputs.console = Some(ConsoleSink::new(stdout.lock())),
-            }
-        }
-        Ok(outputs)
-    }
-
-    fn sinks(&mut self) -> Vec<&mut dyn Sink> {
-        let mut sinks: Vec<&mut dyn Sink> = Vec::new();
-        if let Some(s) = self.console.as_mut() {
-            sinks.push(s);
-        }
-        if let Some(s) = self.json.as_mut() {
-            sinks.push(s);
-        }
-        if let Some(s) = self.log.as_mut() {
-            sinks.push(s);
-        }
-        sinks
-    }
-}
-
-fn run_offline(config: &Config, db: Arc<Database>, read_file: &Path, status: &Status) -> ExitCode {
-    let mut offline =
-        match OfflineRun::open(read_file, Arc::clone(&db), config.limits(), config.filter()) {
-            Ok(run) => run,
-            Err(RunError::Filter(e)) => {
-                eprintln!("[-] pcap_compile: {}", e.message);
-                return fatal("Syntax error! See 'man tcpdump' for help on filters.");
-            }
-            Err(e) => return fatal(&e.to_string()),
-        };
-    status.say(&format!(
-        "[+] Will read pcap data from file '{}'.",
-        read_file.display()
-    ));
-    match config.filter() {
-        Some(rule) => status.say(&format!("[+] Custom filtering rule enabled: {rule}")),
-        None => status.say("[+] Default packet filtering configured."),
-    }
-    let mut outputs = match Outputs::open(config, status, false) {
-        Ok(o) => o,
-        Err(code) => return code,
-    };
-    let mut sinks = outputs.sinks();
-
     let stop = Arc::new(AtomicBool::new(false));
-    install_stop_handler(&stop, false);
-    status.say("[+] Processing capture data.\n");
-    let mut read_anything = true;
-    let mut on_warning = |w: p0fmod::RunWarning| {
-        if let p0fmod::RunWarning::Damaged(_) = &w {
-            read_anything = false;
-        }
-        warn(&w.to_string());
-    };
-    let result = offline.run_to_end(&mut sinks, &mut on_warning, Some(&stop));
-    drop(sinks);
-    let summary = match result {
-        Ok(s) => s,
-        Err(e) => return fatal(&e.to_string()),
-    };
-    if summary.interrupted {
-        warn("User-initiated shutdown.");
-    }
-    status.say(&format!(
-        "\nAll done. Processed {} packets.",
-        summary.packets
-    ));
-    if !read_anything && summary.frames == 0 {
-        return ExitCode::from(1);
-    }
-    ExitCode::SUCCESS
-}
-
-/// Opens the interface and puts p0f's filter in place, with p0f's messages.
-fn open_capture(config: &Config, status: &Status) -> Result<LiveCapture, ExitCode> {
-    let (iface, default) = match config.iface() {
-        Some(i) => (i.to_string(), false),
-        None => match setup::default_interface() {
-            Ok(i) => (i, true),
-            Err(DefaultInterfaceError::OutOfIdeas) => {
-                return Err(fatal(
-                    "libpcap is out of ideas; use -i to specify interface.",
-                ));
-            }
-            Err(DefaultInterfaceError::List(e)) => return Err(fatal(&e.to_string())),
-        },
-    };
-    status.say(&format!(
-        "[+] Intercepting traffic on {}interface '{iface}'.",
-        if default { "default " } else { "" }
-    ));
-    let mut capture = match LiveCapture::open(&iface, config.promisc()) {
-        Ok(c) => c,
-        Err(CaptureError::Open { message, .. }) => {
-            return Err(fatal(&format!("pcap_open_live: {message}")));
-        }
-        Err(e) => return Err(fatal(&e.to_string())),
-    };
-    match setup::apply_filter(&mut capture, config.filter()) {
-        Ok(vlan) => status.say(&setup::filter_message(config.filter(), vlan)),
-        Err(FilterFailure::Compile { message }) => {
-            eprintln!("[-] pcap_compile: {message}");
-            return Err(fatal(if config.filter().is_none() {
-                "pcap_compile() didn't work, strange"
-            } else {
-                "Syntax error! See 'man tcpdump' for help on filters."
-            }));
-        }
-        Err(FilterFailure::SetFilter(_)) => {
-            return Err(fatal("pcap_setfilter() didn't work, strange."));
+    install_stop_handler(&stop, config.daemon());
+    match session.run(&stop, &mut |_| {}, &mut |n| status.notice(n)) {
+        // A file that yielded nothing before its damage: nothing could be read.
+        Ok(summary) if summary.damaged && summary.frames == 0 => ExitCode::from(1),
+        Ok(_) => ExitCode::SUCCESS,
+        Err(e) => {
+            print_error(&e);
+            ExitCode::from(1)
         }
     }
-    Ok(capture)
-}
-
-fn run_live(config: &Config, db: Arc<Database>, status: &Status) -> ExitCode {
-    let daemon = config.daemon();
-    let mut capture = match open_capture(config, status) {
-        Ok(c) => c,
-        Err(code) => return code,
-    };
-    let mut outputs = match Outputs::open(config, status, daemon) {
-        Ok(o) => o,
-        Err(code) => return code,
-    };
-    let mut api = match config.api_sock() {
-        None => None,
-        Some(path) => {
-            let options = ServerOptions {
-                max_clients: config.api_max_conn(),
-                ..ServerOptions::default()
-            };
-            match ApiServer::bind(path, options) {
-                Ok(server) => {
-                    status.say(&format!(
-                        "[+] Listening on API socket '{}' (max {} clients).",
-                        path.display(),
-                        config.api_max_conn()
-                    ));
-                    Some(server)
-                }
-                Err(e) => {
-                    return match e.os_error() {
-                        Some(os) => pfatal(&e.message(), &os_message(os)),
-                        None => fatal(&e.message()),
-                    };
-                }
-            }
-        }
-    };
-    let dev_null = if daemon {
-        match File::open("/dev/null") {
-            Ok(f) => Some(f),
-            Err(e) => return pfatal("Cannot open '/dev/null'.", &os_message(&e)),
-        }
-    } else {
-        None
-    };
-    if let Some(user) = config.user() {
-        match drop_privileges(user) {
-            Ok(dropped) => status.say(&dropped.message()),
-            Err(e) => {
-                return match e.os_error() {
-                    Some(os) => pfatal(&e.message(), os.desc()),
-                    None => fatal(&e.message()),
-                };
-            }
-        }
-    }
-    if let Some(dev_null) = dev_null {
-        match fork_off(dev_null) {
-            Ok(Forked::Child) => {}
-            Ok(parent) => {
-                if let Some(message) = parent.parent_message() {
-                    status.say(&message);
-                }
-                let _ = io::stdout().flush();
-                std::process::exit(0);
-            }
-            Err(e) => return pfatal(e.message(), e.os_error().desc()),
-        }
-    }
-
-    let stop = Arc::new(AtomicBool::new(false));
-    install_stop_handler(&stop, daemon);
-    if !daemon {
-        status.say("[+] Entered main event loop.\n");
-    }
-    let mut engine = Engine::new(db, config.limits());
-    let mut sinks = outputs.sinks();
-    let mut live = LiveLoop {
-        capture: &mut capture,
-        engine: &mut engine,
-        api: api.as_mut(),
-        sinks: &mut sinks,
-    };
-    let result = live.run(&stop, &mut |w| warn(&w.to_string()));
-    drop(sinks);
-    let summary = match result {
-        Ok(s) => s,
-        Err(LiveError::Poll(e)) => return pfatal("poll() failed.", e.desc()),
-        Err(e) => return fatal(&e.to_string()),
-    };
-    if summary.interrupted {
-        warn("User-initiated shutdown.");
-    }
-    if let Some(stats) = &summary.stats {
-        status.say(&stats_message(stats));
-    }
-    if !daemon {
-        status.say(&format!(
-            "\nAll done. Processed {} packets.",
-            summary.packets
-        ));
-    }
-    ExitCode::SUCCESS
 }
 
 /// SIGINT / SIGTERM (and SIGHUP, except in daemon mode, where it is ignored) raise the stop

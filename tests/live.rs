@@ -91,8 +91,8 @@ impl Lab {
         }
         let lab = Lab {
             tag,
-            ns_a: format!("p0fm-{tag}-a"),
-            ns_b: format!("p0fm-{tag}-b"),
+            ns_a: format!("p0fm-{}-{tag}-a", std::process::id()),
+            ns_b: format!("p0fm-{}-{tag}-b", std::process::id()),
             dir: scratch(&format!("live-{tag}")),
             children: Vec::new(),
             daemons: Vec::new(),
@@ -130,11 +130,11 @@ impl Lab {
     }
 
     fn veth_a(&self) -> String {
-        format!("vp0fm{}a", self.tag)
+        format!("v{}x{}a", self.tag, std::process::id())
     }
 
     fn veth_b(&self) -> String {
-        format!("vp0fm{}b", self.tag)
+        format!("v{}x{}b", self.tag, std::process::id())
     }
 
     fn server_v4(&self) -> String {
@@ -751,6 +751,27 @@ fn live_mode_errors_are_p0f_s() {
         vec!["-i", "lo", "-d", "-r", "x"],
     ];
     if is_root() {
+        // A fresh namespace, whose loopback device is down.
+        let ns = &format!("p0fm-{}-errors", std::process::id());
+        let _ = run(Command::new("ip").args(["netns", "del", ns]));
+        ok(Command::new("ip").args(["netns", "add", ns]));
+        let down = |program: &str| {
+            run_failing(
+                "ip",
+                &["netns", "exec", ns, program, "-f", P0F_FP, "-i", "lo"],
+            )
+        };
+        let (code, _, err) = down(P0FMOD);
+        let reference = Path::new(P0F).is_file().then(|| down(P0F));
+        let _ = run(Command::new("ip").args(["netns", "del", ns]));
+        assert_eq!(code, Some(1), "{err}");
+        assert_eq!(
+            error_lines(&err),
+            ["[-] PROGRAM ABORT : pcap_open_live: lo: That device is not up"]
+        );
+        if let Some((_, _, p0f_err)) = reference {
+            assert_eq!(error_lines(&err), error_lines(&p0f_err));
+        }
         cases.extend([
             vec!["-i", "p0fm-nosuch0"],
             vec!["-i", "lo", "port eighty"],
@@ -788,7 +809,7 @@ fn live_mode_errors_are_p0f_s() {
 fn list_interfaces_is_p0f_s() {
     // In a namespace of its own (when root), the list cannot change between the two runs
     // while other tests add and move interfaces.
-    let ns = "p0fm-listing";
+    let ns = &format!("p0fm-{}-listing", std::process::id());
     let private = is_root() && {
         let _ = run(Command::new("ip").args(["netns", "del", ns]));
         run(Command::new("ip").args(["netns", "add", ns]))

@@ -554,8 +554,8 @@ sig = 6:64:0:*:mss*66,*:mss,nop,nop,sok,nop,ws:flow:0
 sig = *:64:0:*:mss*45,*:mss,sok,ts,nop,ws:df,ecn:0
 sig = 6:64:0:*:mss*45,*:mss,sok,ts,nop,ws:ecn,flow:0
 
-; p0fmod: answers with options turned off on either side (tests/data/netns/
-; linux-tcp_*.pcap, MTU 1500).
+; p0fmod: answers to clients that turned options off (the answer leaves out
+; what the SYN did not offer): tests/data/netns/linux-tcp_*.pcap, MTU 1500.
 sig = *:64:0:*:mss*45,*:mss,nop,nop,ts,nop,ws:df:0
 sig = 6:64:0:*:mss*45,*:mss,nop,nop,ts,nop,ws:flow:0
 sig = *:64:0:*:mss*45,0:mss,sok,ts:df:0

@@ -55,6 +55,7 @@ mod types;
 
 pub use error::{DbError, DbErrors};
 pub use headers::{HeaderId, HeaderTable};
+pub use parse::MAX_DB_FILE_LEN;
 pub use matching::{
     HttpMatch, HttpObservation, ObservedHeader, TcpMatch, TcpObservation, WindowMode,
     guess_distance, window_multiplier,

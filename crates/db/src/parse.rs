@@ -19,6 +19,9 @@ use crate::{
     Label, LabelId, MtuEntry, NameId, PayloadClass, SysEntry, TcpSignature, UaOsEntry, WindowSpec,
 };
 
+/// Largest database file [`Database::load`] reads: 16 MiB, some 250 times the stock
+/// p0f.fp.
+pub const MAX_DB_FILE_LEN: u64 = 16 << 20;
 /// Most TCP options a signature may list.
 const MAX_TCP_OPT: usize = 24;
 /// Most headers an HTTP signature may list, in each of its two lists.
@@ -45,17 +48,29 @@ impl Database {
         }
     }
 
-    /// Reads and parses a database file.
+    /// Reads and parses a database file of at most [`MAX_DB_FILE_LEN`] bytes.
     pub fn load(path: &std::path::Path) -> Result<Database, DbErrors> {
+        use std::io::Read;
         let origin = path.display().to_string();
-        match std::fs::read(path) {
-            Ok(bytes) => Database::parse(&String::from_utf8_lossy(&bytes), &origin),
-            Err(e) => Err(DbErrors(vec![DbError {
-                origin,
+        let file_error = |message: String| {
+            Err(DbErrors(vec![DbError {
+                origin: origin.clone(),
                 line: 0,
                 text: String::new(),
-                message: format!("Cannot open for reading: {e}"),
-            }])),
+                message,
+            }]))
+        };
+        let mut bytes = Vec::new();
+        // One byte more than allowed tells a file that is too large (or endless, such as
+        // /dev/zero) from one that just fits.
+        let read = std::fs::File::open(path)
+            .and_then(|f| f.take(MAX_DB_FILE_LEN + 1).read_to_end(&mut bytes));
+        match read {
+            Err(e) => file_error(format!("Cannot open for reading: {e}")),
+            Ok(n) if n as u64 > MAX_DB_FILE_LEN => file_error(format!(
+                "File too large (more than {MAX_DB_FILE_LEN} bytes)"
+            )),
+            Ok(_) => Database::parse(&String::from_utf8_lossy(&bytes), &origin),
         }
     }
 

@@ -86,6 +86,7 @@ pub struct Config {
     limits_set: [bool; 4],
     filter: Option<String>,
     format: OutputFormat,
+    threads: Option<u32>,
 }
 
 /// A note that does not stop a run (the seed's start codes -5 and -6).
@@ -274,6 +275,24 @@ impl Config {
             expr.into(),
             "Filter rule must be a single parameter (use quotes).",
         )
+    }
+
+    /// `--threads N`: with 2 or more, capture files are read and decoded on a second
+    /// thread, ahead of fingerprinting and output (the output is the same). 1 to 64.
+    pub fn set_threads(&mut self, n: u32) -> Result<(), ConfigError> {
+        if self.threads.is_some() {
+            return Err(ConfigError::new(-1, "Multiple --threads options not supported."));
+        }
+        if !(1..=64).contains(&n) {
+            return Err(ConfigError::new(-2, "Outlandish value specified for --threads."));
+        }
+        self.threads = Some(n);
+        Ok(())
+    }
+
+    /// Threads for offline runs (default 1).
+    pub fn threads(&self) -> u32 {
+        self.threads.unwrap_or(1)
     }
 
     /// The output format.

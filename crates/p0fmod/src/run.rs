@@ -196,6 +196,11 @@ struct BatchItem {
 
 /// Frames per batch between the reader and the engine thread.
 const BATCH_FRAMES: usize = 2048;
+/// Payload bytes after which a batch is sent even if it holds fewer frames. With at most
+/// 14 batches alive (4 queued, 8 recycled, one filling, one in use) and one frame adding at
+/// most 65,535 bytes, the batches never hold more than about 29 MiB of payload, even when
+/// every frame of a capture is as large as a frame can be.
+const BATCH_PAYLOAD: usize = 2 << 20;
 
 /// An offline run over one capture file.
 pub struct OfflineRun {
@@ -348,7 +353,10 @@ impl OfflineRun {
                     batch.items.clear();
                     batch.frames = 0;
                     let mut warnings = Vec::new();
-                    while batch.items.len() < BATCH_FRAMES && !stopped() {
+                    while batch.items.len() < BATCH_FRAMES
+                        && batch.payload.len() < BATCH_PAYLOAD
+                        && !stopped()
+                    {
                         let packet = match source.next(&mut |w| warnings.push(w)) {
                             Read::End => {
                                 batch.last = true;

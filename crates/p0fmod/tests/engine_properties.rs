@@ -23,120 +23,252 @@ const HOSTS: [&str; 6] = [
     "198.51.100.2",
     "203.0.113.9",
 ];
-const PORTS: [u16; 4] = [80, 8080, 40000, 40001];
 
-const REQUEST: &str =
-    "GET / HTTP/1.1\r\nUser-Agent: curl/7.88.1\r\nHost: example.com\r\nAccept: */*\r\n\r\n";
-const RESPONSE: &str = "HTTP/1.1 200 OK\r\nServer: nginx/1.24.0\r\nDate: Tue, 14 Nov 2023 22:13:20 GMT\r\nContent-Type: text/html\r\nContent-Length: 10\r\nConnection: close\r\n\r\n";
+/// Requests (curl; Firefox with a Windows User-Agent) and responses (Google's GSE,
+/// matched; nginx without a Date header, not matched). No response has a Date header:
+/// p0f 3.09b's date check reads uninitialised memory (spec §9.7), and a `date` score
+/// changes every later NAT line of the host.
+const REQUESTS: [&str; 2] = [
+    "GET / HTTP/1.1\r\nUser-Agent: curl/7.88.1\r\nHost: example.com\r\nAccept: */*\r\n\r\n",
+    "GET / HTTP/1.1\r\nHost: example.com\r\nUser-Agent: Mozilla/5.0 (Windows NT 6.1; rv:10.0) Gecko/20100101 Firefox/10.0\r\nAccept: text/html,*/*;q=0.8\r\nAccept-Language: de-DE,de;q=0.8\r\nAccept-Encoding: gzip, deflate\r\nConnection: keep-alive\r\n\r\n",
+];
+const RESPONSES: [&str; 2] = [
+    "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nX-Content-Type-Options: nosniff\r\nServer: GSE\r\n\r\n",
+    "HTTP/1.1 200 OK\r\nServer: nginx/1.24.0\r\nContent-Type: text/html\r\nContent-Length: 10\r\nConnection: close\r\n\r\n",
+];
 
-/// One random packet.
+/// Connections the packets are drawn from: (client host, client port, server host,
+/// server port). Hosts are shared between them; the last one mixes the roles.
+const CONNS: [(usize, u16, usize, u16); 6] = [
+    (0, 40000, 3, 80),
+    (0, 40001, 3, 80),
+    (1, 40000, 3, 80),
+    (2, 40000, 4, 8080),
+    (1, 40002, 4, 8080),
+    (3, 50000, 0, 80),
+];
+
+/// One random packet: in one of [`CONNS`], or between random hosts.
 #[derive(Clone, Debug)]
 struct Spec {
-    src: usize,
-    dst: usize,
-    sport: usize,
-    dport: usize,
-    flags: u8,
-    seq: u32,
-    ack: u32,
+    conn: usize,
+    random_ends: Option<(usize, usize, u16, u16)>,
+    /// What the packet is (see [`build`]).
+    kind: u8,
+    /// Part of the request or response carried (0 whole, 1 first half, 2 second half);
+    /// also picks the direction of FIN, RST and random payloads.
+    part: u8,
+    /// Random flags, sequence and acknowledgement numbers instead of the kind's.
+    noise: Option<(u8, u32, u32)>,
     ttl: u8,
     options: u8,
     ts: u32,
-    payload: u8,
+    /// Which request and response.
+    variant: usize,
     raw: Vec<u8>,
     delay_ms: i64,
 }
 
+/// Where requests and responses are cut in two.
+const HALF: usize = 30;
+
 fn spec() -> impl Strategy<Value = Spec> {
-    let flags = prop_oneof![
-        Just(SYN),
-        Just(SYN | ACK),
-        Just(ACK),
-        Just(ACK | PSH),
-        Just(FIN | ACK),
-        Just(RST),
-        Just(RST | ACK),
-        any::<u8>(),
+    let random_ends = prop_oneof![
+        9 => Just(None),
+        1 => (0..HOSTS.len(), 0..HOSTS.len(), any::<u16>(), prop_oneof![Just(80u16), any::<u16>()])
+            .prop_map(Some),
     ];
-    // Sequence numbers near the ones a flow expects, so that some data is in order.
-    let seq = prop_oneof![
-        Just(1000u32),
-        Just(1001),
-        Just(1001 + REQUEST.len() as u32),
-        Just(5000),
-        Just(5001),
-        any::<u32>(),
+    let noise = prop_oneof![
+        6 => Just(None),
+        1 => (any::<u8>(), any::<u32>(), any::<u32>()).prop_map(Some),
     ];
     (
+        (0..CONNS.len(), random_ends, 0..9u8, 0..3u8, noise),
         (
-            0..HOSTS.len(),
-            0..HOSTS.len(),
-            0..PORTS.len(),
-            0..PORTS.len(),
+            prop_oneof![4 => Just(64u8), 2 => Just(60), 2 => Just(128), 1 => any::<u8>()],
+            prop_oneof![4 => Just(1u8), 2 => Just(2), 2 => Just(0), 2 => Just(3), 1 => Just(4)],
+            prop_oneof![
+                Just(1_000_000u32),
+                Just(1_001_000),
+                Just(1_000_100),
+                any::<u32>()
+            ],
         ),
-        (
-            flags,
-            seq,
-            prop_oneof![Just(5001u32), Just(1001), any::<u32>()],
-        ),
-        (
-            prop_oneof![Just(64u8), Just(60), Just(128), any::<u8>()],
-            0..5u8,
-            any::<u32>(),
-        ),
-        (0..5u8, proptest::collection::vec(any::<u8>(), 0..40)),
-        prop_oneof![Just(0i64), 1..50i64, 1000..3000i64, 20_000..40_000i64],
+        (0..2usize, proptest::collection::vec(any::<u8>(), 0..40)),
+        prop_oneof![Just(0i64), 1..50i64, 100..3000i64, 20_000..40_000i64],
     )
         .prop_map(
             |(
-                (src, dst, sport, dport),
-                (flags, seq, ack),
+                (conn, random_ends, kind, part, noise),
                 (ttl, options, ts),
-                (payload, raw),
+                (variant, raw),
                 delay_ms,
-            )| {
-                Spec {
-                    src,
-                    dst,
-                    sport,
-                    dport,
-                    flags,
-                    seq,
-                    ack,
-                    ttl,
-                    options,
-                    ts,
-                    payload,
-                    raw,
-                    delay_ms,
-                }
+            )| Spec {
+                conn,
+                random_ends,
+                kind,
+                part,
+                noise,
+                ttl,
+                options,
+                ts,
+                variant,
+                raw,
+                delay_ms,
             },
         )
 }
 
+/// One scripted connection: SYN, SYN+ACK, request, response (whole or in halves), then
+/// FIN, RST or nothing; `start` and `stride` place its packets among the others.
+#[derive(Clone, Debug)]
+struct Session {
+    conn: usize,
+    split: bool,
+    end: u8,
+    start: u32,
+    stride: u32,
+    ttl: u8,
+    options: u8,
+    ts: u32,
+    variant: usize,
+}
+
+fn session() -> impl Strategy<Value = Session> {
+    (
+        (0..CONNS.len(), any::<bool>(), 0..3u8, 0..2usize),
+        (0..300u32, 1..40u32),
+        (
+            prop_oneof![4 => Just(64u8), 1 => Just(60), 1 => Just(128)],
+            prop_oneof![4 => Just(1u8), 1 => Just(2), 1 => Just(0)],
+            prop_oneof![Just(1_000_000u32), Just(1_001_000), any::<u32>()],
+        ),
+    )
+        .prop_map(
+            |((conn, split, end, variant), (start, stride), (ttl, options, ts))| Session {
+                conn,
+                split,
+                end,
+                start,
+                stride,
+                ttl,
+                options,
+                ts,
+                variant,
+            },
+        )
+}
+
+/// Interleaved sessions plus random packets (each placed at a random position), with
+/// `step_ms` milliseconds per position.
+fn scripted() -> impl Strategy<Value = Vec<Spec>> {
+    (
+        proptest::collection::vec(session(), 1..8),
+        proptest::collection::vec((0..400u32, spec()), 0..25),
+        prop_oneof![1..20i64, 100..2000i64],
+    )
+        .prop_map(|(sessions, noise, step_ms)| {
+            let mut placed: Vec<(u32, Spec)> = noise;
+            for s in sessions {
+                let mut steps = vec![(0u8, 0u8), (1, 0)];
+                if s.split {
+                    steps.extend([(2, 1), (2, 2), (3, 1), (3, 2)]);
+                } else {
+                    steps.extend([(2, 0), (3, 0)]);
+                }
+                match s.end {
+                    0 => steps.push((5, 0)),
+                    1 => steps.push((6, 0)),
+                    _ => {}
+                }
+                for (i, (kind, part)) in steps.into_iter().enumerate() {
+                    let spec = Spec {
+                        conn: s.conn,
+                        random_ends: None,
+                        kind,
+                        part,
+                        noise: None,
+                        ttl: s.ttl,
+                        options: s.options,
+                        ts: s.ts.wrapping_add(i as u32 * 10),
+                        variant: s.variant,
+                        raw: Vec::new(),
+                        delay_ms: 0,
+                    };
+                    placed.push((s.start + i as u32 * s.stride, spec));
+                }
+            }
+            placed.sort_by_key(|(key, _)| *key);
+            let mut last = 0;
+            placed
+                .into_iter()
+                .map(|(key, mut spec)| {
+                    spec.delay_ms = i64::from(key - last) * step_ms;
+                    last = key;
+                    spec
+                })
+                .collect()
+        })
+}
+
+fn packets() -> impl Strategy<Value = Vec<Spec>> {
+    prop_oneof![
+        1 => proptest::collection::vec(spec(), 1..200),
+        2 => scripted(),
+    ]
+}
+
+/// A part of a message (whole, its first `HALF` bytes, or the rest) and its offset.
+fn part_of(message: &str, part: u8) -> (&[u8], u32) {
+    let m = message.as_bytes();
+    match part {
+        0 => (m, 0),
+        1 => (&m[..HALF], 0),
+        _ => (&m[HALF..], HALF as u32),
+    }
+}
+
+/// The packets of `specs`: clients start at sequence number 1000, servers at 5000.
 fn build(specs: &[Spec]) -> Trace {
     let mut t = Trace::new();
     let mut ms = 0;
     for s in specs {
         ms += s.delay_ms;
-        let addr =
-            |h: usize, p: usize| SocketAddr::new(HOSTS[h].parse::<IpAddr>().expect("ip"), PORTS[p]);
+        let addr = |h: usize, p: u16| SocketAddr::new(HOSTS[h].parse::<IpAddr>().expect("ip"), p);
+        let (c, cp, sv, sp) = CONNS[s.conn];
+        let (cli, srv) = (addr(c, cp), addr(sv, sp));
+        let (req, req_off) = part_of(REQUESTS[s.variant], s.part);
+        let (resp, resp_off) = part_of(RESPONSES[s.variant], s.part);
+        let request_end = 1001 + REQUESTS[s.variant].len() as u32;
+        // (from the client, flags, seq, ack, payload)
+        let (to_srv, flags, seq, ack, payload): (bool, u8, u32, u32, &[u8]) = match s.kind {
+            0 => (true, SYN, 1000, 0, b""),
+            1 => (false, SYN | ACK, 5000, 1001, b""),
+            2 => (true, ACK | PSH, 1001 + req_off, 5001, req),
+            3 => (false, ACK | PSH, 5001 + resp_off, request_end, resp),
+            4 => (true, ACK, 1001, 5001, b""),
+            5 => (s.part == 0, FIN | ACK, 1001, 5001, b""),
+            6 => (s.part == 0, RST, 1001, 0, b""),
+            7 => (false, ACK, 5001, request_end, b""),
+            _ => (s.part == 0, ACK | PSH, 1001, 5001, &s.raw),
+        };
+        let (src, dst) = match s.random_ends {
+            Some((a, b, pa, pb)) => (addr(a, pa), addr(b, pb)),
+            None if to_srv => (cli, srv),
+            None => (srv, cli),
+        };
+        let (flags, seq, ack) = s.noise.unwrap_or((flags, seq, ack));
         let options = match s.options {
             0 => vec![],
-            1 => stack::linux(1460, s.ts, 7),
+            1 if flags & (SYN | ACK) == SYN | ACK => stack::linux_synack(1460, s.ts, 0, 7),
+            1 if flags & SYN != 0 => stack::linux(1460, s.ts, 7),
+            1 | 3 => stack::ts(s.ts, 0),
             2 => stack::windows(1400),
-            3 => stack::ts(s.ts, s.ts / 2),
             _ => vec![Opt::Mss(1331)],
         };
-        let payload: &[u8] = match s.payload {
-            0 | 1 => b"",
-            2 => REQUEST.as_bytes(),
-            3 => RESPONSE.as_bytes(),
-            _ => &s.raw,
-        };
-        let tcp = Tcp::new(addr(s.src, s.sport), addr(s.dst, s.dport), s.flags)
-            .seq(s.seq)
-            .ack(s.ack)
+        let tcp = Tcp::new(src, dst, flags)
+            .seq(seq)
+            .ack(ack)
             .ttl(s.ttl)
             .win(if s.options == 4 { 1337 } else { 29200 })
             .options(options)
@@ -184,19 +316,44 @@ proptest! {
 
     #[test]
     fn random_sequences_never_panic_and_stay_within_the_cache_limits(
-        specs in proptest::collection::vec(spec(), 1..300),
+        specs in packets(),
         lim in limits_strategy(),
     ) {
         run_checking_bounds(&build(&specs), lim)?;
     }
 }
 
+/// Cases of the differential test: `$P0FMOD_DIFF_CASES`, else 64.
+fn diff_cases() -> u32 {
+    std::env::var("P0FMOD_DIFF_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(64)
+}
+
+/// With `$P0FMOD_DIFF_LOOSE` set (exploration only), NAT lines are compared by kind and
+/// addresses only, so that other differences show up past a known NAT one.
+fn normalise(lines: &[String]) -> Vec<String> {
+    let loose = std::env::var_os("P0FMOD_DIFF_LOOSE").is_some();
+    without_date(lines)
+        .into_iter()
+        .map(|l| {
+            if loose && (l.starts_with("mod=host change|") || l.starts_with("mod=ip sharing|")) {
+                let cut = l.find("|reason=").unwrap_or(l.len());
+                l[..cut].replace("mod=ip sharing|", "mod=host change|")
+            } else {
+                l
+            }
+        })
+        .collect()
+}
+
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 64, failure_persistence: None, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: diff_cases(), failure_persistence: None, ..ProptestConfig::default() })]
 
     #[test]
     fn random_sequences_give_what_p0f_gives(
-        specs in proptest::collection::vec(spec(), 1..120),
+        specs in packets(),
         lim in limits_strategy(),
     ) {
         let Some(p0f) = reference_p0f() else { return Ok(()) };
@@ -204,6 +361,11 @@ proptest! {
         let (_, ours) = t.run_engine(lim);
         let name = format!("random-{}", std::process::id());
         let reference = run_p0f(&p0f, &t.write_pcap(&name), lim);
-        prop_assert_eq!(without_date(&ours), without_date(&reference), "{}", diff(&reference, &ours));
+        if std::env::var_os("P0FMOD_DIFF_STATS").is_some() {
+            let mut kinds: std::collections::BTreeMap<&str, usize> = Default::default();
+            for l in &reference { *kinds.entry(l.split('|').next().unwrap_or("")).or_default() += 1; }
+            eprintln!("STATS {kinds:?}");
+        }
+        prop_assert_eq!(normalise(&ours), normalise(&reference), "{}", diff(&reference, &ours));
     }
 }

@@ -388,7 +388,7 @@ impl Session {
                 "This build of p0fmod has no live capture (cargo feature `live`); use a capture file.",
             ));
         };
-        let run = OfflineRun::open(read_file, db, config.limits(), config.filter()).map_err(
+        let mut run = OfflineRun::open(read_file, db, config.limits(), config.filter()).map_err(
             |e| match e {
                 RunError::Filter(e) => StartError::Filter {
                     libpcap: e.message,
@@ -397,6 +397,7 @@ impl Session {
                 other => StartError::Fatal(other.to_string()),
             },
         )?;
+        run.set_threads(config.threads() as usize);
         notice(Notice::Status(format!(
             "[+] Will read pcap data from file '{}'.",
             read_file.display()
