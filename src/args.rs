@@ -137,12 +137,16 @@ pub fn parse_args(args: &[String]) -> Result<Action, ArgError> {
                 "harvest" => harvest = true,
                 "threads" => {
                     let Some(value) = args.get(i) else {
-                        return Err(ArgError::Usage(Some("option '--threads' requires an argument".into())));
+                        return Err(ArgError::Usage(Some(
+                            "option '--threads' requires an argument".into(),
+                        )));
                     };
                     i += 1;
                     config.set_threads(atol(value))?;
                 }
-                _ if long.starts_with("threads=") => config.set_threads(atol(&long["threads=".len()..]))?,
+                _ if long.starts_with("threads=") => {
+                    config.set_threads(atol(&long["threads=".len()..]))?
+                }
                 _ => {
                     return Err(ArgError::Usage(Some(format!(
                         "unrecognized option '--{long}'"

@@ -17,7 +17,7 @@ use std::sync::atomic::AtomicBool;
 
 use p0fmod::{Config, OfflineRun, OutputFormat, load_database};
 use p0fmod_live::privileges::running_setuid;
-use p0fmod_session::{Notice, Session, Started, StartError, print_error};
+use p0fmod_session::{Notice, Session, StartError, Started, print_error};
 
 use args::{Action, parse_args};
 
@@ -131,8 +131,11 @@ fn list_interfaces() -> ExitCode {
 }
 
 fn run(config: &Config) -> ExitCode {
-    let json_on_stdout = config.output_format() == OutputFormat::Json && config.log_file().is_none();
-    let status = Status { to_stderr: json_on_stdout };
+    let json_on_stdout =
+        config.output_format() == OutputFormat::Json && config.log_file().is_none();
+    let status = Status {
+        to_stderr: json_on_stdout,
+    };
     let mut session = match Session::start(config, true, &mut |n| status.notice(n)) {
         Ok(Started::Running(session)) => session,
         Ok(Started::Parent { message, .. }) => {

@@ -273,10 +273,10 @@ fn observe(db: &Arc<Database>, path: &Path) -> Seen {
         let Details::Tcp(tcp) = &obs.details else {
             return;
         };
-        let named = tcp.label.filter(|_| !tcp.is_app).map(|l| Named {
+        let named = tcp.label.as_ref().filter(|_| !tcp.is_app).map(|l| Named {
             name: l.name.to_string(),
-            flavor: l.flavor.unwrap_or("").to_string(),
-            class: l.class.unwrap_or("").to_string(),
+            flavor: l.flavor.as_deref().unwrap_or("").to_string(),
+            class: l.class.as_deref().unwrap_or("").to_string(),
         });
         seen.entry((obs.subject_addr(), role_key(role)))
             .or_default()

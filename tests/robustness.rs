@@ -12,9 +12,11 @@
 //! * databases: broken lines (every one reported with its line), a multi-byte character
 //!   where p0f skips a byte, an endless file (`/dev/zero`), a directory, an empty file;
 //! * a SYN flood from a million random sources through the engine with `-m 100,1000`:
-//!   both caches stay at their limits.
+//!   both caches stay at their limits;
+//! * a log path planted as a dangling symlink.
 //!
-//! Cutting a pcap inside a packet and text that is not a capture are in `tests/cli.rs`.
+//! Cutting a pcap inside a packet, text that is not a capture and a log symlinked to an
+//! existing file are in `tests/cli.rs`.
 
 mod common;
 
@@ -54,7 +56,10 @@ fn run(args: &[&str]) -> (i32, String, String) {
         String::from_utf8_lossy(&out.stdout).into_owned(),
         String::from_utf8_lossy(&out.stderr).into_owned(),
     );
-    assert!(!stderr.contains("panicked"), "p0fmod {args:?} panicked:\n{stderr}");
+    assert!(
+        !stderr.contains("panicked"),
+        "p0fmod {args:?} panicked:\n{stderr}"
+    );
     (out.status.code().unwrap_or(-1), stdout, stderr)
 }
 
@@ -159,7 +164,9 @@ impl Syn {
         tcp.extend(80u16.to_be_bytes());
         tcp.extend(1000u32.to_be_bytes());
         tcp.extend(0u32.to_be_bytes());
-        let doff = self.doff.unwrap_or((20 + self.opts.len()).div_ceil(4) as u8);
+        let doff = self
+            .doff
+            .unwrap_or((20 + self.opts.len()).div_ceil(4) as u8);
         tcp.extend([doff << 4, 0x02]);
         tcp.extend(29_200u16.to_be_bytes());
         tcp.extend([0, 0, 0, 0]);
@@ -190,7 +197,7 @@ fn cli(host: u8) -> String {
 }
 
 /// The log lines of the `syn` observations of one client.
-fn syn_lines<'a>(lines: &'a [String], host: u8) -> Vec<&'a String> {
+fn syn_lines(lines: &[String], host: u8) -> Vec<&String> {
     lines
         .iter()
         .filter(|l| l.contains("mod=syn|") && l.contains(&cli(host)))
@@ -209,7 +216,10 @@ fn empty_and_packetless_captures() {
     let gz = write(&dir, "empty.pcap.gz", &gz.finish().unwrap());
     let (code, _, err) = run(&["-r", path_str(&gz)]);
     assert_eq!(code, 1);
-    assert!(err.contains("empty file (nothing after gzip decompression)"), "{err}");
+    assert!(
+        err.contains("empty file (nothing after gzip decompression)"),
+        "{err}"
+    );
 
     let header_only = write(&dir, "header.pcap", &pcap(1, &[]));
     let (code, out, err) = run(&["-r", path_str(&header_only)]);
@@ -252,7 +262,12 @@ fn impossible_record_lengths_stop_after_the_good_packets() {
     // pcapng: an enhanced packet block whose length runs past the end of the file, and one
     // whose captured length does not fit in its block.
     let idb = block(1, &[1, 0, 0, 0, 0, 0, 4, 0]);
-    let shb = block(0x0a0d_0d0a, &[0x4d, 0x3c, 0x2b, 0x1a, 1, 0, 0, 0, 255, 255, 255, 255, 255, 255, 255, 255]);
+    let shb = block(
+        0x0a0d_0d0a,
+        &[
+            0x4d, 0x3c, 0x2b, 0x1a, 1, 0, 0, 0, 255, 255, 255, 255, 255, 255, 255, 255,
+        ],
+    );
     let epb = |frame: &[u8], caplen: u32| {
         let mut body = vec![0; 12];
         body.extend(caplen.to_le_bytes());
@@ -270,7 +285,10 @@ fn impossible_record_lengths_stop_after_the_good_packets() {
         let file = write(&dir, &format!("{name}.pcapng"), &bytes);
         let (code, err, lines) = read_capture(&file, &[]);
         assert_eq!(code, 0, "{name}: {err}");
-        assert!(err.contains(&format!("at byte {second_at}")), "{name}: {err}");
+        assert!(
+            err.contains(&format!("at byte {second_at}")),
+            "{name}: {err}"
+        );
         assert_eq!(syn_lines(&lines, 1).len(), 1, "{name}: {lines:?}");
     }
     std::fs::remove_dir_all(&dir).unwrap();
@@ -292,7 +310,9 @@ fn block(kind: u32, body: &[u8]) -> Vec<u8> {
 #[test]
 fn cut_gzip_stream_keeps_what_came_before() {
     let dir = scratch("robust-gzip");
-    let records: Vec<Vec<u8>> = (1..=200).map(|h| record(1_700_000_000, &Syn::linux(h).frame())).collect();
+    let records: Vec<Vec<u8>> = (1..=200)
+        .map(|h| record(1_700_000_000, &Syn::linux(h).frame()))
+        .collect();
     let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
     gz.write_all(&pcap(1, &records)).unwrap();
     let gz = gz.finish().unwrap();
@@ -300,7 +320,10 @@ fn cut_gzip_stream_keeps_what_came_before() {
     let (code, err, lines) = read_capture(&file, &[]);
     assert_eq!(code, 0, "{err}");
     assert!(err.contains("gzip stream truncated"), "{err}");
-    assert!(!syn_lines(&lines, 1).is_empty(), "the packets before the cut were processed");
+    assert!(
+        !syn_lines(&lines, 1).is_empty(),
+        "the packets before the cut were processed"
+    );
     assert!(syn_lines(&lines, 200).is_empty());
     std::fs::remove_dir_all(&dir).unwrap();
 }
@@ -309,13 +332,56 @@ fn cut_gzip_stream_keeps_what_came_before() {
 /// the good packets around them are not affected.
 fn damaged_packets() -> Vec<(&'static str, Syn)> {
     let mut cases = vec![
-        ("IPv4 header length past the end", Syn { ihl: 15, keep: Some(14 + 40), ..Syn::linux(10) }),
-        ("IPv4 header length below 5", Syn { ihl: 2, ..Syn::linux(11) }),
-        ("IPv4 total length past the end", Syn { tot_len: Some(1500), ..Syn::linux(12) }),
-        ("IPv4 total length below the headers", Syn { tot_len: Some(30), ..Syn::linux(13) }),
-        ("TCP data offset past the end", Syn { doff: Some(15), ..Syn::linux(14) }),
-        ("TCP data offset below 5", Syn { doff: Some(3), ..Syn::linux(15) }),
-        ("TCP header cut by the snap length", Syn { keep: Some(14 + 20 + 10), ..Syn::linux(16) }),
+        (
+            "IPv4 header length past the end",
+            Syn {
+                ihl: 15,
+                keep: Some(14 + 40),
+                ..Syn::linux(10)
+            },
+        ),
+        (
+            "IPv4 header length below 5",
+            Syn {
+                ihl: 2,
+                ..Syn::linux(11)
+            },
+        ),
+        (
+            "IPv4 total length past the end",
+            Syn {
+                tot_len: Some(1500),
+                ..Syn::linux(12)
+            },
+        ),
+        (
+            "IPv4 total length below the headers",
+            Syn {
+                tot_len: Some(30),
+                ..Syn::linux(13)
+            },
+        ),
+        (
+            "TCP data offset past the end",
+            Syn {
+                doff: Some(15),
+                ..Syn::linux(14)
+            },
+        ),
+        (
+            "TCP data offset below 5",
+            Syn {
+                doff: Some(3),
+                ..Syn::linux(15)
+            },
+        ),
+        (
+            "TCP header cut by the snap length",
+            Syn {
+                keep: Some(14 + 20 + 10),
+                ..Syn::linux(16)
+            },
+        ),
     ];
     // Option lengths 0, 1 and 255 for MSS, window scale, SACK, timestamp and an unknown kind.
     let mut host = 20;
@@ -331,7 +397,10 @@ fn damaged_packets() -> Vec<(&'static str, Syn)> {
         }
     }
     // The option length of the last option runs past the data offset.
-    cases.push(("last option cut by the data offset", Syn::with_opts(host, &[1, 1, 1, 8, 10, 0, 0, 0])));
+    cases.push((
+        "last option cut by the data offset",
+        Syn::with_opts(host, &[1, 1, 1, 8, 10, 0, 0, 0]),
+    ));
     cases
 }
 
@@ -348,9 +417,16 @@ fn damaged_headers_and_option_lengths_are_survived() {
     let (code, err, lines) = read_capture(&file, &[]);
     assert_eq!(code, 0, "{err}");
     assert_eq!(syn_lines(&lines, 1).len(), 1, "{lines:?}");
-    assert_eq!(syn_lines(&lines, 2).len(), 1, "the packet after the damaged ones: {lines:?}");
+    assert_eq!(
+        syn_lines(&lines, 2).len(),
+        1,
+        "the packet after the damaged ones: {lines:?}"
+    );
     for (what, syn) in &cases[..7] {
-        assert!(syn_lines(&lines, syn.host).is_empty(), "{what} is dropped: {lines:?}");
+        assert!(
+            syn_lines(&lines, syn.host).is_empty(),
+            "{what} is dropped: {lines:?}"
+        );
     }
     same_as_p0f(&file);
     std::fs::remove_dir_all(&dir).unwrap();
@@ -362,8 +438,14 @@ fn packets_of_64_kib() {
     // A 65,535-byte frame, p0f's snap length, is read whole; one of 14 + 65,535 bytes (the
     // largest IPv4 packet in Ethernet) is cut at 65,535 bytes, so its IP packet looks
     // truncated and is dropped, as p0f drops it.
-    let fits = Syn { payload: vec![b'x'; 65_535 - 14 - 60], ..Syn::linux(1) };
-    let over = Syn { payload: vec![b'x'; 65_535 - 60], ..Syn::linux(2) };
+    let fits = Syn {
+        payload: vec![b'x'; 65_535 - 14 - 60],
+        ..Syn::linux(1)
+    };
+    let over = Syn {
+        payload: vec![b'x'; 65_535 - 60],
+        ..Syn::linux(2)
+    };
     assert_eq!((fits.frame().len(), over.frame().len()), (65_535, 65_549));
     let records = vec![
         record(1_700_000_000, &fits.frame()),
@@ -374,7 +456,10 @@ fn packets_of_64_kib() {
     let (code, err, lines) = read_capture(&file, &[]);
     assert_eq!(code, 0, "{err}");
     let big = syn_lines(&lines, 1);
-    assert!(big.len() == 1 && big[0].ends_with(":+"), "a SYN with a payload: {lines:?}");
+    assert!(
+        big.len() == 1 && big[0].ends_with(":+"),
+        "a SYN with a payload: {lines:?}"
+    );
     assert!(syn_lines(&lines, 2).is_empty(), "{lines:?}");
     assert_eq!(syn_lines(&lines, 3).len(), 1, "{lines:?}");
     same_as_p0f(&file);
@@ -404,7 +489,11 @@ fn reference_logs(capture: &Path) -> Option<(Vec<String>, Vec<String>)> {
         .expect("run p0f");
     let ours = capture.with_extension("p0fmod.log");
     let out = p0fmod_log(&fp, capture, &ours, &[]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     Some((log_lines(&theirs), log_lines(&ours)))
 }
 
@@ -412,15 +501,27 @@ fn reference_logs(capture: &Path) -> Option<(Vec<String>, Vec<String>)> {
 fn same_as_p0f(capture: &Path) {
     if let Some((theirs, ours)) = reference_logs(capture) {
         let c = compare(&theirs, &ours);
-        assert!(c.missing.is_empty(), "p0f 3.09b wrote lines p0fmod did not: {:?}", c.missing);
-        assert_eq!(ours.len(), theirs.len(), "p0fmod: {ours:#?}\np0f: {theirs:#?}");
+        assert!(
+            c.missing.is_empty(),
+            "p0f 3.09b wrote lines p0fmod did not: {:?}",
+            c.missing
+        );
+        assert_eq!(
+            ours.len(),
+            theirs.len(),
+            "p0fmod: {ours:#?}\np0f: {theirs:#?}"
+        );
     }
 }
 
 #[test]
 fn damaged_databases_are_refused_with_every_error() {
     let dir = scratch("robust-db");
-    let capture = write(&dir, "one.pcap", &pcap(1, &[record(1_700_000_000, &Syn::linux(1).frame())]));
+    let capture = write(
+        &dir,
+        "one.pcap",
+        &pcap(1, &[record(1_700_000_000, &Syn::linux(1).frame())]),
+    );
     let broken = "classes = win,unix\n\
                   [tcp:request]\n\
                   label = s:unix:Linux:3.x\n\
@@ -434,7 +535,10 @@ fn damaged_databases_are_refused_with_every_error() {
     let (code, _, err) = run(&["-f", path_str(&fp), "-r", path_str(&capture)]);
     assert_eq!(code, 1, "{err}");
     for line in [5, 6, 7, 8] {
-        assert!(err.contains(&format!("broken.fp:{line}:")), "line {line} reported: {err}");
+        assert!(
+            err.contains(&format!("broken.fp:{line}:")),
+            "line {line} reported: {err}"
+        );
     }
     assert!(err.contains("Signature database refused"), "{err}");
 
@@ -449,14 +553,22 @@ fn damaged_databases_are_refused_with_every_error() {
     let empty = write(&dir, "empty.fp", b"");
     let (code, err, lines) = read_capture(&capture, &["-f", path_str(&empty)]);
     assert_eq!(code, 0, "an empty database loads: {err}");
-    assert_eq!(syn_lines(&lines, 1).len(), 1, "and the SYN is still reported: {lines:?}");
+    assert_eq!(
+        syn_lines(&lines, 1).len(),
+        1,
+        "and the SYN is still reported: {lines:?}"
+    );
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]
 fn syn_flood_from_random_sources_keeps_both_caches_at_their_limits() {
     // -m 100,1000: a million SYNs, each from a new pseudo-random address and port.
-    let limits = p0fmod::Limits { max_conn: 100, max_hosts: 1000, ..p0fmod::Limits::default() };
+    let limits = p0fmod::Limits {
+        max_conn: 100,
+        max_hosts: 1000,
+        ..p0fmod::Limits::default()
+    };
     let mut engine = p0fmod::Engine::new(Arc::new(p0fmod::Database::embedded()), limits);
     let mut frame = Syn::linux(0).frame()[14..].to_vec();
     let mut state = 0x9e37_79b9_7f4a_7c15u64;
@@ -470,7 +582,10 @@ fn syn_flood_from_random_sources_keeps_both_caches_at_their_limits() {
         let src = Ipv4Addr::from((r >> 32) as u32);
         frame[12..16].copy_from_slice(&src.octets());
         frame[20..22].copy_from_slice(&(r as u16).to_be_bytes());
-        let ts = p0fmod::Timestamp { sec: 1_700_000_000 + i64::from(i / 100_000), usec: i % 100_000 };
+        let ts = p0fmod::Timestamp {
+            sec: 1_700_000_000 + i64::from(i / 100_000),
+            usec: i % 100_000,
+        };
         engine.process_frame(ts, 228, &frame, &mut |_| {}).unwrap();
         let (hosts, flows) = engine.cache_sizes();
         max_hosts = max_hosts.max(hosts);
@@ -478,6 +593,37 @@ fn syn_flood_from_random_sources_keeps_both_caches_at_their_limits() {
     }
     assert_eq!(max_flows, 101, "flows: -m 100 plus the one being added");
     assert_eq!(max_hosts, 1001, "hosts: -m ,1000 plus the one being added");
-    let server = engine.host(IpAddr::V4(Ipv4Addr::new(198, 51, 100, 1))).expect("the server is kept");
+    let server = engine
+        .host(IpAddr::V4(Ipv4Addr::new(198, 51, 100, 1)))
+        .expect("the server is kept");
     assert_eq!(server.total_conn, 1_000_000);
+}
+
+#[test]
+fn a_log_path_that_is_a_dangling_symlink_is_refused() {
+    // Someone who can write to the log's directory plants a symlink to a file that does
+    // not exist yet: p0fmod, often root, must not create it.
+    let dir = scratch("robust-log");
+    let capture = write(
+        &dir,
+        "one.pcap",
+        &pcap(1, &[record(1_700_000_000, &Syn::linux(1).frame())]),
+    );
+    let target = dir.join("planted-target");
+    let link = dir.join("p0fmod.log");
+    std::os::unix::fs::symlink(&target, &link).unwrap();
+    let (code, _, err) = run(&["-r", path_str(&capture), "-o", path_str(&link)]);
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains(&format!("Cannot open '{}'", link.display())),
+        "{err}"
+    );
+    assert!(!target.exists(), "nothing was created through the symlink");
+    assert!(
+        std::fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
 }

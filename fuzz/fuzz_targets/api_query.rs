@@ -109,7 +109,9 @@ fn run(fx: &mut Fixture, sent: &[u8], step: usize, hang_up: bool) {
     let mut received = Vec::new();
     let mut buf = [0u8; 4096];
     for piece in sent.chunks(step) {
-        client.write_all(piece).expect("the server reads as fast as we write");
+        client
+            .write_all(piece)
+            .expect("the server reads as fast as we write");
         fx.round(&mut bad_queries);
         if !hang_up {
             drain(&mut client, &mut received, &mut buf);
@@ -137,9 +139,15 @@ fn run(fx: &mut Fixture, sent: &[u8], step: usize, hang_up: bool) {
     assert!(closed, "the server never finished the client");
     assert_eq!(fx.server.client_count(), 0);
 
-    let queries: Vec<&[u8; QUERY_LEN]> =
-        sent.chunks_exact(QUERY_LEN).map(|q| q.try_into().expect("21 bytes")).collect();
-    assert_eq!(received.len(), queries.len() * RESPONSE_LEN, "one answer per complete query");
+    let queries: Vec<&[u8; QUERY_LEN]> = sent
+        .chunks_exact(QUERY_LEN)
+        .map(|q| q.try_into().expect("21 bytes"))
+        .collect();
+    assert_eq!(
+        received.len(),
+        queries.len() * RESPONSE_LEN,
+        "one answer per complete query"
+    );
     let mut expected_bad = 0;
     for (query, got) in queries.iter().zip(received.chunks_exact(RESPONSE_LEN)) {
         let (want, refused) = answer(query, &mut |addr| fx.engine.host(addr));

@@ -55,7 +55,11 @@ fuzz_target!(|data: &[u8]| {
         }
     };
     assert_eq!(capture.is_compressed(), !plain);
-    let _ = format!("{capture:?} {:?} {:?}", capture.format(), capture.link_types());
+    let _ = format!(
+        "{capture:?} {:?} {:?}",
+        capture.format(),
+        capture.link_types()
+    );
     loop {
         match capture.next_packet() {
             Ok(Some(packet)) => {
@@ -68,7 +72,10 @@ fuzz_target!(|data: &[u8]| {
             Ok(None) => break,
             Err(e) => {
                 check_error(&e, plain.then_some(file.len()));
-                assert!(matches!(capture.next_packet(), Ok(None)), "finished after an error");
+                assert!(
+                    matches!(capture.next_packet(), Ok(None)),
+                    "finished after an error"
+                );
                 break;
             }
         }
@@ -87,7 +94,10 @@ fn check_error(e: &CaptureError, plain_len: Option<usize>) {
     if let CaptureError::Malformed { offset, reason, .. } = e {
         assert!(!reason.is_empty());
         if let Some(len) = plain_len {
-            assert!(*offset <= len as u64, "{text}: offset past the end ({len} bytes)");
+            assert!(
+                *offset <= len as u64,
+                "{text}: offset past the end ({len} bytes)"
+            );
         }
     }
 }

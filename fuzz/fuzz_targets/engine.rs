@@ -12,7 +12,8 @@
 //!   consecutive source addresses (IPv6 when bit 0x40 is set) to one server, with a clock
 //!   step byte, the TCP flags byte and a 16-bit first address.
 //!
-//! A clock step byte adds its high nibble in seconds and its low nibble in 1/16 s.
+//! A clock step byte adds its high nibble in seconds and its low nibble in 1/16 s. An input
+//! ends after 512 packets (ten rounds of cache expiry), so that each run stays short.
 //!
 //! Checked: nothing panics; after every frame the flow table holds at most `max_conn + 1`
 //! entries and the host table at most its ceiling, `max_hosts + 2 * (max_conn + 1) + 1`
@@ -31,6 +32,9 @@ use p0fmod::{Database, Engine, Limits, Observation, Timestamp};
 use p0fmod_wire::LinkType;
 
 static DB: LazyLock<Arc<Database>> = LazyLock::new(|| Arc::new(Database::embedded()));
+
+/// Most packets one input feeds the engine.
+const MAX_PACKETS: usize = 512;
 
 /// A clock driven by the input.
 struct Clock(Timestamp);
@@ -63,7 +67,10 @@ fuzz_target!(|data: &[u8]| {
         2 => i64::MIN + 1_000_000,
         _ => 1_795_000_000,
     };
-    let mut clock = Clock(Timestamp { sec: start, usec: 0 });
+    let mut clock = Clock(Timestamp {
+        sec: start,
+        usec: 0,
+    });
     let mut engine = Engine::new(Arc::clone(&DB), limits);
     let mut stamper = TimeStamper::default();
     let mut text = String::new();
@@ -74,8 +81,12 @@ fuzz_target!(|data: &[u8]| {
         let _ = to_json(obs).to_string();
     };
     let mut frame = Vec::with_capacity(128);
+    let mut budget = MAX_PACKETS;
 
     while let Some((&tag, tail)) = rest.split_first() {
+        if budget == 0 {
+            break;
+        }
         rest = tail;
         if tag < 0x80 {
             let Some((&[step, lo, hi], tail)) = rest.split_first_chunk::<3>() else {
@@ -88,6 +99,7 @@ fuzz_target!(|data: &[u8]| {
             let link = LinkType::SUPPORTED[usize::from(tag) % LinkType::SUPPORTED.len()];
             let _ = engine.process_frame(clock.0, link.0, bytes, &mut emit);
             check(&engine, limits);
+            budget -= 1;
         } else {
             let Some((&[step, flags, lo, hi], tail)) = rest.split_first_chunk::<4>() else {
                 return;
@@ -96,9 +108,17 @@ fuzz_target!(|data: &[u8]| {
             clock.step(step);
             let first = u16::from_le_bytes([lo, hi]);
             for i in 0..=u16::from(tag & 0x3f) {
+                if budget == 0 {
+                    break;
+                }
+                budget -= 1;
                 let n = first.wrapping_add(i);
                 tcp_frame(&mut frame, tag & 0x40 != 0, n, flags);
-                let link = if tag & 0x40 != 0 { LinkType::IPV6 } else { LinkType::IPV4 };
+                let link = if tag & 0x40 != 0 {
+                    LinkType::IPV6
+                } else {
+                    LinkType::IPV4
+                };
                 let _ = engine.process_frame(clock.0, link.0, &frame, &mut emit);
                 check(&engine, limits);
             }
@@ -116,7 +136,11 @@ fn check(engine: &Engine, limits: Limits) {
     let (hosts, flows) = engine.cache_sizes();
     let max_flows = limits.max_conn as usize + 1;
     let max_hosts = limits.max_hosts as usize + 2 * max_flows + 1;
-    assert!(flows <= max_flows, "{flows} flows, limit {}", limits.max_conn);
+    assert!(
+        flows <= max_flows,
+        "{flows} flows, limit {}",
+        limits.max_conn
+    );
     assert!(hosts <= max_hosts, "{hosts} hosts, limits {limits:?}");
 }
 
@@ -140,12 +164,20 @@ fn tcp_frame(out: &mut Vec<u8>, v6: bool, n: u16, flags: u8) {
 
     out.clear();
     if v6 {
-        let (src, dst) = if reply { (server_v6, client_v6) } else { (client_v6, server_v6) };
+        let (src, dst) = if reply {
+            (server_v6, client_v6)
+        } else {
+            (client_v6, server_v6)
+        };
         out.extend_from_slice(&[0x60, 0, 0, 0, 0, 24, 6, 64]);
         out.extend_from_slice(&src);
         out.extend_from_slice(&dst);
     } else {
-        let (src, dst) = if reply { (server_v4, client_v4) } else { (client_v4, server_v4) };
+        let (src, dst) = if reply {
+            (server_v4, client_v4)
+        } else {
+            (client_v4, server_v4)
+        };
         out.extend_from_slice(&[0x45, 0, 0, 44, 0, 1, 0x40, 0, 64, 6, 0, 0]);
         out.extend_from_slice(&src);
         out.extend_from_slice(&dst);

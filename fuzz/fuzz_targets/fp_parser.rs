@@ -22,7 +22,11 @@ fuzz_target!(|data: &[u8]| {
             assert!(!errors.0.is_empty(), "a refusal names its reasons");
             let lines = text.split('\n').count() as u64;
             for e in &errors.0 {
-                assert!(u64::from(e.line) <= lines, "error line {} of {lines}", e.line);
+                assert!(
+                    u64::from(e.line) <= lines,
+                    "error line {} of {lines}",
+                    e.line
+                );
             }
             let _ = errors.to_string();
             return;

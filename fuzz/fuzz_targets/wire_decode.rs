@@ -93,14 +93,20 @@ fn agree_with_etherparse(link: LinkType, frame: &[u8], ours: &p0fmod_wire::TcpPa
                 return;
             }
             let h = ip.header();
-            (IpAddr::V4(h.source_addr()), IpAddr::V4(h.destination_addr()))
+            (
+                IpAddr::V4(h.source_addr()),
+                IpAddr::V4(h.destination_addr()),
+            )
         }
         Some(NetSlice::Ipv6(ip)) => {
             if !ip.extensions().is_empty() {
                 return;
             }
             let h = ip.header();
-            (IpAddr::V6(h.source_addr()), IpAddr::V6(h.destination_addr()))
+            (
+                IpAddr::V6(h.source_addr()),
+                IpAddr::V6(h.destination_addr()),
+            )
         }
         _ => return,
     };

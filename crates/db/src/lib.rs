@@ -55,11 +55,11 @@ mod types;
 
 pub use error::{DbError, DbErrors};
 pub use headers::{HeaderId, HeaderTable};
-pub use parse::MAX_DB_FILE_LEN;
 pub use matching::{
     HttpMatch, HttpObservation, ObservedHeader, TcpMatch, TcpObservation, WindowMode,
     guess_distance, window_multiplier,
 };
+pub use parse::MAX_DB_FILE_LEN;
 pub use print::HttpSigDisplay;
 pub use types::{
     ClassId, Database, Direction, HttpSigHeader, HttpSignature, Label, LabelDisplay, LabelId,

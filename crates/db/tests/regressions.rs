@@ -14,7 +14,8 @@ fn bad_ttl_followed_by_a_multibyte_character() {
     assert!(errors.0.iter().any(|e| e.line == 3), "{errors}");
 
     for tail in ["é:0:*:mss,ws:df:0", "\u{fffd}", "€4:*:*:mss:df:0"] {
-        let line = format!("classes = unix\n[tcp:request]\nlabel = s:unix:X:y\nsig = *:64-:{tail}\n");
+        let line =
+            format!("classes = unix\n[tcp:request]\nlabel = s:unix:X:y\nsig = *:64-:{tail}\n");
         let errors = Database::parse(&line, "crash.fp").unwrap_err();
         assert_eq!(errors.0[0].line, 4, "{errors}");
     }

@@ -281,10 +281,16 @@ impl Config {
     /// thread, ahead of fingerprinting and output (the output is the same). 1 to 64.
     pub fn set_threads(&mut self, n: u32) -> Result<(), ConfigError> {
         if self.threads.is_some() {
-            return Err(ConfigError::new(-1, "Multiple --threads options not supported."));
+            return Err(ConfigError::new(
+                -1,
+                "Multiple --threads options not supported.",
+            ));
         }
         if !(1..=64).contains(&n) {
-            return Err(ConfigError::new(-2, "Outlandish value specified for --threads."));
+            return Err(ConfigError::new(
+                -2,
+                "Outlandish value specified for --threads.",
+            ));
         }
         self.threads = Some(n);
         Ok(())

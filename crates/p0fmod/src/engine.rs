@@ -5,6 +5,7 @@
 //! spec §3–§10) against the host and flow tables, and hands every observation to a
 //! callback. No I/O happens here: the same input always gives the same output.
 
+use std::borrow::Cow;
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 
@@ -161,9 +162,11 @@ struct FlowRef {
 
 fn match_label<'db>(db: &'db Database, label: &'db Label) -> MatchLabel<'db> {
     MatchLabel {
-        name: db.name(label.name),
-        flavor: label.flavor.as_deref(),
-        class: label.class.map(|c| db.classes[c as usize].as_str()),
+        name: Cow::Borrowed(db.name(label.name)),
+        flavor: label.flavor.as_deref().map(Cow::Borrowed),
+        class: label
+            .class
+            .map(|c| Cow::Borrowed(db.classes[c as usize].as_str())),
         generic: label.generic,
     }
 }
@@ -399,7 +402,7 @@ impl<'a> Ctx<'a, '_> {
         };
         let mtu = u32::from(pkt.mss) + overhead;
         let entry = self.db.mtu.iter().position(|e| u32::from(e.mtu) == mtu);
-        let link = entry.map(|i| self.db.mtu[i].link.as_str());
+        let link = entry.map(|i| Cow::Borrowed(self.db.mtu[i].link.as_str()));
         self.emit(f, to_srv, Kind::Mtu, Details::Mtu { link, raw_mtu: mtu });
         if let Some(i) = entry {
             let host = self.host_slot(f, to_srv);
@@ -665,6 +668,8 @@ impl<'a> Ctx<'a, '_> {
             {
                 score += 8;
                 reasons |= NatReasons::OS_DIFF;
+                // As after the other +8: p0f then skips the TTL check.
+                already_different = true;
             }
             let ttl_diff = i32::from(sig.ttl) - i32::from(reference.ttl);
             let bad_ttl = |r: &TcpSigRecord| r.matched.is_some_and(|m| m.bad_ttl);

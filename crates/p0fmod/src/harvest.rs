@@ -92,7 +92,7 @@ impl Harvest {
                 if tcp.is_app {
                     return;
                 }
-                let naming = match tcp.label {
+                let naming = match &tcp.label {
                     None => Naming::Unknown,
                     Some(l) if tcp.fuzzy => Naming::Fuzzy(label_text(&l)),
                     Some(l) if l.generic => Naming::Generic(label_text(&l)),
@@ -105,7 +105,7 @@ impl Harvest {
                 (section, tcp_sig(&raw, initial_ttl), raw, naming)
             }
             (Details::Http(http), Kind::HttpRequest | Kind::HttpResponse) => {
-                let naming = match http.label {
+                let naming = match &http.label {
                     None => Naming::Unknown,
                     Some(l) if l.generic => Naming::Generic(label_text(&l)),
                     Some(_) => return,
@@ -137,7 +137,7 @@ impl Harvest {
 
 /// `Name flavor`, as p0f prints a label.
 fn label_text(label: &MatchLabel<'_>) -> String {
-    match label.flavor {
+    match &label.flavor {
         Some(flavor) => format!("{} {flavor}", label.name),
         None => label.name.to_string(),
     }
@@ -246,6 +246,8 @@ impl fmt::Display for Harvest {
 
 #[cfg(test)]
 mod tests {
+    use std::borrow::Cow;
+
     use super::*;
     use crate::observation::{
         Distance, HttpDetails, Language, RawWindow, Subject, TcpDetails, TcpRawSig,
@@ -323,15 +325,15 @@ mod tests {
     }
 
     const GENERIC: MatchLabel<'static> = MatchLabel {
-        name: "Linux",
-        flavor: Some("2.2.x-3.x"),
-        class: Some("unix"),
+        name: Cow::Borrowed("Linux"),
+        flavor: Some(Cow::Borrowed("2.2.x-3.x")),
+        class: Some(Cow::Borrowed("unix")),
         generic: true,
     };
     const SPECIFIC: MatchLabel<'static> = MatchLabel {
-        name: "Linux",
-        flavor: Some("4.19 and newer"),
-        class: Some("unix"),
+        name: Cow::Borrowed("Linux"),
+        flavor: Some(Cow::Borrowed("4.19 and newer")),
+        class: Some(Cow::Borrowed("unix")),
         generic: false,
     };
 
@@ -414,7 +416,7 @@ mod tests {
         h.add(&http(
             Kind::HttpResponse,
             Some(MatchLabel {
-                name: "Apache",
+                name: Cow::Borrowed("Apache"),
                 flavor: None,
                 class: None,
                 generic: true,

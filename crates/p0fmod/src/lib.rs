@@ -35,15 +35,13 @@ pub mod harvest;
 pub mod host;
 pub mod observation;
 pub mod output;
-pub mod owned;
 pub mod run;
 pub mod state;
 
 pub use config::{Config, ConfigError, ConfigWarning, OutputFormat};
 pub use engine::Engine;
 pub use host::HostInfo;
-pub use observation::{Details, Kind, Observation, Subject};
-pub use owned::{OwnedDetails, OwnedHttpDetails, OwnedLabel, OwnedObservation, OwnedTcpDetails};
+pub use observation::{Details, Kind, Observation, OwnedObservation, Subject};
 pub use p0fmod_capture::Timestamp;
 pub use p0fmod_db::Database;
 pub use run::{OfflineRun, RunError, RunSummary, RunWarning, load_database};

@@ -5,6 +5,7 @@
 //! signature database; formatting happens in [`crate::output`], and only for records that
 //! are written.
 
+use std::borrow::Cow;
 use std::fmt::Write as _;
 use std::net::{IpAddr, SocketAddr};
 
@@ -75,23 +76,24 @@ impl Subject {
     }
 }
 
-/// A signature-database label that matched: OS or application.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// A signature-database label that matched: OS or application. The engine's labels
+/// borrow the database's text; [`Observation::into_owned`] makes them owned.
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct MatchLabel<'a> {
     /// OS or application name.
-    pub name: &'a str,
+    pub name: Cow<'a, str>,
     /// Flavor (version text), if any.
-    pub flavor: Option<&'a str>,
+    pub flavor: Option<Cow<'a, str>>,
     /// OS class name (`win`, `unix`, ...), `None` for a userland application.
-    pub class: Option<&'a str>,
+    pub class: Option<Cow<'a, str>>,
     /// The label is generic (`g:`).
     pub generic: bool,
 }
 
 impl Text for MatchLabel<'_> {
     fn append_to(&self, out: &mut String) {
-        out.push_str(self.name);
-        if let Some(flavor) = self.flavor {
+        out.push_str(&self.name);
+        if let Some(flavor) = &self.flavor {
             out.push(' ');
             out.push_str(flavor);
         }
@@ -225,7 +227,7 @@ impl Text for Distance {
 }
 
 /// A TCP (SYN or SYN+ACK) observation.
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct TcpDetails<'a> {
     /// The matched label, if any.
     pub label: Option<MatchLabel<'a>>,
@@ -354,7 +356,7 @@ pub enum Details<'a> {
     /// `mtu`.
     Mtu {
         /// Link name from the database, if the MTU is listed.
-        link: Option<&'a str>,
+        link: Option<Cow<'a, str>>,
         /// The MTU (MSS plus header sizes; can exceed 65535 for IPv6 loopback).
         raw_mtu: u32,
     },
@@ -395,12 +397,95 @@ pub struct Observation<'a> {
     pub details: Details<'a>,
 }
 
+/// An observation that owns its text: to keep, to send to another thread, or to
+/// serialize (its `serde` form is the JSON output's object, docs/json.md).
+///
+/// ```
+/// use std::sync::Arc;
+/// use p0fmod::{Database, Limits, OfflineRun, OwnedObservation};
+///
+/// let capture = "../../tests/data/local/local-linux-ipv4-http.pcap";
+/// let db = Arc::new(Database::embedded());
+/// let mut run = OfflineRun::open(capture.as_ref(), db, Limits::default(), None)?;
+/// let mut records: Vec<OwnedObservation> = Vec::new();
+/// while run.step(1024, &mut |obs| records.push(obs.into()), &mut |_| {}) > 0 {}
+/// let syn = records.iter().find(|r| r.kind == p0fmod::Kind::Syn).unwrap();
+/// assert_eq!(serde_json::to_value(syn)?["mod"], "syn");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub type OwnedObservation = Observation<'static>;
+
+fn own(text: Cow<'_, str>) -> Cow<'static, str> {
+    Cow::Owned(text.into_owned())
+}
+
+impl MatchLabel<'_> {
+    /// The same label owning its text.
+    pub fn into_owned(self) -> MatchLabel<'static> {
+        MatchLabel {
+            name: own(self.name),
+            flavor: self.flavor.map(own),
+            class: self.class.map(own),
+            generic: self.generic,
+        }
+    }
+}
+
 impl Observation<'_> {
+    /// The same observation owning its text (no longer borrowing the database).
+    pub fn into_owned(self) -> OwnedObservation {
+        let details = match self.details {
+            Details::Tcp(t) => Details::Tcp(TcpDetails {
+                label: t.label.map(MatchLabel::into_owned),
+                ..t
+            }),
+            Details::Mtu { link, raw_mtu } => Details::Mtu {
+                link: link.map(own),
+                raw_mtu,
+            },
+            Details::Uptime {
+                minutes,
+                modulo_days,
+                raw_freq,
+            } => Details::Uptime {
+                minutes,
+                modulo_days,
+                raw_freq,
+            },
+            Details::Http(h) => Details::Http(HttpDetails {
+                label: h.label.map(MatchLabel::into_owned),
+                ..h
+            }),
+            Details::Nat { reasons, raw_hits } => Details::Nat { reasons, raw_hits },
+        };
+        Observation {
+            time: self.time,
+            kind: self.kind,
+            client: self.client,
+            server: self.server,
+            subject: self.subject,
+            details,
+        }
+    }
+
     /// The address of the host the observation is about.
     pub fn subject_addr(&self) -> IpAddr {
         match self.subject {
             Subject::Client => self.client.ip(),
             Subject::Server => self.server.ip(),
         }
+    }
+}
+
+impl From<&Observation<'_>> for OwnedObservation {
+    fn from(obs: &Observation<'_>) -> OwnedObservation {
+        obs.clone().into_owned()
+    }
+}
+
+impl serde::Serialize for Observation<'_> {
+    /// The JSON output's object (docs/json.md).
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::output::json::to_json(self).serialize(serializer)
     }
 }

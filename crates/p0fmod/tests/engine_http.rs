@@ -94,10 +94,11 @@ fn request_headers_split_across_segments_are_joined() {
         let ms = 1000 * i as i64;
         handshake(&mut t, &c, ms);
         for (j, part) in split_at(CURL, cuts).into_iter().enumerate() {
-            t.push(ms + 2 + j as i64, &c.to_srv(part));
+            t.push(ms + 2 + j as i64, &c.client_sends(part));
         }
-        t.push(ms + 10, &c.to_cli(apache()));
+        t.push(ms + 10, &c.server_sends(apache()));
     }
+    // Expected: p0f 3.09b's output for these packets.
     t.check_mods("http_request_split", Limits::default(), HTTP, &[
             "mod=http request|cli=192.0.2.10/40000|srv=198.51.100.20/8000|subj=cli|app=curl|lang=none|params=none|raw_sig=1:User-Agent,Host,Accept=[*/*]:Connection,Accept-Encoding,Accept-Language,Accept-Charset,Keep-Alive:curl/7.88.1",
             "mod=http response|cli=192.0.2.10/40000|srv=198.51.100.20/8000|subj=srv|app=Apache 2.x|lang=none|params=none|raw_sig=1:Date,Server,?Content-Length,Connection=[close],Content-Type:Keep-Alive,Accept-Ranges:Apache/2.4.57 (Debian)",
@@ -126,11 +127,12 @@ fn response_header_line_cut_by_a_segment_boundary_is_lost() {
         let mut c = flow(i as u16);
         let ms = 1000 * i as i64;
         handshake(&mut t, &c, ms);
-        t.push(ms + 2, &c.to_srv(CURL));
+        t.push(ms + 2, &c.client_sends(CURL));
         for (j, part) in split_at(&resp, cuts).into_iter().enumerate() {
-            t.push(ms + 3 + j as i64, &c.to_cli(part));
+            t.push(ms + 3 + j as i64, &c.server_sends(part));
         }
     }
+    // Expected: p0f 3.09b's output for these packets.
     t.check_mods("http_response_split", Limits::default(), HTTP, &[
             "mod=http request|cli=192.0.2.10/40000|srv=198.51.100.20/8000|subj=cli|app=curl|lang=none|params=none|raw_sig=1:User-Agent,Host,Accept=[*/*]:Connection,Accept-Encoding,Accept-Language,Accept-Charset,Keep-Alive:curl/7.88.1",
             "mod=http response|cli=192.0.2.10/40000|srv=198.51.100.20/8000|subj=srv|app=???|lang=none|params=anonymous|raw_sig=1:Date,?Content-Length,Connection=[close],Content-Type:Keep-Alive,Accept-Ranges:",
@@ -158,9 +160,10 @@ fn thirty_two_headers_are_fingerprinted_and_thirty_three_are_not() {
         let mut c = flow(i as u16);
         let ms = 1000 * i as i64;
         handshake(&mut t, &c, ms);
-        t.push(ms + 2, &c.to_srv(request(n)));
-        t.push(ms + 3, &c.to_cli(apache()));
+        t.push(ms + 2, &c.client_sends(request(n)));
+        t.push(ms + 3, &c.server_sends(apache()));
     }
+    // Expected: p0f 3.09b's output for these packets.
     t.check_mods("http_33_headers", Limits::default(), HTTP, &[
             "mod=http request|cli=192.0.2.10/40000|srv=198.51.100.20/8000|subj=cli|app=???|lang=none|params=none|raw_sig=1:User-Agent,Host,X-H0=[v],X-H1=[v],X-H2=[v],X-H3=[v],X-H4=[v],X-H5=[v],X-H6=[v],X-H7=[v],X-H8=[v],X-H9=[v],X-H10=[v],X-H11=[v],X-H12=[v],X-H13=[v],X-H14=[v],X-H15=[v],X-H16=[v],X-H17=[v],X-H18=[v],X-H19=[v],X-H20=[v],X-H21=[v],X-H22=[v],X-H23=[v],X-H24=[v],X-H25=[v],X-H26=[v],X-H27=[v],X-H28=[v],X-H29=[v]:Connection,Accept,Accept-Encoding,Accept-Language,Accept-Charset,Keep-Alive:curl/7.88.1",
             "mod=http response|cli=192.0.2.10/40000|srv=198.51.100.20/8000|subj=srv|app=Apache 2.x|lang=none|params=none|raw_sig=1:Date,Server,?Content-Length,Connection=[close],Content-Type:Keep-Alive,Accept-Ranges:Apache/2.4.57 (Debian)",
@@ -179,9 +182,10 @@ fn only_get_and_head_requests_are_fingerprinted() {
         let mut c = flow(i as u16);
         let ms = 1000 * i as i64;
         handshake(&mut t, &c, ms);
-        t.push(ms + 2, &c.to_srv(req));
-        t.push(ms + 3, &c.to_cli(apache()));
+        t.push(ms + 2, &c.client_sends(req));
+        t.push(ms + 3, &c.server_sends(apache()));
     }
+    // Expected: p0f 3.09b's output for these packets.
     t.check_mods("http_methods", Limits::default(), HTTP, &[
             "mod=http request|cli=192.0.2.10/40001|srv=198.51.100.20/8001|subj=cli|app=curl|lang=none|params=none|raw_sig=1:User-Agent,Host,Accept=[*/*]:Connection,Accept-Encoding,Accept-Language,Accept-Charset,Keep-Alive:curl/7.88.1",
             "mod=http response|cli=192.0.2.10/40001|srv=198.51.100.20/8001|subj=srv|app=Apache 2.x|lang=none|params=none|raw_sig=1:Date,Server,?Content-Length,Connection=[close],Content-Type:Keep-Alive,Accept-Ranges:Apache/2.4.57 (Debian)",
@@ -196,9 +200,10 @@ fn response_before_the_request_is_complete_ends_http_for_the_flow() {
     let mut c = flow(0);
     handshake(&mut t, &c, 0);
     let cut = offset_of(CURL, "Accept:");
-    t.push(2, &c.to_srv(&CURL[..cut]));
-    t.push(3, &c.to_cli(apache()));
-    t.push(4, &c.to_srv(&CURL[cut..]));
+    t.push(2, &c.client_sends(&CURL[..cut]));
+    t.push(3, &c.server_sends(apache()));
+    t.push(4, &c.client_sends(&CURL[cut..]));
+    // Expected: p0f 3.09b's output for these packets.
     t.check_mods("http_response_first", Limits::default(), HTTP, &[]);
 }
 
@@ -210,19 +215,20 @@ fn out_of_order_segment_is_ignored_until_it_comes_in_order() {
     let mut c = flow(0);
     handshake(&mut t, &c, 0);
     let mut ahead = c.clone();
-    let _ = ahead.to_srv(&CURL[..cut]);
-    t.push(2, &ahead.to_srv(&CURL[cut..]));
-    t.push(3, &c.to_srv(&CURL[..cut]));
-    t.push(4, &c.to_cli(apache()));
+    let _ = ahead.client_sends(&CURL[..cut]);
+    t.push(2, &ahead.client_sends(&CURL[cut..]));
+    t.push(3, &c.client_sends(&CURL[..cut]));
+    t.push(4, &c.server_sends(apache()));
     // Flow 2: the same, then the second half retransmitted in order: complete.
     let mut c = flow(1);
     handshake(&mut t, &c, 1000);
     let mut ahead = c.clone();
-    let _ = ahead.to_srv(&CURL[..cut]);
-    t.push(1002, &ahead.to_srv(&CURL[cut..]));
-    t.push(1003, &c.to_srv(&CURL[..cut]));
-    t.push(1004, &c.to_srv(&CURL[cut..]));
-    t.push(1005, &c.to_cli(apache()));
+    let _ = ahead.client_sends(&CURL[..cut]);
+    t.push(1002, &ahead.client_sends(&CURL[cut..]));
+    t.push(1003, &c.client_sends(&CURL[..cut]));
+    t.push(1004, &c.client_sends(&CURL[cut..]));
+    t.push(1005, &c.server_sends(apache()));
+    // Expected: p0f 3.09b's output for these packets.
     t.check_mods("http_out_of_order", Limits::default(), HTTP, &[
             "mod=http request|cli=192.0.2.10/40001|srv=198.51.100.20/8001|subj=cli|app=curl|lang=none|params=none|raw_sig=1:User-Agent,Host,Accept=[*/*]:Connection,Accept-Encoding,Accept-Language,Accept-Charset,Keep-Alive:curl/7.88.1",
             "mod=http response|cli=192.0.2.10/40001|srv=198.51.100.20/8001|subj=srv|app=Apache 2.x|lang=none|params=none|raw_sig=1:Date,Server,?Content-Length,Connection=[close],Content-Type:Keep-Alive,Accept-Ranges:Apache/2.4.57 (Debian)",
@@ -234,13 +240,14 @@ fn response_carried_in_a_fin_segment_is_not_fingerprinted() {
     let mut t = Trace::new();
     let mut c = flow(0);
     handshake(&mut t, &c, 0);
-    t.push(2, &c.to_srv(CURL));
-    t.push(3, &c.to_cli(apache()).flags(FIN | ACK | PSH));
+    t.push(2, &c.client_sends(CURL));
+    t.push(3, &c.server_sends(apache()).flags(FIN | ACK | PSH));
     // The same response in a plain segment, on another flow, is fingerprinted.
     let mut c = flow(1);
     handshake(&mut t, &c, 1000);
-    t.push(1002, &c.to_srv(CURL));
-    t.push(1003, &c.to_cli(apache()));
+    t.push(1002, &c.client_sends(CURL));
+    t.push(1003, &c.server_sends(apache()));
+    // Expected: p0f 3.09b's output for these packets.
     t.check_mods("http_fin", Limits::default(), HTTP, &[
             "mod=http request|cli=192.0.2.10/40000|srv=198.51.100.20/8000|subj=cli|app=curl|lang=none|params=none|raw_sig=1:User-Agent,Host,Accept=[*/*]:Connection,Accept-Encoding,Accept-Language,Accept-Charset,Keep-Alive:curl/7.88.1",
             "mod=http request|cli=192.0.2.10/40001|srv=198.51.100.20/8001|subj=cli|app=curl|lang=none|params=none|raw_sig=1:User-Agent,Host,Accept=[*/*]:Connection,Accept-Encoding,Accept-Language,Accept-Charset,Keep-Alive:curl/7.88.1",
@@ -254,7 +261,8 @@ fn firefox_user_agent_in_curls_header_order_is_dishonest() {
     let mut c = flow(0);
     handshake(&mut t, &c, 0);
     let req = "GET / HTTP/1.1\r\nUser-Agent: Mozilla/5.0 (X11; Linux x86_64; rv:10.0) Gecko/20100101 Firefox/10.0\r\nHost: example.com\r\nAccept: */*\r\n\r\n";
-    t.push(2, &c.to_srv(req));
+    t.push(2, &c.client_sends(req));
+    // Expected: p0f 3.09b's output for these packets.
     let engine = t.check_mods("http_dishonest", Limits::default(), HTTP, &[
             "mod=http request|cli=192.0.2.10/40000|srv=198.51.100.20/8000|subj=cli|app=curl|lang=none|params=dishonest|raw_sig=1:User-Agent,Host,Accept=[*/*]:Connection,Accept-Encoding,Accept-Language,Accept-Charset,Keep-Alive:Mozilla/5.0 (X11; Linux x86_64; rv:10.0) Gecko/20100101 Firefox/10.0",
         ]);
@@ -269,9 +277,10 @@ fn request_without_user_agent_is_anonymous() {
     handshake(&mut t, &c, 0);
     t.push(
         2,
-        &c.to_srv("GET / HTTP/1.1\r\nHost: example.com\r\nAccept: */*\r\n\r\n"),
+        &c.client_sends("GET / HTTP/1.1\r\nHost: example.com\r\nAccept: */*\r\n\r\n"),
     );
-    t.push(3, &c.to_cli(apache()));
+    t.push(3, &c.server_sends(apache()));
+    // Expected: p0f 3.09b's output for these packets.
     t.check_mods("http_anonymous", Limits::default(), HTTP, &[
             "mod=http request|cli=192.0.2.10/40000|srv=198.51.100.20/8000|subj=cli|app=???|lang=none|params=anonymous|raw_sig=1:Host,Accept=[*/*]:User-Agent,Connection,Accept-Encoding,Accept-Language,Accept-Charset,Keep-Alive:",
             "mod=http response|cli=192.0.2.10/40000|srv=198.51.100.20/8000|subj=srv|app=Apache 2.x|lang=none|params=none|raw_sig=1:Date,Server,?Content-Length,Connection=[close],Content-Type:Keep-Alive,Accept-Ranges:Apache/2.4.57 (Debian)",
@@ -293,8 +302,9 @@ fn accept_language_gives_lang() {
         let mut c = flow(i as u16);
         let ms = 1000 * i as i64;
         handshake(&mut t, &c, ms);
-        t.push(ms + 2, &c.to_srv(firefox(lang)));
+        t.push(ms + 2, &c.client_sends(firefox(lang)));
     }
+    // Expected: p0f 3.09b's output for these packets.
     let engine = t.check_mods("http_lang", Limits::default(), HTTP, &[
             "mod=http request|cli=192.0.2.10/40000|srv=198.51.100.20/8000|subj=cli|app=Firefox 10.x or newer|lang=German|params=none|raw_sig=1:Host,User-Agent,Accept=[text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8],Accept-Language=[de-DE,de;q=0.8],Accept-Encoding=[gzip, deflate],Connection=[keep-alive]:Accept-Charset,Keep-Alive:Mozilla/5.0 (X11; Linux x86_64; rv:10.0) Gecko/20100101 Firefox/10.0",
             "mod=http request|cli=192.0.2.10/40001|srv=198.51.100.20/8001|subj=cli|app=Firefox 10.x or Safari 5.x|lang=???|params=none|raw_sig=1:Host,User-Agent,Accept=[text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8],Accept-Language=[EN-us],Accept-Encoding=[gzip, deflate],Connection=[keep-alive]:Accept-Charset,Keep-Alive:Mozilla/5.0 (X11; Linux x86_64; rv:10.0) Gecko/20100101 Firefox/10.0",

@@ -46,6 +46,7 @@ fn ttl_change_with_consistent_timestamps_scores_2() {
     let mut t = Trace::new();
     t.push(0, &linux_syn(40000, 1_000_000));
     t.push(1000, &linux_syn(40001, 1_001_000).ttl(60));
+    // Expected: p0f 3.09b's output for these packets.
     t.check("nat_ttl", Limits::default(), &[
             "mod=syn|cli=192.0.2.10/40000|srv=198.51.100.20/80|subj=cli|os=Linux 3.11 and newer|dist=0|params=none|raw_sig=4:64+0:0:1460:mss*20,7:mss,sok,ts,nop,ws:df,id+:0",
             "mod=mtu|cli=192.0.2.10/40000|srv=198.51.100.20/80|subj=cli|link=Ethernet or modem|raw_mtu=1500",
@@ -62,6 +63,7 @@ fn inconsistent_timestamps_add_tstamp() {
     let mut t = Trace::new();
     t.push(0, &linux_syn(40000, 1_000_000));
     t.push(1000, &linux_syn(40001, 5_000).ttl(60));
+    // Expected: p0f 3.09b's output for these packets.
     t.check("nat_tstamp", Limits::default(), &[
             "mod=syn|cli=192.0.2.10/40000|srv=198.51.100.20/80|subj=cli|os=Linux 3.11 and newer|dist=0|params=none|raw_sig=4:64+0:0:1460:mss*20,7:mss,sok,ts,nop,ws:df,id+:0",
             "mod=mtu|cli=192.0.2.10/40000|srv=198.51.100.20/80|subj=cli|link=Ethernet or modem|raw_mtu=1500",
@@ -79,6 +81,7 @@ fn mss_change_scores_1_silently_and_port_drop_adds_1() {
     t.push(1000, &windows_syn(50001, 1400));
     // A client port 64 or more below the last one, and the MSS back: +1 port, +1 mtu.
     t.push(2000, &windows_syn(49900, 1460));
+    // Expected: p0f 3.09b's output for these packets.
     t.check("nat_mtu_port", Limits::default(), &[
             "mod=syn|cli=192.0.2.10/50000|srv=198.51.100.20/80|subj=cli|os=Windows 7 or 8|dist=0|params=none|raw_sig=4:128+0:0:1460:8192,0:mss,nop,nop,sok:df,id+:0",
             "mod=mtu|cli=192.0.2.10/50000|srv=198.51.100.20/80|subj=cli|link=Ethernet or modem|raw_mtu=1500",
@@ -114,6 +117,7 @@ fn sig_diff_when_quirks_change_between_unknown_signatures() {
         Opt::SackOk,
     ];
     t.push(2000, &windows(40002).flags(SYN | PSH).options(layout));
+    // Expected: p0f 3.09b's output for these packets.
     t.check("nat_sig_diff", Limits::default(), &[
             "mod=syn|cli=192.0.2.10/40000|srv=198.51.100.20/80|subj=cli|os=???|dist=0|params=none|raw_sig=4:128+0:0:1460:8192,0:mss,nop,nop,sok:df,id+,uptr+:0",
             "mod=mtu|cli=192.0.2.10/40000|srv=198.51.100.20/80|subj=cli|link=Ethernet or modem|raw_mtu=1500",
@@ -135,6 +139,7 @@ fn x_known_when_a_known_signature_becomes_unknown() {
     // Back to known with urg pointer: quirks differ (+2 sig_diff) and x_known (+1).
     t.push(2000, &windows_syn(50002, 1400));
     t.push(3000, &windows_syn(50003, 1400).urg_ptr(1));
+    // Expected: p0f 3.09b's output for these packets.
     t.check("nat_x_known", Limits::default(), &[
             "mod=syn|cli=192.0.2.10/50000|srv=198.51.100.20/80|subj=cli|os=Windows 7 or 8|dist=0|params=none|raw_sig=4:128+0:0:1460:8192,0:mss,nop,nop,sok:df,id+:0",
             "mod=mtu|cli=192.0.2.10/50000|srv=198.51.100.20/80|subj=cli|link=Ethernet or modem|raw_mtu=1500",
@@ -154,6 +159,7 @@ fn os_diff_between_two_known_oses_scores_8() {
     let mut t = Trace::new();
     t.push(0, &linux_syn(40000, 1_000_000));
     t.push(1000, &windows_syn(40001, 1460));
+    // Expected: p0f 3.09b's output for these packets.
     t.check("nat_os_diff", Limits::default(), &[
             "mod=syn|cli=192.0.2.10/40000|srv=198.51.100.20/80|subj=cli|os=Linux 3.11 and newer|dist=0|params=none|raw_sig=4:64+0:0:1460:mss*20,7:mss,sok,ts,nop,ws:df,id+:0",
             "mod=mtu|cli=192.0.2.10/40000|srv=198.51.100.20/80|subj=cli|link=Ethernet or modem|raw_mtu=1500",
@@ -178,6 +184,7 @@ fn os_diff_for_another_label_scores_2_and_another_line_1() {
             .win(14600)
             .options(stack::linux(1460, 3_000_000, 5)),
     );
+    // Expected: p0f 3.09b's output for these packets.
     t.check("nat_os_diff_label_line", Limits::default(), &[
             "mod=syn|cli=192.0.2.10/40000|srv=198.51.100.20/80|subj=cli|os=Linux 3.11 and newer|dist=0|params=none|raw_sig=4:64+0:0:1460:mss*20,7:mss,sok,ts,nop,ws:df,id+:0",
             "mod=mtu|cli=192.0.2.10/40000|srv=198.51.100.20/80|subj=cli|link=Ethernet or modem|raw_mtu=1500",
@@ -208,6 +215,7 @@ fn os_diff_without_reference_uses_the_os_known_from_the_other_role() {
             .win(8192)
             .options(vec![Opt::Mss(1460)]),
     );
+    // Expected: p0f 3.09b's output for these packets.
     t.check("nat_os_diff_no_ref", Limits::default(), &[
             "mod=syn|cli=198.51.100.20/50000|srv=203.0.113.1/80|subj=cli|os=Linux 3.11 and newer|dist=0|params=none|raw_sig=4:64+0:0:1460:mss*20,7:mss,sok,ts,nop,ws:df,id+:0",
             "mod=mtu|cli=198.51.100.20/50000|srv=203.0.113.1/80|subj=cli|link=Ethernet or modem|raw_mtu=1500",
@@ -225,6 +233,7 @@ fn fuzzy_change_on_the_same_signature_scores_1() {
     t.push(0, &windows_syn(50000, 1460));
     // ECN on the SYN (ECE+CWR): the same line, but a fuzzy match: +1 fuzzy; +1 mtu.
     t.push(1000, &windows_syn(50001, 1400).flags(SYN | 0xc0));
+    // Expected: p0f 3.09b's output for these packets.
     t.check("nat_fuzzy", Limits::default(), &[
             "mod=syn|cli=192.0.2.10/50000|srv=198.51.100.20/80|subj=cli|os=Windows 7 or 8|dist=0|params=none|raw_sig=4:128+0:0:1460:8192,0:mss,nop,nop,sok:df,id+:0",
             "mod=mtu|cli=192.0.2.10/50000|srv=198.51.100.20/80|subj=cli|link=Ethernet or modem|raw_mtu=1500",
@@ -260,6 +269,7 @@ fn userland_tcp_signature_from_a_host_of_another_class_is_app_vs_os() {
     );
     // The userland match dropped the flow: its SYN+ACK is not looked at.
     t.push(1001, &c2.linux_synack(5, 0));
+    // Expected: p0f 3.09b's output for these packets.
     t.check("nat_app_vs_os_tcp", Limits::default(), &[
             "mod=syn|cli=192.0.2.10/40000|srv=198.51.100.20/80|subj=cli|os=NeXTSTEP|dist=0|params=none|raw_sig=4:64+0:0:1024:mss*4,0:mss::0",
             "mod=mtu|cli=192.0.2.10/40000|srv=198.51.100.20/80|subj=cli|link=???|raw_mtu=1064",
@@ -307,6 +317,7 @@ fn http_software_not_made_for_the_hosts_os_is_app_vs_os() {
     let synack = c.linux_synack(10_000, 0);
     let req = "GET / HTTP/1.1\r\nHost: example.com\r\nUser-Agent: fetch libfetch/2.0\r\nConnection: close\r\n\r\n";
     http_exchange(&mut t, &mut c, 0, &syn, &synack, req, None);
+    // Expected: p0f 3.09b's output for these packets.
     t.check("nat_app_vs_os_http", Limits::default(), &[
             "mod=syn|cli=192.0.2.10/40000|srv=198.51.100.20/80|subj=cli|os=Windows 7 or 8|dist=0|params=none|raw_sig=4:128+0:0:1460:8192,0:mss,nop,nop,sok:df,id+:0",
             "mod=mtu|cli=192.0.2.10/40000|srv=198.51.100.20/80|subj=cli|link=Ethernet or modem|raw_mtu=1500",
@@ -328,6 +339,7 @@ fn via_or_x_forwarded_for_scores_8() {
         http_date(BASE_SEC)
     );
     http_exchange(&mut t, &mut c, 0, &syn, &synack, req, Some(&resp));
+    // Expected: p0f 3.09b's output for these packets.
     t.check("nat_via", Limits::default(), &[
             "mod=syn|cli=192.0.2.10/40000|srv=198.51.100.20/80|subj=cli|os=Linux 3.11 and newer|dist=0|params=none|raw_sig=4:64+0:0:1460:mss*20,7:mss,sok,ts,nop,ws:df,id+:0",
             "mod=mtu|cli=192.0.2.10/40000|srv=198.51.100.20/80|subj=cli|link=Ethernet or modem|raw_mtu=1500",
@@ -364,6 +376,7 @@ fn two_server_signatures_on_one_port_are_srv_sig_lb() {
             Some(resp),
         );
     }
+    // Expected: p0f 3.09b's output for these packets.
     t.check("nat_srv_sig_lb", Limits::default(), &[
             "mod=syn|cli=192.0.2.10/40000|srv=198.51.100.20/80|subj=cli|os=Linux 3.11 and newer|dist=0|params=none|raw_sig=4:64+0:0:1460:mss*20,7:mss,sok,ts,nop,ws:df,id+:0",
             "mod=mtu|cli=192.0.2.10/40000|srv=198.51.100.20/80|subj=cli|link=Ethernet or modem|raw_mtu=1500",
@@ -400,6 +413,7 @@ fn user_agent_naming_another_os_is_ua_vs_os() {
     let (syn, synack) = (c.linux_syn(1_000_000), c.linux_synack(10_000, 1_000_000));
     let req = firefox("Mozilla/5.0 (Windows NT 6.1; rv:10.0) Gecko/20100101 Firefox/10.0");
     http_exchange(&mut t, &mut c, 0, &syn, &synack, &req, None);
+    // Expected: p0f 3.09b's output for these packets.
     let engine = t.check("nat_ua_vs_os", Limits::default(), &[
             "mod=syn|cli=192.0.2.10/40000|srv=198.51.100.20/80|subj=cli|os=Linux 3.11 and newer|dist=0|params=none|raw_sig=4:64+0:0:1460:mss*20,7:mss,sok,ts,nop,ws:df,id+:0",
             "mod=mtu|cli=192.0.2.10/40000|srv=198.51.100.20/80|subj=cli|link=Ethernet or modem|raw_mtu=1500",
@@ -417,6 +431,7 @@ fn user_agent_naming_another_os_is_ua_vs_os() {
     let (syn, synack) = (c.linux_syn(1_000_000), c.linux_synack(10_000, 1_000_000));
     let req = firefox("Mozilla/5.0 (X11; Linux x86_64; rv:10.0) Gecko/20100101 Firefox/10.0");
     http_exchange(&mut t, &mut c, 0, &syn, &synack, &req, None);
+    // Expected: p0f 3.09b's output for these packets.
     let engine = t.check("nat_ua_same_os", Limits::default(), &[
             "mod=syn|cli=192.0.2.10/40000|srv=198.51.100.20/80|subj=cli|os=Linux 3.11 and newer|dist=0|params=none|raw_sig=4:64+0:0:1460:mss*20,7:mss,sok,ts,nop,ws:df,id+:0",
             "mod=mtu|cli=192.0.2.10/40000|srv=198.51.100.20/80|subj=cli|link=Ethernet or modem|raw_mtu=1500",
@@ -455,6 +470,7 @@ fn response_dates_inconsistent_with_packet_times_are_date() {
             Some(&apache(&http_date(date))),
         );
     }
+    // Expected: p0f 3.09b's output for these packets.
     t.check("nat_date", Limits::default(), &[
             "mod=syn|cli=192.0.2.10/40000|srv=198.51.100.20/80|subj=cli|os=Linux 3.11 and newer|dist=0|params=none|raw_sig=4:64+0:0:1460:mss*20,7:mss,sok,ts,nop,ws:df,id+:0",
             "mod=mtu|cli=192.0.2.10/40000|srv=198.51.100.20/80|subj=cli|link=Ethernet or modem|raw_mtu=1500",
@@ -495,6 +511,7 @@ fn three_scores_of_6_or_more_give_ip_sharing() {
         };
         t.push(1000 * i64::from(i), &syn);
     }
+    // Expected: p0f 3.09b's output for these packets.
     t.check_mods("nat_threshold_6", Limits::default(), NAT, &[
             "mod=host change|cli=192.0.2.10/40001|srv=198.51.100.20/80|subj=cli|reason=os_diff|raw_hits=1,1,1,1",
             "mod=host change|cli=192.0.2.10/40002|srv=198.51.100.20/80|subj=cli|reason=os_diff|raw_hits=2,2,2,2",
@@ -514,6 +531,7 @@ fn five_scores_of_3_or_more_give_ip_sharing() {
             &windows_syn(40000 + i, 1460).ttl(if i % 2 == 0 { 128 } else { 124 }),
         );
     }
+    // Expected: p0f 3.09b's output for these packets.
     t.check_mods("nat_threshold_3", Limits::default(), NAT, &[
             "mod=host change|cli=192.0.2.10/40001|srv=198.51.100.20/80|subj=cli|reason=ttl|raw_hits=0,1,1,1",
             "mod=host change|cli=192.0.2.10/40002|srv=198.51.100.20/80|subj=cli|reason=ttl|raw_hits=0,2,2,2",
@@ -536,6 +554,7 @@ fn seven_scores_of_2_or_more_give_ip_sharing() {
         });
         t.push(1000 * i64::from(i), &syn);
     }
+    // Expected: p0f 3.09b's output for these packets.
     t.check_mods("nat_threshold_2", Limits::default(), NAT, &[
             "mod=host change|cli=192.0.2.10/40001|srv=198.51.100.20/80|subj=cli|reason=ttl|raw_hits=0,0,1,1",
             "mod=host change|cli=192.0.2.10/40002|srv=198.51.100.20/80|subj=cli|reason=ttl|raw_hits=0,0,2,2",
@@ -570,6 +589,7 @@ fn nine_scores_of_1_give_ip_sharing_with_the_accumulated_reasons() {
     for (i, (port, mss, ttl)) in steps.into_iter().enumerate() {
         t.push(1000 * i as i64, &windows_syn(port, mss).ttl(ttl));
     }
+    // Expected: p0f 3.09b's output for these packets.
     t.check_mods("nat_threshold_1", Limits::default(), NAT, &[
             "mod=host change|cli=192.0.2.10/50002|srv=198.51.100.20/80|subj=cli|reason=ttl|raw_hits=0,1,1,2",
             "mod=ip sharing|cli=192.0.2.10/49803|srv=198.51.100.20/80|subj=cli|reason=ttl port mtu|raw_hits=0,1,1,9",
@@ -605,11 +625,12 @@ fn identical_response_dates_are_consistent() {
             0
         };
         if cut > 0 {
-            t.push(ms + 2, &c.to_srv(&CURL[..cut]));
+            t.push(ms + 2, &c.client_sends(&CURL[..cut]));
         }
-        t.push(ms + 3, &c.to_srv(&CURL[cut..]));
-        t.push(ms + 10, &c.to_cli(apache(&http_date(BASE_SEC))));
+        t.push(ms + 3, &c.client_sends(&CURL[cut..]));
+        t.push(ms + 10, &c.server_sends(apache(&http_date(BASE_SEC))));
     }
+    // Expected: p0f 3.09b's output for these packets.
     t.check_mods("nat_same_dates", Limits::default(), &["http response", "host change", "ip sharing"], &[
             "mod=http response|cli=192.0.2.10/40000|srv=198.51.100.20/80|subj=srv|app=Apache 2.x|lang=none|params=none|raw_sig=1:Date,Server,?Content-Length,Connection=[close],Content-Type:Keep-Alive,Accept-Ranges:Apache/2.4.57 (Debian)",
             "mod=http response|cli=192.0.2.10/40001|srv=198.51.100.20/80|subj=srv|app=Apache 2.x|lang=none|params=none|raw_sig=1:Date,Server,?Content-Length,Connection=[close],Content-Type:Keep-Alive,Accept-Ranges:Apache/2.4.57 (Debian)",
@@ -618,13 +639,13 @@ fn identical_response_dates_are_consistent() {
 }
 
 #[test]
-#[ignore = "engine bug: os_diff against the host's OS must also skip the ttl check (p0f sets its already-different flag there)"]
 fn os_diff_against_the_hosts_os_skips_the_ttl_check() {
     // Found by the random differential test. The host is known as Linux (SYN 1); SYN 2
     // (payload class `+`) matches nothing; SYN 3 is Windows 7 at TTL 128. Against SYN 2:
     // +1 sig_diff (option layout), +1 x_known, and +8 os_diff because the host's OS is
     // Linux. p0f then skips the TTL check, as after the other +8 os_diff (spec §10.1 step 4
-    // does not say so); the engine adds +4 ttl (64 -> 128).
+    // does not say so). The engine used to add +4 ttl (64 -> 128) here, which also
+    // changes raw_hits and thresholds when a timestamp check halves the score.
     let mut t = Trace::new();
     t.push(0, &linux_syn(40000, 1_000_000));
     t.push(1000, &linux_syn(40001, 1_001_000).payload(b"x"));

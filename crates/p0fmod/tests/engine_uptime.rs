@@ -26,7 +26,7 @@ fn client_flow(ts0: u32, srv_ts: u32, acks: &[(i64, u32)]) -> Trace {
     t.push(0, &c.linux_syn(ts0));
     t.push(1, &c.linux_synack(srv_ts, ts0));
     for &(ms, tsval) in acks {
-        t.push(ms, &c.to_srv(b"").options(stack::ts(tsval, srv_ts)));
+        t.push(ms, &c.client_sends(b"").options(stack::ts(tsval, srv_ts)));
     }
     t
 }
@@ -50,11 +50,11 @@ fn with_syn_lines(extra: &[&'static str]) -> Vec<&'static str> {
 fn client_clock_at_100_hz_gives_modulo_497_days() {
     // 3 days 4 hrs 5 min at 100 Hz is 27 390 000 ticks; 200 ticks in 2 s.
     let t = client_flow(27_390_000, 500_000, &[(2000, 27_390_200)]);
+    // Expected: p0f 3.09b's output for these packets.
     let engine = t.check(
         "uptime_100hz",
         Limits::default(),
         &with_syn_lines(&[
-            // p0f 3.09b's output for this packet sequence.
             "mod=uptime|cli=192.0.2.10/40000|srv=198.51.100.20/80|subj=cli|uptime=3 days 4 hrs 5 min (modulo 497 days)|raw_freq=100.00 Hz",
         ]),
     );
@@ -67,6 +67,7 @@ fn client_clock_at_100_hz_gives_modulo_497_days() {
 fn client_clock_at_250_hz_gives_modulo_198_days() {
     // 10 days 0 hrs 30 min at 250 Hz is 216 450 000 ticks; 500 ticks in 2 s.
     let t = client_flow(216_450_000, 500_000, &[(2000, 216_450_500)]);
+    // Expected: p0f 3.09b's output for these packets.
     let engine = t.check(
         "uptime_250hz",
         Limits::default(),
@@ -84,6 +85,7 @@ fn client_clock_at_1000_hz_with_jitter_rounds_to_1000_and_shows_the_raw_rate() {
     // 2 days 21 hrs 6 min at 1000 Hz is 248 760 000 ticks; 1505 ticks in 1.5 s is
     // 1003.33 Hz, rounded to 1000 for the uptime.
     let t = client_flow(248_760_000, 500_000, &[(1500, 248_761_505)]);
+    // Expected: p0f 3.09b's output for these packets.
     let engine = t.check(
         "uptime_1000hz",
         Limits::default(),
@@ -100,6 +102,7 @@ fn client_clock_at_1000_hz_with_jitter_rounds_to_1000_and_shows_the_raw_rate() {
 fn odd_clock_rates_are_rounded_in_p0f_bands() {
     // 24 ticks in 2 s = 12 Hz, rounded up to 15 Hz: uptime = 1 000 000 / 15 / 60 min.
     let t = client_flow(999_976, 500_000, &[(2000, 1_000_000)]);
+    // Expected: p0f 3.09b's output for these packets.
     t.check(
         "uptime_12hz",
         Limits::default(),
@@ -109,6 +112,7 @@ fn odd_clock_rates_are_rounded_in_p0f_bands() {
     );
     // 5 ticks in 5 s = 1 Hz, the slowest band: modulo 49710 days.
     let t = client_flow(86_395, 500_000, &[(5000, 86_400)]);
+    // Expected: p0f 3.09b's output for these packets.
     t.check(
         "uptime_1hz",
         Limits::default(),
@@ -127,6 +131,7 @@ fn clock_above_1500_hz_gives_nothing_and_marks_the_flow_bad() {
         500_000,
         &[(1000, 50_002_000), (2000, 50_002_000)],
     );
+    // Expected: p0f 3.09b's output for these packets.
     let engine = t.check("uptime_2000hz", Limits::default(), &with_syn_lines(&[]));
     assert_eq!(
         engine.host(sa(CLI).ip()).expect("client").uptime_minutes,
@@ -142,6 +147,7 @@ fn clock_below_0_7_hz_gives_nothing_and_marks_the_flow_bad() {
         500_000,
         &[(10_000, 50_000_005), (11_000, 50_011_000)],
     );
+    // Expected: p0f 3.09b's output for these packets.
     t.check("uptime_half_hz", Limits::default(), &with_syn_lines(&[]));
 }
 
@@ -149,6 +155,7 @@ fn clock_below_0_7_hz_gives_nothing_and_marks_the_flow_bad() {
 fn readings_less_than_25_ms_apart_are_skipped_without_marking_the_flow() {
     // 20 ms after the SYN: skipped. At 1 s: a normal reading.
     let t = client_flow(60_000_000, 500_000, &[(20, 60_000_020), (1000, 60_001_000)]);
+    // Expected: p0f 3.09b's output for these packets.
     t.check(
         "uptime_under_25ms",
         Limits::default(),
@@ -163,6 +170,7 @@ fn small_backward_step_within_100_ms_is_skipped_but_later_is_bad() {
     // 50 ms after the SYN the clock reads 10 ticks less: p0f skips it (ms < 100 and the
     // step back is under ~15000 ticks); the reading at 1 s is then used.
     let t = client_flow(60_000_000, 500_000, &[(50, 59_999_990), (1000, 60_001_000)]);
+    // Expected: p0f 3.09b's output for these packets.
     t.check(
         "uptime_backward_small",
         Limits::default(),
@@ -176,6 +184,7 @@ fn small_backward_step_within_100_ms_is_skipped_but_later_is_bad() {
         500_000,
         &[(200, 59_999_990), (1000, 60_001_000)],
     );
+    // Expected: p0f 3.09b's output for these packets.
     t.check(
         "uptime_backward_bad",
         Limits::default(),
@@ -198,7 +207,11 @@ fn syn_is_compared_with_the_hosts_previous_syn_and_bad_syn_readings_do_not_block
     t.push(4000, &c3.linux_syn(5_000));
     t.push(4001, &c3.linux_synack(900_000, 5_000));
     // ... so the client's ACK 1 s later, compared with this flow's SYN, gives a reading.
-    t.push(5000, &c3.to_srv(b"").options(stack::ts(6_000, 900_000)));
+    t.push(
+        5000,
+        &c3.client_sends(b"").options(stack::ts(6_000, 900_000)),
+    );
+    // Expected: p0f 3.09b's output for these packets.
     t.check(
         "uptime_syn_vs_syn",
         Limits::default(),
@@ -225,7 +238,10 @@ fn server_uptime_from_synack_against_the_previous_synack() {
     let mut c1 = Conn::new("192.0.2.10:40001", SRV);
     t.push(0, &c1.syn().options(vec![Opt::Mss(1460)]));
     t.push(1, &c1.linux_synack(80_000_000, 0));
-    t.push(1001, &c1.to_cli(b"").options(stack::ts(80_001_000, 0)));
+    t.push(
+        1001,
+        &c1.server_sends(b"").options(stack::ts(80_001_000, 0)),
+    );
     // Flow 2, 3 s later: a SYN+ACK consistent with flow 1's (1000 Hz): server uptime.
     let c2 = Conn::new("192.0.2.10:40002", SRV);
     t.push(3000, &c2.syn().options(vec![Opt::Mss(1460)]));
@@ -236,7 +252,8 @@ fn server_uptime_from_synack_against_the_previous_synack() {
     let mut c3 = Conn::new("192.0.2.10:40003", SRV);
     t.push(5000, &c3.syn().options(vec![Opt::Mss(1460)]));
     t.push(5001, &c3.linux_synack(1_234, 0));
-    t.push(6001, &c3.to_cli(b"").options(stack::ts(2_234, 0)));
+    t.push(6001, &c3.server_sends(b"").options(stack::ts(2_234, 0)));
+    // Expected: p0f 3.09b's output for these packets.
     t.check(
         "uptime_server",
         Limits::default(),
@@ -267,12 +284,16 @@ fn fin_is_the_last_uptime_reading_of_a_flow() {
     t.push(1, &c.linux_synack(500_000, 90_000_000));
     t.push(
         2000,
-        &c.to_srv(b"")
+        &c.client_sends(b"")
             .flags(FIN | ACK)
             .options(stack::ts(90_002_000, 500_000)),
     );
     // The flow is gone: a later ACK gives nothing.
-    t.push(3000, &c.to_srv(b"").options(stack::ts(90_003_000, 500_000)));
+    t.push(
+        3000,
+        &c.client_sends(b"").options(stack::ts(90_003_000, 500_000)),
+    );
+    // Expected: p0f 3.09b's output for these packets.
     t.check(
         "uptime_fin",
         Limits::default(),

@@ -46,7 +46,7 @@ pub fn to_json(obs: &Observation<'_>) -> Value {
             m.insert("dist".into(), json!(dist));
             m.insert("dist_exact".into(), json!(exact));
             let mut params = Vec::new();
-            if t.label.is_some_and(|l| l.generic) {
+            if t.label.as_ref().is_some_and(|l| l.generic) {
                 params.push("generic".to_string());
             }
             if t.fuzzy {
@@ -93,7 +93,7 @@ pub fn to_json(obs: &Observation<'_>) -> Value {
             if h.anonymous {
                 params.push("anonymous");
             }
-            if h.label.is_some_and(|l| l.generic) {
+            if h.label.as_ref().is_some_and(|l| l.generic) {
                 params.push("generic");
             }
             m.insert("params".into(), json!(params));

@@ -146,7 +146,7 @@ impl Text for Params<'_> {
         let mut tos = None;
         match self.0 {
             Details::Tcp(t) => {
-                let generic = t.label.is_some_and(|l| l.generic);
+                let generic = t.label.as_ref().is_some_and(|l| l.generic);
                 let dist = match t.distance {
                     Distance::Exact(d) | Distance::AtMost(d) => d,
                 };
@@ -161,7 +161,11 @@ impl Text for Params<'_> {
             Details::Http(h) => {
                 words[0] = h.dishonest.then_some("dishonest");
                 words[1] = h.anonymous.then_some("anonymous");
-                words[2] = h.label.is_some_and(|l| l.generic).then_some("generic");
+                words[2] = h
+                    .label
+                    .as_ref()
+                    .is_some_and(|l| l.generic)
+                    .then_some("generic");
             }
             _ => {}
         }

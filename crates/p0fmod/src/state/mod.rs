@@ -15,6 +15,13 @@ use p0fmod_wire::{OptLayout, Quirks};
 use crate::observation::NatReasons;
 use cache::{AgeMap, Slot};
 
+/// The age of a record as p0f computes it: an unsigned 32-bit difference of packet times,
+/// so that with packets out of time order a record stamped later than `now` has a huge age
+/// and is expired (spec §4.3).
+fn age(now: i64, then: i64) -> u32 {
+    (now as u32).wrapping_sub(then as u32)
+}
+
 /// Length of the NAT scoreboards.
 pub const NAT_SCORES: usize = 32;
 
@@ -402,18 +409,18 @@ impl Tables {
         }
         self.last_expiry_sec = Some(now);
         while let Some(slot) = self.flows.oldest() {
-            if now - self.flows.get(slot).created > i64::from(self.limits.conn_max_age) {
+            if age(now, self.flows.get(slot).created) > self.limits.conn_max_age {
                 self.destroy_flow(slot);
             } else {
                 break;
             }
         }
-        let idle = i64::from(self.limits.host_idle_limit) * 60;
+        let idle = self.limits.host_idle_limit.saturating_mul(60);
         let mut cursor = self.hosts.oldest();
         while let Some(slot) = cursor {
             cursor = self.hosts.newer(slot);
             let host = self.hosts.get(slot);
-            if now - host.last_seen <= idle {
+            if age(now, host.last_seen) <= idle {
                 break;
             }
             if host.use_count == 0 {

@@ -235,7 +235,7 @@ impl Tcp {
     /// The Ethernet frame.
     pub fn frame(&self) -> Vec<u8> {
         let mut opts = encode_options(&self.options);
-        while opts.len() % 4 != 0 {
+        while !opts.len().is_multiple_of(4) {
             opts.push(0);
         }
         assert!(opts.len() <= 40, "TCP options too long");
@@ -420,7 +420,7 @@ impl Conn {
 
     /// A client segment (ACK, plus PSH when it carries data) at the next client
     /// sequence number; advances it by the payload length.
-    pub fn to_srv(&mut self, payload: impl AsRef<[u8]>) -> Tcp {
+    pub fn client_sends(&mut self, payload: impl AsRef<[u8]>) -> Tcp {
         let payload = payload.as_ref();
         let flags = if payload.is_empty() { ACK } else { ACK | PSH };
         let t = Tcp::new(self.client, self.server, flags)
@@ -433,7 +433,7 @@ impl Conn {
     }
 
     /// A server segment at the next server sequence number; advances it.
-    pub fn to_cli(&mut self, payload: impl AsRef<[u8]>) -> Tcp {
+    pub fn server_sends(&mut self, payload: impl AsRef<[u8]>) -> Tcp {
         let payload = payload.as_ref();
         let flags = if payload.is_empty() { ACK } else { ACK | PSH };
         let t = Tcp::new(self.server, self.client, flags)
@@ -754,9 +754,9 @@ pub fn http_exchange(
 ) {
     t.push(ms, syn);
     t.push(ms + 1, synack);
-    t.push(ms + 2, &c.to_srv(request));
+    t.push(ms + 2, &c.client_sends(request));
     if let Some(response) = response {
-        t.push(ms + 3, &c.to_cli(response));
+        t.push(ms + 3, &c.server_sends(response));
     }
 }
 
