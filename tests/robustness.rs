@@ -10,7 +10,8 @@
 //!   0, 1 and 255, packets of 64 KiB and just over; these are also compared with the p0f
 //!   3.09b binary when it is installed (`/usr/sbin/p0f`, see scripts/setup);
 //! * databases: broken lines (every one reported with its line), a multi-byte character
-//!   where p0f skips a byte, an endless file (`/dev/zero`), a directory, an empty file;
+//!   where p0f skips a byte, an endless file (`/dev/zero`), a directory, an empty file, and
+//!   one just over 16 MiB (p0f reads it; p0fmod refuses it, docs/divergences.md #6);
 //! * a SYN flood from a million random sources through the engine with `-m 100,1000`:
 //!   both caches stay at their limits;
 //! * a log path planted as a dangling symlink.
@@ -625,5 +626,52 @@ fn a_log_path_that_is_a_dangling_symlink_is_refused() {
             .file_type()
             .is_symlink()
     );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn a_database_over_16_mib_is_refused_where_p0f_reads_it() {
+    let Some(stock) = stock_fp() else {
+        panic!("the stock p0f.fp is needed (../shared/reference/p0f.fp or /etc/p0f/p0f.fp)");
+    };
+    let dir = scratch("robust-bigdb");
+    let capture = write(
+        &dir,
+        "one.pcap",
+        &pcap(1, &[record(1_700_000_000, &Syn::linux(1).frame())]),
+    );
+    let mut text = std::fs::read_to_string(&stock).unwrap();
+    let comment = format!("; {}\n", "x".repeat(1021));
+    // p0fmod_db::MAX_DB_FILE_LEN.
+    while text.len() <= 16 << 20 {
+        text.push_str(&comment);
+    }
+    let big = write(&dir, "big.fp", text.as_bytes());
+    let (code, _, err) = run(&["-f", path_str(&big), "-r", path_str(&capture)]);
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("File too large (more than 16777216 bytes)"),
+        "{err}"
+    );
+    // The same text without the last comment line loads.
+    let fits = write(
+        &dir,
+        "fits.fp",
+        &text.as_bytes()[..text.len() - comment.len()],
+    );
+    let (code, out, err) = run(&["-f", path_str(&fits), "-r", path_str(&capture)]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("Loaded 322 signatures"), "{out}");
+    if Path::new("/usr/sbin/p0f").is_file() {
+        let out = Command::new("/usr/sbin/p0f")
+            .args(["-f", path_str(&big), "-r", path_str(&capture)])
+            .output()
+            .unwrap();
+        let said = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            out.status.success() && said.contains("Loaded 322 signatures"),
+            "{said}"
+        );
+    }
     std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -289,8 +289,7 @@ impl<'a> Ctx<'a, '_> {
             if *expected != pkt.seq {
                 return;
             }
-            let room = MAX_FLOW_DATA - buf.len();
-            buf.extend_from_slice(&pkt.payload[..pkt.payload.len().min(room)]);
+            append_capped(buf, pkt.payload);
             *expected = expected.wrapping_add(pay_len);
         }
         self.check_uptime(pkt, f, to_srv);
@@ -883,6 +882,20 @@ impl<'a> Ctx<'a, '_> {
             );
         }
     }
+}
+
+/// Appends payload to a flow buffer, keeping at most [`MAX_FLOW_DATA`] bytes, and never
+/// letting the buffer's capacity grow past that (doubling would reach 11.5 kB with
+/// 1448-byte segments).
+fn append_capped(buf: &mut Vec<u8>, payload: &[u8]) {
+    let take = payload.len().min(MAX_FLOW_DATA - buf.len());
+    if buf.capacity() - buf.len() < take {
+        let wanted = (buf.len() + take)
+            .max(buf.capacity() * 2)
+            .min(MAX_FLOW_DATA);
+        buf.reserve_exact(wanted - buf.len());
+    }
+    buf.extend_from_slice(&payload[..take]);
 }
 
 /// p0f's rounding of a measured timestamp clock (spec §8 step 8).

@@ -94,8 +94,8 @@ impl Harvest {
                 }
                 let naming = match &tcp.label {
                     None => Naming::Unknown,
-                    Some(l) if tcp.fuzzy => Naming::Fuzzy(label_text(&l)),
-                    Some(l) if l.generic => Naming::Generic(label_text(&l)),
+                    Some(l) if tcp.fuzzy => Naming::Fuzzy(label_text(l)),
+                    Some(l) if l.generic => Naming::Generic(label_text(l)),
                     Some(_) => return,
                 };
                 let raw = tcp.raw_sig.to_string();
@@ -107,7 +107,7 @@ impl Harvest {
             (Details::Http(http), Kind::HttpRequest | Kind::HttpResponse) => {
                 let naming = match &http.label {
                     None => Naming::Unknown,
-                    Some(l) if l.generic => Naming::Generic(label_text(&l)),
+                    Some(l) if l.generic => Naming::Generic(label_text(l)),
                     Some(_) => return,
                 };
                 let section = if obs.kind == Kind::HttpRequest { 2 } else { 3 };

@@ -11,6 +11,8 @@
 //! * When the reference p0f 3.09b is installed, its log for the same packets equals the
 //!   engine's, `reason=date` lines left out. `$P0FMOD_DIFF_CASES` sets the number of
 //!   cases (64 by default).
+//! * The tests' packet builder writes frames that etherparse reads back with the same
+//!   fields and valid checksums.
 
 mod common;
 
@@ -384,5 +386,60 @@ proptest! {
         lim in limits_strategy(),
     ) {
         same_as_p0f(&specs, lim)?;
+    }
+}
+
+/// The packet builder of these tests writes frames that an independent parser
+/// (etherparse) reads back with the same fields and valid checksums.
+#[test]
+fn packet_builder_writes_valid_frames() {
+    use etherparse::{NetSlice, SlicedPacket, TransportSlice};
+
+    let v4 = Conn::new("192.0.2.1:40000", "198.51.100.1:80")
+        .linux_syn(12_345)
+        .ttl(61)
+        .ip_id(7)
+        .payload(b"abc");
+    let v6 = Conn::new("[2001:db8::1]:40000", "[2001:db8::2]:80")
+        .linux_synack(1, 12_345)
+        .ttl(57);
+    for tcp in [v4, v6] {
+        let frame = tcp.frame();
+        let packet = SlicedPacket::from_ethernet(&frame).expect("an Ethernet frame");
+        let Some(TransportSlice::Tcp(t)) = &packet.transport else {
+            panic!("no TCP in {frame:02x?}");
+        };
+        assert_eq!(t.source_port(), tcp.src.port());
+        assert_eq!(t.destination_port(), tcp.dst.port());
+        assert_eq!(t.sequence_number(), tcp.seq);
+        assert_eq!(t.acknowledgment_number(), tcp.ack);
+        assert_eq!(t.syn(), tcp.flags & SYN != 0);
+        assert_eq!(t.ack(), tcp.flags & ACK != 0);
+        assert_eq!(t.window_size(), tcp.win);
+        assert_eq!(t.options().len(), 20);
+        assert_eq!(t.payload(), &tcp.payload[..]);
+        match &packet.net {
+            Some(NetSlice::Ipv4(ip)) => {
+                let h = ip.header();
+                assert_eq!(h.to_header().calc_header_checksum(), h.header_checksum());
+                assert_eq!(
+                    t.calc_checksum_ipv4(h.source(), h.destination()),
+                    Ok(t.checksum())
+                );
+                assert_eq!(
+                    (h.ttl(), h.identification(), h.dont_fragment()),
+                    (61, 7, true)
+                );
+            }
+            Some(NetSlice::Ipv6(ip)) => {
+                let h = ip.header();
+                assert_eq!(
+                    t.calc_checksum_ipv6(h.source(), h.destination()),
+                    Ok(t.checksum())
+                );
+                assert_eq!(h.hop_limit(), 57);
+            }
+            other => panic!("unexpected network layer {other:?}"),
+        }
     }
 }
