@@ -28,12 +28,13 @@ use std::fmt;
 use std::io::{self, Read};
 use std::net::IpAddr;
 use std::os::fd::{AsFd, AsRawFd, OwnedFd};
-use std::os::unix::fs::{FileTypeExt, PermissionsExt};
+use std::os::unix::fs::FileTypeExt;
 use std::os::unix::net::{UnixListener, UnixStream};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use nix::errno::Errno;
+use nix::sys::stat::{Mode, umask};
 use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
 use nix::sys::socket::{
     AddressFamily, Backlog, MsgFlags, SockFlag, SockType, UnixAddr, bind, listen, send, socket,
@@ -85,8 +86,6 @@ pub enum BindError {
     Socket(io::Error),
     /// bind() failed.
     Bind(PathBuf, io::Error),
-    /// The socket file's permissions could not be set.
-    Chmod(PathBuf, io::Error),
     /// listen() failed.
     Listen(PathBuf, io::Error),
 }
@@ -105,7 +104,6 @@ impl BindError {
             BindError::Unlink(p, _) => format!("unlink('{}') failed.", p.display()),
             BindError::Socket(_) => "socket(PF_UNIX) failed.".to_string(),
             BindError::Bind(p, _) => format!("bind() on '{}' failed.", p.display()),
-            BindError::Chmod(p, _) => format!("chmod() on '{}' failed.", p.display()),
             BindError::Listen(p, _) => format!("listen() on '{}' failed.", p.display()),
         }
     }
@@ -117,7 +115,6 @@ impl BindError {
             BindError::Unlink(_, e)
             | BindError::Socket(e)
             | BindError::Bind(_, e)
-            | BindError::Chmod(_, e)
             | BindError::Listen(_, e) => Some(e),
         }
     }
@@ -363,9 +360,12 @@ impl ApiServer {
         )
         .map_err(|e| BindError::Socket(e.into()))?;
         let addr = UnixAddr::new(path).map_err(|e| BindError::Bind(owned.clone(), e.into()))?;
-        bind(fd.as_raw_fd(), &addr).map_err(|e| BindError::Bind(owned.clone(), e.into()))?;
-        std::fs::set_permissions(path, std::fs::Permissions::from_mode(SOCKET_MODE))
-            .map_err(|e| BindError::Chmod(owned.clone(), e))?;
+        // The socket file is created with its final mode (p0f's umask around bind): a
+        // chmod afterwards would follow whatever the path names by then.
+        let old_mask = umask(Mode::from_bits_truncate(0o777 & !SOCKET_MODE));
+        let bound = bind(fd.as_raw_fd(), &addr);
+        umask(old_mask);
+        bound.map_err(|e| BindError::Bind(owned.clone(), e.into()))?;
         let backlog = i32::try_from(options.max_clients).unwrap_or(i32::MAX);
         Backlog::new(backlog)
             .and_then(|b| listen(&fd, b))
