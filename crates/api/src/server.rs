@@ -34,11 +34,11 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use nix::errno::Errno;
-use nix::sys::stat::{Mode, umask};
 use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
 use nix::sys::socket::{
     AddressFamily, Backlog, MsgFlags, SockFlag, SockType, UnixAddr, bind, listen, send, socket,
 };
+use nix::sys::stat::{Mode, umask};
 use p0fmod::HostInfo;
 
 use crate::proto::{QUERY_LEN, QueryError, RESPONSE_LEN, answer};
