@@ -21,7 +21,7 @@ const P0F: &str = "/usr/sbin/p0f";
 fn run_reference(fp: &Path, capture: &Path, log: &Path, extra: &[&str]) {
     let _ = std::fs::remove_file(log);
     let arch = String::from_utf8(Command::new("uname").arg("-m").output().unwrap().stdout).unwrap();
-    let status = Command::new("setarch")
+    Command::new("setarch")
         .env("TZ", "UTC")
         .args([arch.trim(), "-R", P0F, "-f"])
         .arg(fp)
@@ -32,7 +32,6 @@ fn run_reference(fp: &Path, capture: &Path, log: &Path, extra: &[&str]) {
         .args(extra)
         .output()
         .expect("run p0f");
-    let _ = status;
 }
 
 #[test]

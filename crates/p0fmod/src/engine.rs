@@ -478,42 +478,44 @@ impl<'a> Ctx<'a, '_> {
     /// needs no more data (spec §9.2, §9.3).
     fn process_http(&mut self, f: FlowRef, to_srv: bool) -> bool {
         let flow = self.t.flows.get_mut(f.slot);
-        match (&mut flow.http, to_srv) {
-            (HttpState::NotHttp, _) => false,
-            (HttpState::Request(parser), true) => match parser.parse(&flow.request) {
-                Progress::NeedMore => true,
-                Progress::NotHttp => {
-                    flow.http = HttpState::NotHttp;
-                    false
-                }
-                Progress::Complete => {
-                    let parser = parser.clone();
-                    flow.http = HttpState::Response(HttpParser::new(MessageKind::Response));
-                    let request = std::mem::take(&mut flow.request);
-                    self.fingerprint_http(f, true, &parser, &request);
-                    self.t.flows.get_mut(f.slot).request = request;
-                    true
-                }
-            },
-            (HttpState::Request(_), false) => {
+        let progress = match (&mut flow.http, to_srv) {
+            (HttpState::NotHttp, _) => return false,
+            (HttpState::Response(_), true) => return true,
+            (HttpState::Request(parser), true) => parser.parse(&flow.request),
+            // A response before the request is complete: not HTTP.
+            (HttpState::Request(_), false) => Progress::NotHttp,
+            (HttpState::Response(parser), false) => parser.parse(&flow.response),
+        };
+        match progress {
+            Progress::NeedMore => true,
+            Progress::NotHttp => {
                 flow.http = HttpState::NotHttp;
                 false
             }
-            (HttpState::Response(_), true) => true,
-            (HttpState::Response(parser), false) => match parser.parse(&flow.response) {
-                Progress::NeedMore => true,
-                Progress::NotHttp => {
-                    flow.http = HttpState::NotHttp;
-                    false
+            Progress::Complete => {
+                let (HttpState::Request(parser) | HttpState::Response(parser)) =
+                    std::mem::replace(&mut flow.http, HttpState::NotHttp)
+                else {
+                    unreachable!("only a parser completes");
+                };
+                let buf = if to_srv {
+                    &mut flow.request
+                } else {
+                    &mut flow.response
+                };
+                let taken = std::mem::take(buf);
+                if to_srv {
+                    flow.http = HttpState::Response(HttpParser::new(MessageKind::Response));
                 }
-                Progress::Complete => {
-                    let parser = parser.clone();
-                    let response = std::mem::take(&mut flow.response);
-                    flow.http = HttpState::NotHttp;
-                    self.fingerprint_http(f, false, &parser, &response);
-                    false
-                }
-            },
+                self.fingerprint_http(f, to_srv, &parser, &taken);
+                let flow = self.t.flows.get_mut(f.slot);
+                *(if to_srv {
+                    &mut flow.request
+                } else {
+                    &mut flow.response
+                }) = taken;
+                to_srv
+            }
         }
     }
 
