@@ -76,32 +76,43 @@ pub struct P0fAddr(pub IpAddr);
 
 impl Text for P0fAddr {
     fn append_to(&self, out: &mut String) {
+        // Built in a stack buffer of ASCII, then appended once: no per-character
+        // UTF-8 encoding on the hot path.
+        let mut buf = [0u8; 39];
+        let mut len = 0;
+        let mut put = |byte: u8| {
+            buf[len] = byte;
+            len += 1;
+        };
         match self.0 {
             IpAddr::V4(v4) => {
-                for (i, octet) in v4.octets().iter().enumerate() {
+                for (i, octet) in v4.octets().into_iter().enumerate() {
                     if i > 0 {
-                        out.push('.');
+                        put(b'.');
                     }
-                    push_uint(out, *octet);
+                    if octet >= 100 {
+                        put(b'0' + octet / 100);
+                    }
+                    if octet >= 10 {
+                        put(b'0' + octet / 10 % 10);
+                    }
+                    put(b'0' + octet % 10);
                 }
             }
             IpAddr::V6(v6) => {
                 const HEX: &[u8; 16] = b"0123456789abcdef";
-                for (i, group) in v6.segments().iter().enumerate() {
+                for (i, group) in v6.segments().into_iter().enumerate() {
                     if i > 0 {
-                        out.push(':');
+                        put(b':');
                     }
-                    let mut started = false;
-                    for shift in [12, 8, 4, 0] {
-                        let digit = (group >> shift) & 0xf;
-                        if digit != 0 || started || shift == 0 {
-                            started = true;
-                            out.push(HEX[digit as usize] as char);
-                        }
+                    let digits = (16 - group.leading_zeros() as usize).div_ceil(4).max(1);
+                    for d in (0..digits).rev() {
+                        put(HEX[usize::from((group >> (4 * d)) & 0xf)]);
                     }
                 }
             }
         }
+        out.push_str(std::str::from_utf8(&buf[..len]).unwrap_or_default());
     }
 }
 

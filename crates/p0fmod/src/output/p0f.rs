@@ -14,25 +14,36 @@ use crate::observation::{Observation, Subject};
 /// Appends one observation as p0f's console block to `out`.
 pub fn format_console(obs: &Observation<'_>, out: &mut String) {
     out.push_str(".-[ ");
+    let client_start = out.len();
     P0fEndpoint(obs.client).append_to(out);
+    let client = client_start..out.len();
     out.push_str(" -> ");
+    let server_start = out.len();
     P0fEndpoint(obs.server).append_to(out);
+    let server = server_start..out.len();
     out.push_str(" (");
     out.push_str(obs.kind.keyword());
     out.push_str(") ]-\n|\n");
-    match obs.subject {
+    let subject = match obs.subject {
         Subject::Client => {
             out.push_str("| client   = ");
-            P0fEndpoint(obs.client).append_to(out);
+            client
         }
         Subject::Server => {
             out.push_str("| server   = ");
-            P0fEndpoint(obs.server).append_to(out);
+            server
         }
-    }
+    };
+    out.extend_from_within(subject);
     out.push('\n');
     for_each_field(obs, &mut |key: &str, value: &FieldValue<'_>| {
-        let _ = write!(out, "| {key:<8} = ");
+        // p0f's "| %-8s = ".
+        out.push_str("| ");
+        out.push_str(key);
+        for _ in key.len()..8 {
+            out.push(' ');
+        }
+        out.push_str(" = ");
         value.append_to(out);
         out.push('\n');
     });
@@ -84,9 +95,11 @@ pub fn format_log_line(obs: &Observation<'_>, stamper: &mut TimeStamper, out: &m
     out.push('\n');
 }
 
-/// p0f's console blocks on any writer (normally stdout).
+/// p0f's console blocks on any writer (normally stdout), buffered: blocks reach `out` in
+/// 64 KiB writes and on [`Sink::flush`] (the live loop flushes whenever traffic pauses and
+/// at least once a second; an offline run at its end), not one system call per block.
 pub struct ConsoleSink<W: Write> {
-    out: W,
+    out: BufWriter<W>,
     buf: String,
 }
 
@@ -94,7 +107,7 @@ impl<W: Write> ConsoleSink<W> {
     /// A console sink writing to `out`.
     pub fn new(out: W) -> ConsoleSink<W> {
         ConsoleSink {
-            out,
+            out: BufWriter::with_capacity(1 << 16, out),
             buf: String::with_capacity(1024),
         }
     }
