@@ -1,6 +1,6 @@
 //! Side by side with the Debian p0f 3.09b binary (a test oracle only): both run on the same
-//! capture files in this test, and their log lines must be equal, as multisets, leaving out
-//! `reason=date` lines. Gzip-compressed captures, which p0f cannot read, are decompressed
+//! capture files in this test, and their log lines and their console blocks (stdout) must
+//! be equal, as multisets, leaving out `reason=date` lines and blocks. Gzip-compressed captures, which p0f cannot read, are decompressed
 //! for p0f first, so that p0fmod reading the compressed file directly is checked too.
 //!
 //! Needs /usr/sbin/p0f (`apt-get install p0f`; scripts/setup installs it) and `setarch`;
@@ -17,8 +17,8 @@ use common::*;
 const P0F: &str = "/usr/sbin/p0f";
 
 /// Runs the reference as ../shared/tools/p0f-oracle does: TZ=UTC, no address-space
-/// randomisation, a fresh log.
-fn run_reference(fp: &Path, capture: &Path, log: &Path, extra: &[&str]) {
+/// randomisation, a fresh log. Returns what it printed on stdout.
+fn run_reference(fp: &Path, capture: &Path, log: &Path, extra: &[&str]) -> String {
     let _ = std::fs::remove_file(log);
     let arch = String::from_utf8(Command::new("uname").arg("-m").output().unwrap().stdout).unwrap();
     Command::new("setarch")
@@ -31,7 +31,32 @@ fn run_reference(fp: &Path, capture: &Path, log: &Path, extra: &[&str]) {
         .arg(log)
         .args(extra)
         .output()
-        .expect("run p0f");
+        .map(|out| String::from_utf8_lossy(&out.stdout).into_owned())
+        .expect("run p0f")
+}
+
+/// The console blocks (`.-[ ... ]-` to `` `---- ``) printed on stdout, leaving out the
+/// `reason = date` ones.
+fn console_blocks(stdout: &str) -> Vec<String> {
+    let mut blocks = Vec::new();
+    let mut current: Option<String> = None;
+    for line in stdout.lines() {
+        if line.starts_with(".-[ ") {
+            current = Some(String::new());
+        }
+        if let Some(block) = current.as_mut() {
+            block.push_str(line);
+            block.push('\n');
+            if line.starts_with("`----") {
+                blocks.extend(
+                    current
+                        .take()
+                        .filter(|b| !b.contains("| reason   = date\n")),
+                );
+            }
+        }
+    }
+    blocks
 }
 
 #[test]
@@ -51,6 +76,7 @@ fn p0fmod_writes_what_the_reference_binary_writes() {
     let tmp = scratch("reference");
     let mut failures = Vec::new();
     let (mut total, mut matched) = (0, 0);
+    let (mut console_total, mut console_matched) = (0, 0);
     for capture in &captures {
         let name = capture.file_name().unwrap().to_string_lossy().to_string();
         let mut for_p0f = capture.clone();
@@ -64,8 +90,27 @@ fn p0fmod_writes_what_the_reference_binary_writes() {
         }
         let theirs = tmp.join(format!("{name}.p0f.log"));
         let ours = tmp.join(format!("{name}.p0fmod.log"));
-        run_reference(&fp, &for_p0f, &theirs, extra_options(&name));
-        p0fmod_log(&fp, capture, &ours, extra_options(&name));
+        let their_console = run_reference(&fp, &for_p0f, &theirs, extra_options(&name));
+        let our_console = p0fmod_log(&fp, capture, &ours, extra_options(&name)).stdout;
+        let their_blocks = console_blocks(&their_console);
+        let blocks = compare(
+            &their_blocks,
+            &console_blocks(&String::from_utf8_lossy(&our_console)),
+        );
+        console_total += blocks.reference;
+        console_matched += blocks.matched;
+        if !blocks.missing.is_empty()
+            || (!blocks.extra.is_empty()
+                && !their_blocks.is_empty()
+                && !is_known_better(&name, blocks.extra.len()))
+        {
+            failures.push(format!(
+                "{name}: console blocks differ: {} missing, {} extra, e.g.\n{}",
+                blocks.missing.len(),
+                blocks.extra.len(),
+                blocks.missing.first().or(blocks.extra.first()).unwrap()
+            ));
+        }
         let reference = log_lines(&theirs);
         let c = compare(&reference, &log_lines(&ours));
         total += c.reference;
@@ -90,6 +135,7 @@ fn p0fmod_writes_what_the_reference_binary_writes() {
         "reference binary: {matched}/{total} lines written identically over {} captures",
         captures.len()
     );
+    println!("reference binary: {console_matched}/{console_total} console blocks identical");
     let _ = std::fs::remove_dir_all(&tmp);
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
