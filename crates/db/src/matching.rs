@@ -3,10 +3,12 @@
 //!
 //! Matching runs for every SYN, SYN+ACK and HTTP message, so nothing here allocates: TCP
 //! candidates come from the option-layout index built at load, and HTTP candidates are
-//! walked in file order in place.
+//! walked in file order in place, each first checked against bit sets of header names
+//! (made at load) before the ordered walk.
 
 use p0fmod_wire::{IpVersion, Quirks};
 
+use crate::types::HeaderSet;
 use crate::{Database, Direction, HeaderId, HttpSignature, PayloadClass, TcpSignature, WindowSpec};
 
 /// Largest TTL distance allowed for a non-fuzzy match (p0f's `MAX_DIST`).
@@ -310,9 +312,17 @@ impl Database {
     /// Matches an HTTP request or response against the database (spec §9.5): the first
     /// specific signature that fits, in file order, else the first generic one.
     pub fn match_http(&self, direction: Direction, obs: &HttpObservation<'_>) -> HttpMatch<'_> {
+        let mut names = HeaderSet::default();
+        for id in obs.headers.iter().filter_map(|h| h.id) {
+            names.insert(id);
+        }
+        let presence = self.http_presence(direction);
         let mut generic = None;
-        for r in self.http(direction) {
-            if r.version.is_some_and(|v| v != obs.version) || !http_fits(r, obs.headers) {
+        for (i, r) in self.http(direction).iter().enumerate() {
+            // Signatures pushed onto the public list after loading have no masks.
+            let may_fit = presence.get(i).is_none_or(|p| p.may_fit(&names));
+            if !may_fit || r.version.is_some_and(|v| v != obs.version) || !http_fits(r, obs.headers)
+            {
                 continue;
             }
             if self.label(r.label).generic {
@@ -590,5 +600,73 @@ mod tests {
         assert!(!contains(b"Mozilla", b"mozilla"));
         assert!(contains(b"abc", b""));
         assert!(!contains(b"ab", b"abc"));
+    }
+
+    #[test]
+    fn header_sets_leave_high_ids_to_the_full_check() {
+        use crate::types::{HeaderPresence, HeaderSet};
+        let mut names = HeaderSet::default();
+        for id in [0, 63, 64, 255, 256, 4000] {
+            names.insert(id);
+        }
+        let mut want = HeaderSet::default();
+        want.insert(63);
+        want.insert(255);
+        assert!(want.is_subset(&names));
+        want.insert(100);
+        assert!(!want.is_subset(&names));
+        // Id 256 is not represented: a signature needing it is not rejected by the masks.
+        let mut high = HeaderSet::default();
+        high.insert(256);
+        assert_eq!(high, HeaderSet::default());
+        let presence = HeaderPresence {
+            required: high,
+            absent: HeaderSet::default(),
+        };
+        assert!(presence.may_fit(&HeaderSet::default()));
+        let mut absent = HeaderSet::default();
+        absent.insert(64);
+        let presence = HeaderPresence {
+            required: HeaderSet::default(),
+            absent,
+        };
+        assert!(!presence.may_fit(&names));
+    }
+
+    #[test]
+    fn masks_agree_with_the_full_check_on_every_stock_pair() {
+        // Every embedded HTTP signature, seen as a message, against every signature of its
+        // direction: the quick rejection never refuses what the ordered walk accepts.
+        let db = Database::embedded();
+        for direction in [Direction::Request, Direction::Response] {
+            let sigs = db.http(direction);
+            let presence = db.http_presence(direction);
+            assert_eq!(sigs.len(), presence.len());
+            for message in sigs {
+                let headers: Vec<ObservedHeader<'_>> = message
+                    .headers
+                    .iter()
+                    .map(|h| ObservedHeader {
+                        id: Some(h.id),
+                        name: b"",
+                        value: h.value.as_deref().map(str::as_bytes),
+                    })
+                    .collect();
+                let mut names = HeaderSet::default();
+                for h in &headers {
+                    names.insert(h.id.unwrap_or_default());
+                }
+                for (r, p) in sigs.iter().zip(presence) {
+                    if http_fits(r, headers.as_slice()) {
+                        assert!(
+                            p.may_fit(&names),
+                            "line {} vs line {}",
+                            r.line,
+                            message.line
+                        );
+                    }
+                }
+            }
+        }
     }
 }

@@ -13,7 +13,7 @@
 
 use p0fmod_wire::{IpVersion, Quirks};
 
-use crate::types::LayoutIndex;
+use crate::types::{HeaderPresence, LayoutIndex};
 use crate::{
     ClassId, Database, DbError, DbErrors, Direction, HeaderTable, HttpSigHeader, HttpSignature,
     Label, LabelId, MtuEntry, NameId, PayloadClass, SysEntry, TcpSignature, UaOsEntry, WindowSpec,
@@ -96,6 +96,8 @@ impl Database {
             signature_count: 0,
             tcp_request_index: LayoutIndex::new(),
             tcp_response_index: LayoutIndex::new(),
+            http_request_presence: Vec::new(),
+            http_response_presence: Vec::new(),
         }
     }
 
@@ -515,9 +517,16 @@ impl<'t> Parser<'t> {
             ));
             return;
         }
+        let presence = HeaderPresence::of(&sig);
         match direction {
-            Direction::Request => self.db.http_request.push(sig),
-            Direction::Response => self.db.http_response.push(sig),
+            Direction::Request => {
+                self.db.http_request.push(sig);
+                self.db.http_request_presence.push(presence);
+            }
+            Direction::Response => {
+                self.db.http_response.push(sig);
+                self.db.http_response_presence.push(presence);
+            }
         }
         self.db.signature_count += 1;
     }

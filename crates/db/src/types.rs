@@ -193,6 +193,67 @@ pub struct Database {
     pub(crate) tcp_request_index: LayoutIndex,
     /// `[tcp:response]` signature indices by option layout, each list in file order.
     pub(crate) tcp_response_index: LayoutIndex,
+    /// The header-presence masks of `http_request`, one per signature, in the same order.
+    pub(crate) http_request_presence: Vec<HeaderPresence>,
+    /// The header-presence masks of `http_response`, one per signature, in the same order.
+    pub(crate) http_response_presence: Vec<HeaderPresence>,
+}
+
+/// A set of header ids below [`HeaderSet::BITS`]; higher ids are left out (and left to
+/// the full check).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct HeaderSet([u64; 4]);
+
+impl HeaderSet {
+    /// Ids at and above this are not represented.
+    pub(crate) const BITS: usize = 256;
+
+    /// Adds `id` (ignored when it is not represented).
+    pub(crate) fn insert(&mut self, id: crate::HeaderId) {
+        let id = usize::from(id);
+        if id < Self::BITS {
+            self.0[id / 64] |= 1 << (id % 64);
+        }
+    }
+
+    /// True when every id of `self` is in `other`.
+    pub(crate) fn is_subset(&self, other: &HeaderSet) -> bool {
+        self.0.iter().zip(other.0).all(|(a, b)| a & !b == 0)
+    }
+
+    /// True when `self` and `other` share an id.
+    pub(crate) fn meets(&self, other: &HeaderSet) -> bool {
+        self.0.iter().zip(other.0).any(|(a, b)| a & b != 0)
+    }
+}
+
+/// What an HTTP signature needs of a message's header names, as bit sets: a quick
+/// rejection before the ordered walk of spec §9.5 (which still decides every survivor).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct HeaderPresence {
+    /// Mandatory (not `?`) headers: all must be present.
+    pub(crate) required: HeaderSet,
+    /// Headers that must be absent.
+    pub(crate) absent: HeaderSet,
+}
+
+impl HeaderPresence {
+    /// The masks of one signature.
+    pub(crate) fn of(sig: &HttpSignature) -> HeaderPresence {
+        let mut presence = HeaderPresence::default();
+        for h in sig.headers.iter().filter(|h| !h.optional) {
+            presence.required.insert(h.id);
+        }
+        for &id in &sig.absent {
+            presence.absent.insert(id);
+        }
+        presence
+    }
+
+    /// False when a message with these header names certainly does not fit.
+    pub(crate) fn may_fit(&self, message: &HeaderSet) -> bool {
+        self.required.is_subset(message) && !self.absent.meets(message)
+    }
 }
 
 /// TCP signatures grouped by option layout: layout → indices into the direction's
@@ -258,6 +319,14 @@ impl Database {
         LabelDisplay {
             name: self.name(label.name),
             flavor: label.flavor.as_deref(),
+        }
+    }
+
+    /// The header-presence masks of a direction's HTTP signatures.
+    pub(crate) fn http_presence(&self, direction: Direction) -> &[HeaderPresence] {
+        match direction {
+            Direction::Request => &self.http_request_presence,
+            Direction::Response => &self.http_response_presence,
         }
     }
 

@@ -202,20 +202,20 @@ impl<'a> Ctx<'a, '_> {
             TcpFlags::SYN => self.on_syn(pkt, found),
             k if k == TcpFlags::SYN | TcpFlags::ACK => {
                 if let Some((slot, to_srv)) = found {
-                    let key = *self.t.flows.key(slot);
+                    let key = self.t.flows.get(slot).key;
                     self.on_synack(pkt, FlowRef { slot, key }, to_srv);
                 }
             }
             TcpFlags::ACK => {
                 if let Some((slot, to_srv)) = found {
-                    let key = *self.t.flows.key(slot);
+                    let key = self.t.flows.get(slot).key;
                     self.on_ack(pkt, FlowRef { slot, key }, to_srv);
                 }
             }
             _ => {
                 // FIN, FIN+ACK, RST, RST+ACK: a last uptime check, then the flow ends.
                 if let Some((slot, to_srv)) = found {
-                    let key = *self.t.flows.key(slot);
+                    let key = self.t.flows.get(slot).key;
                     self.check_uptime(pkt, FlowRef { slot, key }, to_srv);
                     self.t.destroy_flow(slot);
                 }

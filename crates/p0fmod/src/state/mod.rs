@@ -210,6 +210,25 @@ pub struct FlowKey {
     pub srv_port: u16,
 }
 
+/// The two ends of a connection in a fixed order (the lower address and port first): the
+/// flow table's key, so that a packet finds its flow with one lookup whichever way it goes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Endpoints {
+    low: (IpAddr, u16),
+    high: (IpAddr, u16),
+}
+
+impl Endpoints {
+    /// The ends of a connection between `a` and `b`, in either order.
+    pub fn new(a: (IpAddr, u16), b: (IpAddr, u16)) -> Endpoints {
+        if a <= b {
+            Endpoints { low: a, high: b }
+        } else {
+            Endpoints { low: b, high: a }
+        }
+    }
+}
+
 /// HTTP progress of a flow.
 #[derive(Clone, Debug)]
 pub enum HttpState {
@@ -224,6 +243,8 @@ pub enum HttpState {
 /// One tracked connection (spec §4.1).
 #[derive(Clone, Debug)]
 pub struct Flow {
+    /// Client and server ends.
+    pub key: FlowKey,
     /// Client host's slot.
     pub client: Slot,
     /// Server host's slot.
@@ -256,8 +277,8 @@ pub struct Flow {
 pub struct Tables {
     /// Hosts by address, oldest first (touched on each new flow).
     pub hosts: AgeMap<IpAddr, Host>,
-    /// Flows by key, oldest (by creation) first.
-    pub flows: AgeMap<FlowKey, Flow>,
+    /// Flows by their ends, oldest (by creation) first.
+    pub flows: AgeMap<Endpoints, Flow>,
     /// Limits.
     pub limits: Limits,
     last_expiry_sec: Option<i64>,
@@ -283,22 +304,12 @@ impl Tables {
         dst: IpAddr,
         dport: u16,
     ) -> Option<(Slot, bool)> {
-        let key = FlowKey {
-            client: src,
-            cli_port: sport,
-            server: dst,
-            srv_port: dport,
-        };
-        if let Some(slot) = self.flows.find(&key) {
-            return Some((slot, true));
-        }
-        let key = FlowKey {
-            client: dst,
-            cli_port: dport,
-            server: src,
-            srv_port: sport,
-        };
-        self.flows.find(&key).map(|slot| (slot, false))
+        let slot = self
+            .flows
+            .find(&Endpoints::new((src, sport), (dst, dport)))?;
+        let key = &self.flows.get(slot).key;
+        // A connection from an end to itself counts as client to server, as in p0f.
+        Some((slot, key.client == src && key.cli_port == sport))
     }
 
     /// Destroys a flow and releases its hosts.
@@ -322,6 +333,7 @@ impl Tables {
             host.total_conn += 1;
         }
         let flow = Flow {
+            key,
             client,
             server,
             next_cli_seq: seq.wrapping_add(1),
@@ -336,7 +348,8 @@ impl Tables {
             response: Vec::new(),
             http: HttpState::Request(HttpParser::new(MessageKind::Request)),
         };
-        self.flows.insert(key, flow)
+        let ends = Endpoints::new((key.client, key.cli_port), (key.server, key.srv_port));
+        self.flows.insert(ends, flow)
     }
 
     fn host_for_flow(&mut self, addr: IpAddr, now: i64) -> Slot {
