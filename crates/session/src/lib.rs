@@ -199,7 +199,8 @@ pub enum Started {
 /// Where observations are written while a session runs.
 #[derive(Default)]
 struct Outputs {
-    console: Option<ConsoleSink<io::Stdout>>,
+    // Boxed, to keep `Started::Running(Session)` small.
+    console: Option<Box<ConsoleSink<io::Stdout>>>,
     json: Option<JsonSink<Box<dyn Write + Send>>>,
     log: Option<LogSink<File>>,
 }
@@ -235,7 +236,7 @@ impl Outputs {
                 (OutputFormat::Json, None) => {
                     outputs.json = Some(JsonSink::new(Box::new(io::stdout())));
                 }
-                _ => outputs.console = Some(ConsoleSink::new(io::stdout())),
+                _ => outputs.console = Some(Box::new(ConsoleSink::new(io::stdout()))),
             }
         }
         Ok(outputs)
@@ -253,7 +254,7 @@ impl Outputs {
     }
 
     fn each(&mut self, f: &mut dyn FnMut(&mut dyn Sink) -> io::Result<()>) -> io::Result<()> {
-        if let Some(s) = self.console.as_mut() {
+        if let Some(s) = self.console.as_deref_mut() {
             f(s)?;
         }
         if let Some(s) = self.json.as_mut() {
@@ -289,7 +290,7 @@ struct Sinks<'a> {
 impl Sinks<'_> {
     fn as_list(&mut self) -> Vec<&mut dyn Sink> {
         let mut list: Vec<&mut dyn Sink> = Vec::new();
-        if let Some(s) = self.outputs.console.as_mut() {
+        if let Some(s) = self.outputs.console.as_deref_mut() {
             list.push(s);
         }
         if let Some(s) = self.outputs.json.as_mut() {
