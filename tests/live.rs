@@ -627,7 +627,7 @@ fn daemon_with_user_runs_chrooted_keeps_working_and_setuid_is_refused() {
         "{out}"
     );
 
-    // The daemon: the user's ids, the home as its root, its own session.
+    // The daemon: the user's ids and groups, the home as its root, its own session.
     let proc_status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
     assert!(
         proc_status.contains(&format!("\nUid:\t{uid}\t{uid}\t{uid}\t{uid}\n")),
@@ -637,6 +637,23 @@ fn daemon_with_user_runs_chrooted_keeps_working_and_setuid_is_refused() {
         proc_status.contains(&format!("\nGid:\t{gid}\t{gid}\t{gid}\t{gid}\n")),
         "{proc_status}"
     );
+    // Supplementary groups: the user's own (initgroups), none of root's left.
+    let mut groups: Vec<u32> = proc_status
+        .lines()
+        .find_map(|l| l.strip_prefix("Groups:"))
+        .unwrap_or_else(|| panic!("no Groups line in:\n{proc_status}"))
+        .split_whitespace()
+        .map(|g| g.parse().unwrap())
+        .collect();
+    groups.sort_unstable();
+    let mut expected: Vec<u32> =
+        String::from_utf8_lossy(&run(Command::new("id").args(["-G", &user])).stdout)
+            .split_whitespace()
+            .map(|g| g.parse().unwrap())
+            .collect();
+    expected.sort_unstable();
+    assert_eq!(groups, expected, "{proc_status}");
+    assert!(!groups.contains(&0), "{proc_status}");
     assert_eq!(
         std::fs::read_link(format!("/proc/{pid}/root")).unwrap(),
         home
