@@ -80,8 +80,12 @@ done = threading.Event()
 def feed():
     deadline = None
     try:
+        # open() returns once the reader has opened the pipe: start_p0f is running.
         with open(fifo, "wb") as out:
             out.write(header)
+            if mode == "interrupt":
+                # Ctrl-C half a second into the run, never before start_p0f was entered.
+                threading.Timer(0.5, lambda: os.kill(os.getpid(), signal.SIGINT)).start()
             while mode == "interrupt" or deadline is None or time.monotonic() < deadline:
                 if deadline is None:
                     deadline = time.monotonic() + FEED_SECONDS
@@ -97,13 +101,12 @@ def count():
             state["counted"] += 1
 
 
-threads = [threading.Thread(target=feed), threading.Thread(target=count)]
+# Daemon threads: whatever happens, they never keep this interpreter from exiting.
+threads = [threading.Thread(target=feed, daemon=True), threading.Thread(target=count, daemon=True)]
 for t in threads:
     t.start()
 p0fmod.set_read_file(fifo)
 p0fmod.set_log_file(log)
-if mode == "interrupt":
-    threading.Timer(0.5, lambda: os.kill(os.getpid(), signal.SIGINT)).start()
 running.set()
 start = time.monotonic()
 outcome, code = "returned", None
@@ -115,7 +118,9 @@ elapsed = time.monotonic() - start
 running.clear()
 done.set()
 for t in threads:
-    t.join()
+    t.join(timeout=10)
+# The feeder ends on a broken pipe once start_p0f has closed the capture.
+state["feeder_alive"] = threads[0].is_alive()
 with open(report, "w") as f:
     json.dump(dict(state, code=code, outcome=outcome, elapsed=elapsed), f)
 """
@@ -146,6 +151,7 @@ def test_keyboard_interrupt_stops_start_p0f(tmp_path):
     result, log, stderr = run_child(tmp_path, "interrupt")
     assert result["outcome"] == "KeyboardInterrupt", result
     assert result["elapsed"] < 10
+    assert not result["feeder_alive"], "the capture was not closed"
     assert "User-initiated shutdown." in stderr
     # A clean stop: complete lines only.
     assert log.endswith("\n") and len(log.splitlines()) > 0
