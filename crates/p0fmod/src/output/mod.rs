@@ -305,3 +305,37 @@ pub fn for_each_field(obs: &Observation<'_>, field: &mut dyn FnMut(&str, &FieldV
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// p0f's address text: std's dotted quad for IPv4; for IPv6 every group in
+        /// lower-case hex without leading zeros and without `::` compression.
+        #[test]
+        fn addresses_print_as_p0f_prints_them(v4: u32, v6: u128, port: u16) {
+            let v4 = std::net::Ipv4Addr::from(v4);
+            prop_assert_eq!(P0fAddr(v4.into()).to_string(), v4.to_string());
+            let v6 = std::net::Ipv6Addr::from(v6);
+            let groups: Vec<String> = v6.segments().iter().map(|g| format!("{g:x}")).collect();
+            prop_assert_eq!(P0fAddr(v6.into()).to_string(), groups.join(":"));
+            let endpoint = SocketAddr::new(v6.into(), port);
+            prop_assert_eq!(P0fEndpoint(endpoint).to_string(), format!("{}/{port}", groups.join(":")));
+        }
+    }
+
+    #[test]
+    fn address_corners() {
+        let text = |a: &str| P0fAddr(a.parse().unwrap()).to_string();
+        assert_eq!(text("0.0.0.0"), "0.0.0.0");
+        assert_eq!(text("255.10.9.100"), "255.10.9.100");
+        assert_eq!(text("::"), "0:0:0:0:0:0:0:0");
+        assert_eq!(text("fd00:77::f:f0:f00:1ef1"), "fd00:77:0:0:f:f0:f00:1ef1");
+        assert_eq!(
+            text("ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff"),
+            "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff"
+        );
+    }
+}

@@ -487,4 +487,27 @@ mod tests {
         });
         assert_eq!(t.host_ceiling(), 3 + 2 * 101 + 1);
     }
+
+    #[test]
+    fn a_flow_is_found_from_both_ends_with_its_direction() {
+        let mut t = Tables::new(Limits::default());
+        let k = key("192.0.2.9", 40000);
+        let slot = t.create_flow(k, 7, 0);
+        let server = "192.0.2.80".parse().unwrap();
+        assert_eq!(t.find_flow(k.client, 40000, server, 80), Some((slot, true)));
+        assert_eq!(
+            t.find_flow(server, 80, k.client, 40000),
+            Some((slot, false))
+        );
+        assert_eq!(t.find_flow(server, 80, k.client, 40001), None);
+        // A connection from an end to itself: client to server, as p0f's first lookup.
+        let own = FlowKey {
+            client: server,
+            cli_port: 80,
+            server,
+            srv_port: 80,
+        };
+        let slot = t.create_flow(own, 1, 0);
+        assert_eq!(t.find_flow(server, 80, server, 80), Some((slot, true)));
+    }
 }
