@@ -173,7 +173,10 @@ def test_the_module_serves_the_api_itself(lab, tmp_path, capfd):
     sock, log = tmp_path / "api.sock", tmp_path / "p0f.log"
     # The module captures in namespace A through a child Python that enters it.
     script = (
+        "import signal\n"
         "import p0fmod\n"
+        "# SIGINT may come in ignored (a background job of a shell without job control).\n"
+        "signal.signal(signal.SIGINT, signal.default_int_handler)\n"
         "try:\n"
         f"    p0fmod.P0f(iface={VETH_A!r}, api_sock={str(sock)!r}, log_file={str(log)!r}).run()\n"
         "except KeyboardInterrupt:\n"

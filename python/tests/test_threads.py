@@ -101,6 +101,9 @@ def count():
             state["counted"] += 1
 
 
+# Python leaves SIGINT ignored when it starts with it ignored (a background job of a
+# shell without job control, as CI may run): Ctrl-C must raise KeyboardInterrupt here.
+signal.signal(signal.SIGINT, signal.default_int_handler)
 # Daemon threads: whatever happens, they never keep this interpreter from exiting.
 threads = [threading.Thread(target=feed, daemon=True), threading.Thread(target=count, daemon=True)]
 for t in threads:
