@@ -17,7 +17,7 @@ use std::sync::atomic::AtomicBool;
 
 use p0fmod::{Config, OfflineRun, OutputFormat, load_database};
 use p0fmod_live::privileges::running_setuid;
-use p0fmod_session::{Notice, Session, StartError, Started, print_error};
+use p0fmod_session::{Notice, Session, StartError, Started, print_err, print_error, print_out};
 
 use args::{Action, parse_args};
 
@@ -29,9 +29,9 @@ struct Status {
 impl Status {
     fn say(&self, line: &str) {
         if self.to_stderr {
-            eprintln!("{line}");
+            print_err(&format!("{line}\n"));
         } else {
-            println!("{line}");
+            print_out(&format!("{line}\n"));
         }
     }
 
@@ -52,7 +52,7 @@ fn fatal(message: &str) -> ExitCode {
 }
 
 fn warn(message: &str) {
-    eprintln!("[!] WARNING: {message}");
+    print_err(&format!("[!] WARNING: {message}\n"));
 }
 
 fn main() -> ExitCode {
@@ -64,26 +64,32 @@ fn main() -> ExitCode {
         Ok(action) => action,
         Err(args::ArgError::Usage(msg)) => {
             if let Some(msg) = msg {
-                eprintln!("{}: {msg}", argv.first().map_or("p0fmod", String::as_str));
+                print_err(&format!(
+                    "{}: {msg}\n",
+                    argv.first().map_or("p0fmod", String::as_str)
+                ));
             }
-            eprint!("{}", args::USAGE);
+            print_err(args::USAGE);
             return ExitCode::from(1);
         }
         Err(args::ArgError::Fatal(msg)) => return fatal(&msg),
     };
     match action {
         Action::Version => {
-            println!("p0fmod {} (p0f 3.09b compatible)", p0fmod::VERSION);
+            print_out(&format!(
+                "p0fmod {} (p0f 3.09b compatible)\n",
+                p0fmod::VERSION
+            ));
             ExitCode::SUCCESS
         }
         Action::Help => {
-            print!("{}", args::USAGE);
+            print_out(args::USAGE);
             ExitCode::SUCCESS
         }
         Action::ListInterfaces => list_interfaces(),
         Action::PrintDb(config) => match load_database(&config) {
             Ok(db) => {
-                print!("{}", db.to_fp_text());
+                print_out(&db.to_fp_text());
                 ExitCode::SUCCESS
             }
             Err(e) => fatal(&e.to_string()),
@@ -111,16 +117,16 @@ fn harvest(config: &Config) -> ExitCode {
         warn(&w.to_string())
     }) > 0
     {}
-    print!("{harvest}");
+    print_out(&harvest.to_string());
     ExitCode::SUCCESS
 }
 
 /// `-L` (spec §2.6).
 fn list_interfaces() -> ExitCode {
-    println!("{}", p0fmod_session::banner());
+    print_out(&format!("{}\n", p0fmod_session::banner()));
     match p0fmod_session::list_interfaces() {
         Ok(list) => {
-            print!("{}", p0fmod_session::interface_listing(&list));
+            print_out(&p0fmod_session::interface_listing(&list));
             ExitCode::SUCCESS
         }
         Err(e) => {

@@ -236,3 +236,44 @@ fn json_says_what_the_p0f_log_says() {
         }
     }
 }
+
+/// `p0fmod ... | head`: the reader has gone. Status lines are dropped, the console output
+/// fails with a clear message and exit status 1; never a panic. Help text to a closed pipe
+/// is simply lost.
+#[test]
+fn a_closed_stdout_pipe_is_an_error_not_a_panic() {
+    use std::io::Read;
+    use std::process::Stdio;
+    let spawn = |args: &[&str]| {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_p0fmod"))
+            .env("TZ", "UTC")
+            .args(args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        // Close the reading end before p0fmod writes anything.
+        drop(child.stdout.take());
+        let mut stderr = String::new();
+        child
+            .stderr
+            .take()
+            .unwrap()
+            .read_to_string(&mut stderr)
+            .unwrap();
+        (child.wait().unwrap().code(), stderr)
+    };
+    let capture = sample("local-linux-sequential-http.pcap");
+    let (code, stderr) = spawn(&["-r", &capture]);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(
+        stderr.contains("[-] PROGRAM ABORT : write error: Broken pipe"),
+        "{stderr}"
+    );
+    for args in [&["-h"][..], &["--version"], &["--print-db"]] {
+        let (code, stderr) = spawn(args);
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+        assert_eq!(code, Some(0), "{args:?}: {stderr}");
+    }
+}

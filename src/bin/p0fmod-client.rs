@@ -9,17 +9,18 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use p0fmod_api::{ClientError, client_report, parse_address, query};
+use p0fmod_session::{print_err, print_out};
 
 /// p0f's FATAL (or PFATAL, when a system error is behind it): stderr, exit status 1.
 fn fail(e: &ClientError) -> ExitCode {
     let _ = io::stdout().flush();
     match e.os_error() {
-        Some(os) => eprintln!(
-            "[-] SYSTEM ERROR : {}\n      OS message : {}",
+        Some(os) => print_err(&format!(
+            "[-] SYSTEM ERROR : {}\n      OS message : {}\n",
             e.message(),
             p0fmod_live::os_message(os)
-        ),
-        None => eprintln!("[-] PROGRAM ABORT : {}", e.message()),
+        )),
+        None => print_err(&format!("[-] PROGRAM ABORT : {}\n", e.message())),
     }
     ExitCode::from(1)
 }
@@ -27,7 +28,7 @@ fn fail(e: &ClientError) -> ExitCode {
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().collect();
     if args.len() != 3 {
-        eprintln!("Usage: p0fmod-client /path/to/socket host_ip");
+        print_err("Usage: p0fmod-client /path/to/socket host_ip\n");
         return ExitCode::from(1);
     }
     let addr = match parse_address(&args[2]) {
@@ -40,7 +41,7 @@ fn main() -> ExitCode {
     };
     match client_report(&answer) {
         Ok(text) => {
-            print!("{text}");
+            print_out(&text);
             ExitCode::SUCCESS
         }
         Err(e) => fail(&e),

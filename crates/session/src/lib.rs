@@ -589,12 +589,24 @@ impl Iterator for Observations<'_> {
     }
 }
 
+/// Writes `text` on stdout. Unlike `print!`, a closed or failing stdout (`p0fmod -r X |
+/// head`) is not a panic: the text is dropped, and the run's console output, which writes
+/// to the same stdout, reports the failure as an error.
+pub fn print_out(text: &str) {
+    let _ = io::stdout().lock().write_all(text.as_bytes());
+}
+
+/// Writes `text` on stderr; a closed or failing stderr is not a panic (the text is lost).
+pub fn print_err(text: &str) {
+    let _ = io::stderr().lock().write_all(text.as_bytes());
+}
+
 /// Prints a notice as p0f does: status lines and notes on stdout, warnings on stderr.
 pub fn print_notice(notice: Notice) {
     match notice {
-        Notice::Status(line) => println!("{line}"),
-        Notice::Note(note) => println!("[!] {}", note.message()),
-        Notice::Warning(text) => eprintln!("[!] WARNING: {text}"),
+        Notice::Status(line) => print_out(&format!("{line}\n")),
+        Notice::Note(note) => print_out(&format!("[!] {}\n", note.message())),
+        Notice::Warning(text) => print_err(&format!("[!] WARNING: {text}\n")),
     }
 }
 
@@ -605,17 +617,19 @@ pub fn print_error(error: &StartError) {
     match error {
         StartError::Database(errors) => {
             for e in &errors.0 {
-                eprintln!("[-] {e}");
+                print_err(&format!("[-] {e}\n"));
             }
         }
-        StartError::Filter { libpcap, .. } => eprintln!("[-] pcap_compile: {libpcap}"),
+        StartError::Filter { libpcap, .. } => print_err(&format!("[-] pcap_compile: {libpcap}\n")),
         _ => {}
     }
     match error {
         StartError::System { message, os } => {
-            eprintln!("[-] SYSTEM ERROR : {message}\n      OS message : {os}");
+            print_err(&format!(
+                "[-] SYSTEM ERROR : {message}\n      OS message : {os}\n"
+            ));
         }
-        other => eprintln!("[-] PROGRAM ABORT : {other}"),
+        other => print_err(&format!("[-] PROGRAM ABORT : {other}\n")),
     }
 }
 
@@ -642,7 +656,7 @@ impl ConfigExt for Config {
         let mut session = match Session::start(self, true, &mut print_notice)? {
             Started::Running(session) => session,
             Started::Parent { pid, message } => {
-                println!("{message}");
+                print_out(&format!("{message}\n"));
                 return Ok(Summary {
                     daemon_pid: Some(pid),
                     ..Summary::default()
