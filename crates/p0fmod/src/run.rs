@@ -304,6 +304,8 @@ impl OfflineRun {
         stop: Option<&AtomicBool>,
     ) -> Result<RunSummary, RunError> {
         let mut failure: Option<io::Error> = None;
+        // Raised with `failure`, so that reading stops too: nothing more can be written.
+        let output_failed = AtomicBool::new(false);
         let mut emit = |obs: &Observation<'_>| {
             if failure.is_some() {
                 return;
@@ -311,11 +313,13 @@ impl OfflineRun {
             for sink in sinks.iter_mut() {
                 if let Err(e) = sink.write(obs) {
                     failure = Some(e);
+                    output_failed.store(true, Ordering::Relaxed);
                     return;
                 }
             }
         };
-        let stopped = || stop.is_some_and(|s| s.load(Ordering::Relaxed));
+        let interrupted = || stop.is_some_and(|s| s.load(Ordering::Relaxed));
+        let stopped = || interrupted() || output_failed.load(Ordering::Relaxed);
         if self.threads >= 2 {
             self.run_pipelined(&mut emit, warn, &stopped);
         } else {
@@ -323,7 +327,7 @@ impl OfflineRun {
                 self.step(4096, &mut emit, warn);
             }
         }
-        self.consumer.summary.interrupted = stopped() && !self.source.finished;
+        self.consumer.summary.interrupted = interrupted() && !self.source.finished;
         if let Some(e) = failure.take() {
             return Err(RunError::Output(e));
         }

@@ -2,12 +2,16 @@
 //! writes, in the same order, on every capture of tests/data (and ../shared/pcaps when
 //! present), including damaged ones.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use common::{Conn, Trace};
+
 use p0fmod::output::Sink;
 use p0fmod::output::p0f::{TimeStamper, format_log_line};
-use p0fmod::{Database, Limits, Observation, OfflineRun};
+use p0fmod::{Database, Limits, Observation, OfflineRun, RunError};
 
 struct Lines {
     stamper: TimeStamper,
@@ -83,4 +87,46 @@ fn two_threads_write_what_one_thread_writes() {
         total += one.0.len();
     }
     assert!(total > 100, "the corpus produced observations ({total})");
+}
+
+/// Fails on every write, as stdout does once `| head` has gone.
+struct Broken;
+
+impl Sink for Broken {
+    fn write(&mut self, _: &Observation<'_>) -> std::io::Result<()> {
+        Err(std::io::ErrorKind::BrokenPipe.into())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Err(std::io::ErrorKind::BrokenPipe.into())
+    }
+}
+
+#[test]
+fn a_failed_output_stops_the_reading_too() {
+    const SYNS: usize = 30_000;
+    let mut trace = Trace::new();
+    for i in 0..SYNS {
+        let client = format!("10.{}.{}.{}:40000", i >> 16, (i >> 8) & 255, i & 255);
+        trace.push(
+            i as i64,
+            &Conn::new(&client, "192.0.2.80:80").linux_syn(1000),
+        );
+    }
+    let capture = trace.write_pcap("output-failure");
+    let db = Arc::new(Database::embedded());
+    for threads in [1, 2] {
+        let mut run = OfflineRun::open(&capture, Arc::clone(&db), Limits::default(), None).unwrap();
+        run.set_threads(threads);
+        let result = run.run_to_end(&mut [&mut Broken], &mut |_| {}, None);
+        assert!(
+            matches!(&result, Err(RunError::Output(e)) if e.kind() == std::io::ErrorKind::BrokenPipe),
+            "{threads} threads: {:?}",
+            result.map(|s| s.frames)
+        );
+        let frames = run.summary().frames as usize;
+        assert!(
+            frames < SYNS,
+            "{threads} threads: read all {frames} frames after the output had failed"
+        );
+    }
 }
