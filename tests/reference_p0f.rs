@@ -1,7 +1,8 @@
 //! Side by side with the Debian p0f 3.09b binary (a test oracle only): both run on the same
 //! capture files in this test, and their log lines and their console blocks (stdout) must
-//! be equal, as multisets, leaving out `reason=date` lines and blocks. Gzip-compressed captures, which p0f cannot read, are decompressed
-//! for p0f first, so that p0fmod reading the compressed file directly is checked too.
+//! be equal, as multisets, leaving out `reason=date` lines and blocks. Gzip-compressed
+//! captures, which p0f cannot read, are decompressed for p0f first, so that p0fmod reading
+//! the compressed file directly is checked too.
 //!
 //! Needs /usr/sbin/p0f (`apt-get install p0f`; scripts/setup installs it) and `setarch`;
 //! without them the test says so and passes.

@@ -158,8 +158,8 @@ fn open_live_text(iface: &str, detail: &str) -> String {
 
 impl LiveCapture {
     /// Opens `iface` (`any` for every interface) with snaplen 65535, a 32 MiB packed
-    /// kernel ring with a 1 ms delivery timeout, and non-blocking reads; `promisc` puts the interface in
-    /// promiscuous mode.
+    /// kernel ring with a 1 ms delivery timeout, and non-blocking reads; `promisc` puts
+    /// the interface in promiscuous mode.
     pub fn open(iface: &str, promisc: bool) -> Result<LiveCapture, LiveError> {
         let open_error = |e: pcap::Error| LiveError::Open {
             iface: iface.to_string(),
