@@ -1,0 +1,109 @@
+//! JA3 (ClientHello) and JA3S (ServerHello), Salesforce's fingerprints (BSD-3-Clause), as
+//! `../shared/spec/tls-quic-fingerprinting.md` §2.3 describes them: decimal values in wire
+//! order, GREASE removed, fields joined by `,` and values by `-`, and the MD5 of that
+//! string in lower-case hex.
+
+use md5::{Digest, Md5};
+
+use crate::hello::{ClientHello, HelloFormat, ServerHello};
+use crate::is_grease;
+
+/// An MD5 digest in lower-case hex (32 ASCII characters), held inline.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Md5Hex([u8; 32]);
+
+impl Md5Hex {
+    /// The MD5 of `text`.
+    pub fn of(text: &str) -> Md5Hex {
+        let digest = Md5::digest(text.as_bytes());
+        let mut out = [0u8; 32];
+        for (i, b) in digest.iter().enumerate() {
+            out[2 * i] = HEX[usize::from(b >> 4)];
+            out[2 * i + 1] = HEX[usize::from(b & 15)];
+        }
+        Md5Hex(out)
+    }
+
+    /// The hex text.
+    pub fn as_str(&self) -> &str {
+        std::str::from_utf8(&self.0).unwrap_or_default()
+    }
+}
+
+impl std::fmt::Display for Md5Hex {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::fmt::Debug for Md5Hex {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Md5Hex({})", self.as_str())
+    }
+}
+
+const HEX: &[u8; 16] = b"0123456789abcdef";
+
+/// Writes the JA3 string of a ClientHello into `out` (replacing its content) and returns
+/// its MD5: `legacy_version,ciphers,extensions,supported_groups,ec_point_formats`.
+///
+/// `None` (and `out` left empty) for an SSLv2-format hello: JA3 is defined on TLS
+/// handshake records, and neither Salesforce's `ja3` nor tshark fingerprints SSLv2.
+pub fn ja3(hello: &ClientHello<'_>, out: &mut String) -> Option<Md5Hex> {
+    out.clear();
+    if hello.format() == HelloFormat::Sslv2 {
+        return None;
+    }
+    write_dec(out, hello.legacy_version);
+    out.push(',');
+    write_dashed(out, hello.cipher_suites().filter(|&c| !is_grease(c)));
+    out.push(',');
+    write_dashed(
+        out,
+        hello.extensions().map(|e| e.typ).filter(|&t| !is_grease(t)),
+    );
+    out.push(',');
+    write_dashed(out, hello.supported_groups().filter(|&g| !is_grease(g)));
+    out.push(',');
+    write_dashed(out, hello.ec_point_formats().iter().map(|&f| u16::from(f)));
+    Some(Md5Hex::of(out))
+}
+
+/// Writes the JA3S string of a ServerHello into `out` (replacing its content) and returns
+/// its MD5: `legacy_version,cipher_suite,extensions`.
+pub fn ja3s(hello: &ServerHello<'_>, out: &mut String) -> Md5Hex {
+    out.clear();
+    write_dec(out, hello.legacy_version);
+    out.push(',');
+    write_dec(out, hello.cipher_suite);
+    out.push(',');
+    write_dashed(
+        out,
+        hello.extensions().map(|e| e.typ).filter(|&t| !is_grease(t)),
+    );
+    Md5Hex::of(out)
+}
+
+fn write_dashed(out: &mut String, values: impl Iterator<Item = u16>) {
+    for (i, v) in values.enumerate() {
+        if i > 0 {
+            out.push('-');
+        }
+        write_dec(out, v);
+    }
+}
+
+fn write_dec(out: &mut String, v: u16) {
+    let mut digits = [0u8; 5];
+    let mut n = v;
+    let mut i = digits.len();
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.extend(digits[i..].iter().map(|&b| char::from(b)));
+}
