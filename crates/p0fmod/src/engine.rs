@@ -25,6 +25,7 @@ use crate::state::cache::Slot;
 use crate::state::{
     FlowKey, HostOs, HttpSigRecord, HttpState, Limits, MatchedTcp, NAT_SCORES, Tables, TcpSigRecord,
 };
+use crate::stats::{EngineStats, KindCounts};
 
 /// Cache expiry runs on every this many packets.
 const EXPIRE_INTERVAL: u64 = 50;
@@ -47,6 +48,9 @@ pub struct Engine {
     db: Arc<Database>,
     tables: Tables,
     packets: u64,
+    frames: u64,
+    bytes: u64,
+    observations: KindCounts,
 }
 
 impl Engine {
@@ -56,6 +60,9 @@ impl Engine {
             db,
             tables: Tables::new(limits),
             packets: 0,
+            frames: 0,
+            bytes: 0,
+            observations: KindCounts::default(),
         }
     }
 
@@ -68,6 +75,31 @@ impl Engine {
     /// capture filter would have passed it.
     pub fn packets(&self) -> u64 {
         self.packets
+    }
+
+    /// The counters since the engine was made (plain data, [`EngineStats`]).
+    pub fn stats(&self) -> EngineStats {
+        EngineStats {
+            frames: self.frames,
+            bytes: self.bytes,
+            packets: self.packets,
+            observations: self.observations,
+            hosts: self.tables.host_stats,
+            flows: self.tables.flow_stats,
+        }
+    }
+
+    /// The limits the tables keep to (`-m`, `-t`).
+    pub fn limits(&self) -> Limits {
+        self.tables.limits
+    }
+
+    /// Counts a frame of `len` captured bytes in [`EngineStats::frames`] and
+    /// [`EngineStats::bytes`]. [`Engine::process_frame`] does it itself; a caller that
+    /// decodes frames and calls [`Engine::process_decoded`] calls this for each.
+    pub fn count_frame(&mut self, len: usize) {
+        self.frames += 1;
+        self.bytes += len as u64;
     }
 
     /// Number of tracked hosts and flows.
@@ -100,6 +132,7 @@ impl Engine {
         frame: &[u8],
         emit: &mut dyn FnMut(&Observation<'_>),
     ) -> Result<(), DecodeError> {
+        self.count_frame(frame.len());
         let decoded = decode(LinkType(link_type), frame);
         self.process_decoded(ts, decoded.as_ref().map_err(|e| *e), emit)
     }
@@ -138,6 +171,7 @@ impl Engine {
         let mut ctx = Ctx {
             db: &self.db,
             t: &mut self.tables,
+            counts: &mut self.observations,
             now: clamp_time(ts),
             emit,
         };
@@ -149,6 +183,7 @@ impl Engine {
 struct Ctx<'a, 'e> {
     db: &'a Database,
     t: &'a mut Tables,
+    counts: &'a mut KindCounts,
     now: Timestamp,
     emit: &'e mut dyn FnMut(&Observation<'_>),
 }
@@ -185,6 +220,7 @@ impl<'a> Ctx<'a, '_> {
             },
             details,
         };
+        self.counts.add(kind);
         (self.emit)(&obs);
     }
 

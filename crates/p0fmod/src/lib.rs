@@ -37,6 +37,7 @@ pub mod observation;
 pub mod output;
 pub mod run;
 pub mod state;
+pub mod stats;
 
 pub use config::{Config, ConfigError, ConfigWarning, OutputFormat};
 pub use engine::Engine;
@@ -46,6 +47,7 @@ pub use p0fmod_capture::Timestamp;
 pub use p0fmod_db::Database;
 pub use run::{OfflineRun, RunError, RunSummary, RunWarning, load_database};
 pub use state::Limits;
+pub use stats::{EngineStats, KindCounts, TableStats};
 
 /// p0fmod's version.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -40,6 +40,20 @@ pub enum Kind {
 }
 
 impl Kind {
+    /// Every kind, in declaration order (`Kind::ALL[k as usize] == k`).
+    pub const ALL: [Kind; 10] = [
+        Kind::Syn,
+        Kind::SynAck,
+        Kind::SendsynProbe,
+        Kind::SendsynResponse,
+        Kind::Mtu,
+        Kind::Uptime,
+        Kind::HttpRequest,
+        Kind::HttpResponse,
+        Kind::HostChange,
+        Kind::IpSharing,
+    ];
+
     /// p0f's keyword for this kind.
     pub fn keyword(self) -> &'static str {
         match self {

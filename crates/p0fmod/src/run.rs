@@ -108,11 +108,13 @@ struct Consumer {
 impl Consumer {
     fn consume(
         &mut self,
+        len: usize,
         ts: p0fmod_capture::Timestamp,
         decoded: Result<&p0fmod_wire::TcpPacket<'_>, DecodeError>,
         emit: &mut dyn FnMut(&Observation<'_>),
         warn: &mut dyn FnMut(RunWarning),
     ) {
+        self.engine.count_frame(len);
         let before = self.engine.packets();
         let observations = &mut self.summary.observations;
         let mut counting = |obs: &Observation<'_>| {
@@ -189,6 +191,7 @@ struct Batch {
 }
 
 struct BatchItem {
+    len: usize,
     ts: p0fmod_capture::Timestamp,
     packet: Result<p0fmod_wire::TcpPacket<'static>, DecodeError>,
     payload: std::ops::Range<usize>,
@@ -289,8 +292,13 @@ impl OfflineRun {
             done += 1;
             self.consumer.summary.frames += 1;
             let decoded = decode(LinkType(packet.link_type), packet.data);
-            self.consumer
-                .consume(packet.ts, decoded.as_ref().map_err(|e| *e), emit, warn);
+            self.consumer.consume(
+                packet.data.len(),
+                packet.ts,
+                decoded.as_ref().map_err(|e| *e),
+                emit,
+                warn,
+            );
         }
         done
     }
@@ -382,6 +390,7 @@ impl OfflineRun {
                             Err(e) => Err(e),
                         };
                         batch.items.push(BatchItem {
+                            len: packet.data.len(),
                             ts: packet.ts,
                             packet: packet_result,
                             payload: start..batch.payload.len(),
@@ -402,7 +411,13 @@ impl OfflineRun {
                         Ok(p) => Ok(p.with_payload(&batch.payload[item.payload.clone()])),
                         Err(e) => Err(*e),
                     };
-                    consumer.consume(item.ts, packet.as_ref().map_err(|e| *e), emit, warn);
+                    consumer.consume(
+                        item.len,
+                        item.ts,
+                        packet.as_ref().map_err(|e| *e),
+                        emit,
+                        warn,
+                    );
                 }
                 for w in batch.warnings.drain(..) {
                     warn(w);

@@ -13,6 +13,7 @@ use p0fmod_http::{HttpParser, MessageKind};
 use p0fmod_wire::{OptLayout, Quirks};
 
 use crate::observation::NatReasons;
+use crate::stats::TableStats;
 use cache::{AgeMap, Slot};
 
 /// The age of a record as p0f computes it: an unsigned 32-bit difference of packet times,
@@ -281,6 +282,10 @@ pub struct Tables {
     pub flows: AgeMap<Endpoints, Flow>,
     /// Limits.
     pub limits: Limits,
+    /// Counters of the host table.
+    pub host_stats: TableStats,
+    /// Counters of the flow table.
+    pub flow_stats: TableStats,
     last_expiry_sec: Option<i64>,
 }
 
@@ -291,6 +296,8 @@ impl Tables {
             hosts: AgeMap::default(),
             flows: AgeMap::default(),
             limits,
+            host_stats: TableStats::default(),
+            flow_stats: TableStats::default(),
             last_expiry_sec: None,
         }
     }
@@ -315,6 +322,7 @@ impl Tables {
     /// Destroys a flow and releases its hosts.
     pub fn destroy_flow(&mut self, slot: Slot) {
         let flow = self.flows.remove(slot);
+        self.flow_stats.on_size(self.flows.len());
         self.hosts.get_mut(flow.client).use_count -= 1;
         self.hosts.get_mut(flow.server).use_count -= 1;
     }
@@ -349,7 +357,9 @@ impl Tables {
             http: HttpState::Request(HttpParser::new(MessageKind::Request)),
         };
         let ends = Endpoints::new((key.client, key.cli_port), (key.server, key.srv_port));
-        self.flows.insert(ends, flow)
+        let slot = self.flows.insert(ends, flow);
+        self.flow_stats.on_create(self.flows.len());
+        slot
     }
 
     fn host_for_flow(&mut self, addr: IpAddr, now: i64) -> Slot {
@@ -364,7 +374,22 @@ impl Tables {
         if self.hosts.len() >= self.host_ceiling() {
             self.free_oldest_host();
         }
-        self.hosts.insert(addr, Host::new(addr, now))
+        let slot = self.hosts.insert(addr, Host::new(addr, now));
+        self.host_stats.on_create(self.hosts.len());
+        slot
+    }
+
+    /// Removes a host to stay within the limits, counting it as evicted.
+    fn evict_host(&mut self, slot: Slot) {
+        self.hosts.remove(slot);
+        self.host_stats.evicted += 1;
+        self.host_stats.on_size(self.hosts.len());
+    }
+
+    /// Destroys a flow to stay within the limits, counting it as evicted.
+    fn evict_flow(&mut self, slot: Slot) {
+        self.flow_stats.evicted += 1;
+        self.destroy_flow(slot);
     }
 
     /// The most hosts the table ever holds. p0f never removes a host that still has
@@ -380,11 +405,11 @@ impl Tables {
     fn free_oldest_host(&mut self) {
         while let Some(oldest) = self.hosts.oldest() {
             if self.hosts.get(oldest).use_count == 0 {
-                self.hosts.remove(oldest);
+                self.evict_host(oldest);
                 return;
             }
             match self.flows.oldest() {
-                Some(flow) => self.destroy_flow(flow),
+                Some(flow) => self.evict_flow(flow),
                 None => return,
             }
         }
@@ -394,7 +419,7 @@ impl Tables {
     fn nuke_flows(&mut self, count: usize) {
         for _ in 0..count {
             match self.flows.oldest() {
-                Some(slot) => self.destroy_flow(slot),
+                Some(slot) => self.evict_flow(slot),
                 None => break,
             }
         }
@@ -410,7 +435,7 @@ impl Tables {
         if let Some(oldest) = self.hosts.oldest()
             && self.hosts.get(oldest).use_count == 0
         {
-            self.hosts.remove(oldest);
+            self.evict_host(oldest);
         }
     }
 
@@ -423,6 +448,7 @@ impl Tables {
         self.last_expiry_sec = Some(now);
         while let Some(slot) = self.flows.oldest() {
             if age(now, self.flows.get(slot).created) > self.limits.conn_max_age {
+                self.flow_stats.expired += 1;
                 self.destroy_flow(slot);
             } else {
                 break;
@@ -438,8 +464,10 @@ impl Tables {
             }
             if host.use_count == 0 {
                 self.hosts.remove(slot);
+                self.host_stats.expired += 1;
             }
         }
+        self.host_stats.on_size(self.hosts.len());
     }
 }
 
