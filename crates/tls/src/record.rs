@@ -66,7 +66,11 @@ impl RecordHeader {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Detection {
     /// A TLS handshake record header (type 22, version 3.x, length 1 to 16,384).
-    Handshake,
+    Handshake {
+        /// The first handshake message's type (1 ClientHello, 2 ServerHello), when the
+        /// sixth byte is there.
+        msg_type: Option<u8>,
+    },
     /// The 2-byte header of an SSLv2-format CLIENT-HELLO (version 2 or 3.x).
     Sslv2ClientHello,
     /// Too few bytes to tell (fewer than five).
@@ -94,7 +98,9 @@ pub fn detect(stream: &[u8]) -> Detection {
     }
     if stream[0] == CONTENT_HANDSHAKE {
         match RecordHeader::parse(stream) {
-            Some(h) if usize::from(h.length) <= MAX_RECORD_LEN => Detection::Handshake,
+            Some(h) if usize::from(h.length) <= MAX_RECORD_LEN => Detection::Handshake {
+                msg_type: stream.get(RECORD_HEADER_LEN).copied(),
+            },
             _ => Detection::NotTls,
         }
     } else if sslv2_length(stream).is_some() {
@@ -184,7 +190,7 @@ pub fn extract_handshake<'a>(stream: &'a [u8], scratch: &'a mut Vec<u8>) -> Extr
             };
         }
         Detection::Sslv2ClientHello => return extract_sslv2(stream),
-        Detection::Handshake => {}
+        Detection::Handshake { .. } => {}
     }
     let mut header = [0u8; 4];
     let mut header_len = 0;
