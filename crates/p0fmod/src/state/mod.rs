@@ -5,6 +5,7 @@
 //! read and update these records.
 
 pub mod cache;
+pub mod reassembly;
 
 use std::net::IpAddr;
 
