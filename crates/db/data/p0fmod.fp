@@ -1130,3 +1130,174 @@ sig = 0:Server,Date,Connection=[close],Content-Type,?Content-Length:Keep-Alive,A
 label = s:!:IIS:10.x
 sys = Windows
 sig = 1:Content-Type,Server,?Strict-Transport-Security,Date,?Content-Length:Connection,Keep-Alive,Accept-Ranges:Microsoft-IIS/
+
+; TLS hellos (p0fmod's own sections). A signature is
+;   proto:version:ciphers:extensions:groups:sigalgs:flags:alpn
+; proto t (TCP), q (QUIC), d (DTLS); version as JA4 writes it (13, 12, ...);
+; lists of four-hex-digit values in wire order without GREASE, '~' for any
+; order, '?' before a value that may be absent, '*' for anything; flags
+; 'grease' or empty; ALPN names. docs/database.md has the details. Labels name
+; the library family when several programs share a hello, and a version range
+; only when captures or a published fact show it.
+[tls:request]
+
+; p0fmod: Chromium 156 (BoringSSL), local-tls-chromium-156.0.8078.114-v4-sni.pcap
+; (TCP: two hellos, the extensions in a new order each time, hence '~') and
+; -sni-quic-aioquic.pcap, -sni-quic-caddy.pcap (QUIC). Chrome shares Chromium's TLS stack.
+label = s:!:Chrome:or Chromium
+sys = Windows,@unix
+sig = t:13:1301,1302,1303,c02b,c02f,c02c,c030,cca9,cca8,c013,c014,009c,009d,002f,0035:~?0000,0005,000a,000b,000d,0010,0012,0017,001b,0023,?0029,002b,002d,0033,44cd,ca34,fe0d,ff01:11ec,001d,0017,0018:0904,0905,0906,0403,0804,0401,0503,0805,0501,0806,0601:grease:*
+sig = q:13:1301,1302,1303:~?0000,000a,000d,0010,001b,002b,002d,0033,0039,44cd,ca34,fe0d:11ec,001d,0017,0018:0403,0804,0401,0503,0805,0501,0806,0601,0201:*:*
+
+; p0fmod: Firefox ESR 153.8 (NSS 3.125), local-tls-firefox-153.8.0esr-v4-sni.pcap (TCP) and
+; -sni-quic-aioquic.pcap (QUIC, neqo).
+label = s:!:Firefox:
+sys = Windows,@unix
+sig = t:13:1301,1303,1302,c02b,c02f,cca9,cca8,c02c,c030,c00a,c013,c014,009c,009d,002f,0035:~?0000,0005,000a,000b,000d,0010,0012,0017,001b,001c,0022,0023,?0029,002b,002d,0033,fe0d,ff01:11ec,001d,0017,0018,0019,0100,0101:0403,0503,0603,0804,0805,0806,0401,0501,0601,0203,0201::*
+sig = q:13:1301,1303,1302:~?0000,0005,000a,000d,0010,0017,001b,001c,0022,002b,002d,0033,0039,fe0d,ff01:11ec,001d,0017,0018,0019:0403,0503,0603,0203,0804,0805,0806,0401,0501,0601,0201:*:*
+
+; p0fmod: curl 7.88.1 with OpenSSL 3.0.19: local-tls-curl-7.88.1-v4-sni.pcap, -http1.1,
+; -noalpn and the -srv-* captures. OpenSSL's default ciphers with curl's options
+; (post-handshake auth 0031, no session ticket): other libcurl programs send it too.
+; Its TLS 1.2 hello (-tls12) is OpenSSL's, below.
+label = s:!:curl:or libcurl with OpenSSL
+sys = @unix,Windows
+sig = t:13:1302,1303,1301,c02c,c030,009f,cca9,cca8,ccaa,c02b,c02f,009e,c024,c028,006b,c023,c027,0067,c00a,c014,0039,c009,c013,0033,009d,009c,003d,003c,0035,002f,00ff:?0000,000b,000a,?0010,0016,0017,0031,000d,002b,002d,0033,?0015:001d,0017,001e,0019,0018,0100,0101,0102,0103,0104:0403,0503,0603,0807,0808,0809,080a,080b,0804,0805,0806,0401,0501,0601,0303,0301,0302,0402,0502,0602::*
+
+; p0fmod: Python's ssl module with its own default cipher list (a pyenv build; Debian's
+; Python uses OpenSSL's list, below): local-tls-python-urllib-3.11.7-v4-sni.pcap,
+; -tls12, local-tls-python-requests-2.34.2-v4-sni.pcap, local-tls-python-httpx-0.29.0-*
+; (ALPN http/1.1,h2 in that order with http2=True), local-tls-python-aiohttp-3.14.5-v4-sni.pcap.
+label = s:!:Python:ssl with OpenSSL
+sys = @unix,Windows
+sig = t:13:1302,1303,1301,c02c,c030,c02b,c02f,cca9,cca8,c024,c028,c023,c027,009f,009e,006b,0067,00ff:?0000,000b,000a,?0023,?0010,0016,0017,?0031,000d,002b,002d,0033,?0015,?0029:001d,0017,001e,0019,0018,0100,0101,0102,0103,0104:0403,0503,0603,0807,0808,0809,080a,080b,0804,0805,0806,0401,0501,0601,0303,0301,0302,0402,0502,0602::*
+sig = t:12:c02c,c030,c02b,c02f,cca9,cca8,c024,c028,c023,c027,009f,009e,006b,0067,00ff:?0000,000b,000a,?0023,?0010,0016,0017,000d:001d,0017,001e,0019,0018:0403,0503,0603,0807,0808,0809,080a,080b,0804,0805,0806,0401,0501,0601,0303,0301,0302,0402,0502,0602::*
+
+; p0fmod: Node.js 20.20.2 (OpenSSL 3.0.19 built in, Node's default cipher list):
+; local-tls-nodejs-https-20.20.2-v4-sni.pcap, -tls12, local-tls-nodejs-fetch-20.20.2-v4-sni.pcap
+; and local-tls-nodejs-undici-7.30.3-v4-sni.pcap (a resumed second hello with 0029),
+; local-tls-nodejs-axios-1.21.1-v4-sni.pcap.
+label = s:!:Node.js:
+sys = @unix,Windows
+sig = t:13:1302,1303,1301,c02f,c02b,c030,c02c,009e,c027,0067,c028,006b,00a3,009f,cca9,cca8,ccaa,c0af,c0ad,c0a3,c09f,c05d,c061,c057,c053,00a2,c0ae,c0ac,c0a2,c09e,c05c,c060,c056,c052,c024,006a,c023,0040,c00a,c014,0039,0038,c009,c013,0033,0032,009d,c0a1,c09d,c051,009c,c0a0,c09c,c050,003d,003c,0035,002f,00ff:?0000,000b,000a,?0023,?0010,0016,0017,?0031,000d,002b,002d,0033,?0015,?0029:001d,0017,001e,0019,0018,0100,0101,0102,0103,0104:0403,0503,0603,0807,0808,0809,080a,080b,0804,0805,0806,0401,0501,0601,0303,0301,0302,0402,0502,0602::*
+sig = t:12:c02f,c02b,c030,c02c,009e,c027,0067,c028,006b,00a3,009f,cca9,cca8,ccaa,c0af,c0ad,c0a3,c09f,c05d,c061,c057,c053,00a2,c0ae,c0ac,c0a2,c09e,c05c,c060,c056,c052,c024,006a,c023,0040,c00a,c014,0039,0038,c009,c013,0033,0032,009d,c0a1,c09d,c051,009c,c0a0,c09c,c050,003d,003c,0035,002f,00ff:?0000,000b,000a,?0023,?0010,0016,0017,000d:001d,0017,001e,0019,0018:0403,0503,0603,0807,0808,0809,080a,080b,0804,0805,0806,0401,0501,0601,0303,0301,0302,0402,0502,0602::*
+
+; p0fmod: OpenSSL 3.0.19 with its default cipher list and options, as openssl s_client,
+; Debian's Python and Rust's native-tls send it: local-tls-openssl-s_client-3.0.19-v4-sni.pcap,
+; -alpn, -tls12, -tls13 (TLS 1.3 ciphers only), local-tls-python-urllib-3.11.2-debian-v4-sni.pcap,
+; local-tls-rust-reqwest-0.13.5-nativetls-v4-sni.pcap, local-tls-curl-7.88.1-v4-sni-tls12*.pcap.
+label = s:!:OpenSSL:
+sys = @unix,Windows
+sig = t:13:1302,1303,1301,c02c,c030,009f,cca9,cca8,ccaa,c02b,c02f,009e,c024,c028,006b,c023,c027,0067,c00a,c014,0039,c009,c013,0033,009d,009c,003d,003c,0035,002f,00ff:?0000,000b,000a,?0023,?0010,0016,0017,?0031,000d,002b,002d,0033,?0015,?0029:001d,0017,001e,0019,0018,0100,0101,0102,0103,0104:0403,0503,0603,0807,0808,0809,080a,080b,0804,0805,0806,0401,0501,0601,0303,0301,0302,0402,0502,0602::*
+sig = t:12:c02c,c030,009f,cca9,cca8,ccaa,c02b,c02f,009e,c024,c028,006b,c023,c027,0067,c00a,c014,0039,c009,c013,0033,009d,009c,003d,003c,0035,002f,00ff:?0000,000b,000a,?0023,?0010,0016,0017,000d:001d,0017,001e,0019,0018:0403,0503,0603,0807,0808,0809,080a,080b,0804,0805,0806,0401,0501,0601,0303,0301,0302,0402,0502,0602::*
+sig = t:13:1302,1303,1301,00ff:?0000,000b,000a,?0023,?0010,0016,0017,?0031,000d,002b,002d,0033,?0015,?0029:001d,0017,001e,0019,0018,0100,0101,0102,0103,0104:0403,0503,0603,0807,0808,0809,080a,080b,0804,0805,0806,0401,0501,0601::*
+
+; p0fmod: GnuTLS 3.7.9 with its default priority string, as gnutls-cli, wget 1.21.3 and git
+; 2.39.5 (libcurl-gnutls) send it: local-tls-gnutls-cli-3.7.9-v4-sni.pcap, -alpn, -tls12,
+; local-tls-wget-1.21.3-v4-sni.pcap, -tls12, local-tls-git-2.39.5-v4-sni.pcap.
+label = s:!:GnuTLS:
+sys = @unix
+sig = t:13:1302,1303,1301,1304,c02c,cca9,c0ad,c00a,c02b,c0ac,c009,c030,cca8,c014,c02f,c013,009d,c09d,0035,009c,c09c,002f,009f,ccaa,c09f,0039,009e,c09e,0033:0005,000a,000b,000d,?0010,?0016,?0017,?0023,0033,002b,?0031,ff01,?0000,?002d,001c,?0015,?0029:0017,0018,0019,001d,001e,0100,0101,0102,0103,0104:0401,0809,0804,0403,0807,0501,080a,0805,0503,0808,0601,080b,0806,0603,0201,0203::*
+sig = t:12:c02c,cca9,c0ad,c00a,c02b,c0ac,c009,c030,cca8,c014,c02f,c013,009d,c09d,0035,009c,c09c,002f,009f,ccaa,c09f,0039,009e,c09e,0033:0005,000a,000b,000d,?0010,?0016,?0017,?0023,ff01,?0000,001c:0017,0018,0019,001d,001e,0100,0101,0102,0103,0104:0401,0809,0804,0403,0807,0501,080a,0805,0503,0808,0601,080b,0806,0603,0201,0203::*
+
+; p0fmod: Go 1.19.8 crypto/tls (net/http): local-tls-go-nethttp-1.19.8-v4-sni.pcap, -h1, -tls12.
+; It offers RSA key exchange ciphers (009c, 009d, 002f, 0035), out of Go's default list
+; since Go 1.22 (https://go.dev/doc/go1.22#crypto/tls): Go 1.21 or older.
+label = s:!:Go:crypto/tls 1.21 or older
+sys = @unix,Windows
+sig = t:13:c02b,c02f,c02c,c030,cca9,cca8,c009,c013,c00a,c014,009c,009d,002f,0035,c012,000a,1301,1302,1303:?0000,0005,000a,000b,000d,ff01,?0010,0012,002b,0033:001d,0017,0018,0019:0804,0403,0807,0805,0806,0401,0501,0601,0503,0603,0201,0203::*
+sig = t:12:c02b,c02f,c02c,c030,cca9,cca8,c009,c013,c00a,c014,009c,009d,002f,0035,c012,000a:?0000,0005,000a,000b,000d,ff01,?0010,0012,002b:001d,0017,0018,0019:0804,0403,0807,0805,0806,0401,0501,0601,0503,0603,0201,0203::*
+
+; p0fmod: Go 1.27.3 crypto/tls (net/http): local-tls-go-nethttp-1.27.3-v4-sni.pcap, -h1, -tls12.
+; X25519MLKEM768 (11ec) is offered by default since Go 1.24 (https://go.dev/doc/go1.24#crypto/tls):
+; Go 1.24 or newer (the TLS 1.2-only hello has no such mark, but the same cipher list).
+label = s:!:Go:crypto/tls 1.24 or newer
+sys = @unix,Windows
+sig = t:13:c02b,c02f,c02c,c030,cca9,cca8,c009,c013,c00a,c014,1301,1302,1303:?0000,000b,ff01,0017,0012,0005,000a,000d,0032,?0010,002b,0033:11ec,11eb,11ed,001d,0017,0018,0019:0904,0905,0906,0804,0403,0807,0805,0806,0401,0501,0601,0503,0603::*
+
+; p0fmod: Go 1.27.3 crypto/tls limited to TLS 1.2 (MaxVersion): local-tls-go-nethttp-1.27.3-v4-sni-tls12.pcap.
+; No RSA key exchange ciphers: Go 1.22 or newer (https://go.dev/doc/go1.22#crypto/tls).
+label = s:!:Go:crypto/tls 1.22 or newer
+sys = @unix,Windows
+sig = t:12:c02b,c02f,c02c,c030,cca9,cca8,c009,c013,c00a,c014:?0000,000b,ff01,0017,0012,0005,000a,000d,0032,?0010,002b:001d,0017,0018,0019:0804,0403,0807,0805,0806,0401,0501,0601,0503,0603::*
+
+; p0fmod: Java 17 (OpenJDK 17.0.15, SunJSSE): local-tls-java-httpclient-17.0.15+6-Debian-1deb12u1-v4-sni.pcap,
+; -tls12, local-tls-java-urlconnection-17.0.15+6-Debian-1deb12u1-v4-sni.pcap.
+label = s:!:Java:JSSE
+sys = @unix,Windows
+sig = t:13:1302,1301,1303,c02c,c02b,cca9,c030,cca8,c02f,009f,ccaa,00a3,009e,00a2,c024,c028,c023,c027,006b,006a,0067,0040,c00a,c014,c009,c013,0039,0038,0033,0032,009d,009c,003d,003c,0035,002f,00ff:?0000,0005,000a,000b,?0010,0011,0017,0023,000d,002b,002d,0032,0033,?0029:001d,0017,0018,0019,001e,0100,0101,0102,0103,0104:0403,0503,0603,0807,0808,0804,0805,0806,0809,080a,080b,0401,0501,0601,0402,0303,0301,0302,0203,0201,0202::*
+sig = t:12:c02c,c02b,cca9,c030,cca8,c02f,009f,ccaa,00a3,009e,00a2,c024,c028,c023,c027,006b,006a,0067,0040,c00a,c014,c009,c013,0039,0038,0033,0032,009d,009c,003d,003c,0035,002f,00ff:?0000,0005,000a,000b,?0010,0011,0017,0023,000d,002b,0032:001d,0017,0018,0019,001e,0100,0101,0102,0103,0104:0403,0503,0603,0807,0808,0804,0805,0806,0809,080a,080b,0401,0501,0601,0402,0303,0301,0302,0203,0201,0202::*
+
+; p0fmod: Bun 1.4.5 fetch (its own BoringSSL build, no GREASE): local-tls-bun-fetch-1.4.5-v4-sni.pcap.
+label = s:!:Bun:
+sys = @unix,Windows
+sig = t:13:1301,1302,1303,c02b,c02f,c02c,c030,cca9,cca8,c009,c013,c00a,c014,009c,009d,002f,0035:?0000,0017,ff01,000a,000b,0023,?0010,0005,000d,0012,0033,002d,002b,?0029:11ec,001d,0017,0018:0403,0804,0401,0503,0805,0501,0806,0601,0807,0603,0201::*
+
+; p0fmod: Deno 2.9.8 fetch (rustls): local-tls-deno-fetch-2.9.8-v4-sni.pcap. rustls sends its
+; extensions in a new order each time (compare the reqwest captures below), hence '~'.
+label = s:!:Deno:
+sys = @unix,Windows
+sig = t:13:1302,1301,1303,c02c,c02b,cca9,c030,c02f,cca8,00ff:~?0000,0005,000a,000b,000d,?0010,0017,0023,?0029,002b,002d,0033:001d,0017,0018,11ec:0503,0403,0603,0807,0806,0805,0804,0601,0501,0401::*
+
+; p0fmod: rustls 0.23 with aws-lc-rs, as reqwest 0.13.5 uses it by default (TCP) and quinn 0.11
+; (QUIC): local-tls-rust-reqwest-0.13.5-rustls-v4-sni.pcap, -h1, and
+; local-tls-rust-reqwest-0.13.5-h3-quinn-v4-sni.pcap.
+label = s:!:rustls:with aws-lc-rs
+sys = @unix,Windows
+sig = t:13:1302,1301,1303,c02c,c02b,cca9,c030,c02f,cca8,00ff:~?0000,0005,000a,000b,000d,?0010,0017,0023,?0029,002b,002d,0033:11ec,0018,001d,0017:0503,0403,0603,0807,0806,0805,0804,0601,0501,0401,0904,0905,0906::*
+sig = q:13:1302,1301,1303:~?0000,0005,000a,000b,000d,0010,0017,002b,002d,0033,0039:11ec,0018,001d,0017:0503,0403,0603,0807,0806,0805,0804,0601,0501,0401,0904,0905,0906:*:*
+
+; p0fmod: aioquic 1.7.2 (its own TLS 1.3 in Python): local-tls-aioquic-http3client-1.7.2-v4-sni.pcap
+; and -srv-caddy.pcap.
+label = s:!:aioquic:
+sys = @unix,Windows
+sig = q:13:1302,1301,1303:0033,002b,000d,000a,002d,?0000,0010,0039:0017,0018,001d,001e:0403,0804,0401,0503,0805,0501,0201,0807,0808:*:*
+
+; ServerHellos. In TLS 1.3 the server picks from what the client offers and
+; says little about itself; TLS 1.2 ServerHellos tell more.
+[tls:response]
+
+; p0fmod: OpenSSL 3.0.19 servers (nginx 1.22.1, openssl s_server, Python's http.server,
+; Node.js https) answering TLS 1.2: local-tls-*-tls12*.pcap (the ServerHellos of
+; local-tls-curl-7.88.1-v4-sni-tls12-srv-{openssl-s_server,python-https,node-https}.pcap
+; and of every -tls12 capture against nginx). Extension order ff01, 0000, 000b, 0023, 0010, 0017.
+label = s:!:OpenSSL:
+sys = @unix,Windows
+sig = t:12:*:ff01,?0000,000b,?0023,?0010,?0017:*:::*
+
+; p0fmod: Go crypto/tls servers answering TLS 1.2: Go 1.27.3 net/http
+; (local-tls-curl-7.88.1-v4-sni-tls12-srv-go-https.pcap) and Caddy 2.6.2 on Go 1.19
+; (-tls12-srv-caddy.pcap): ALPN (0010) before 000b, unlike OpenSSL.
+label = s:!:Go:crypto/tls
+sys = @unix,Windows
+sig = t:12:*:ff01,?0017,?0010,000b,?0000:*:::*
+
+; p0fmod: gnutls-serv 3.7.9: local-tls-curl-7.88.1-v4-sni-srv-gnutls-serv.pcap (TLS 1.3:
+; key_share before supported_versions) and -tls12-srv-gnutls-serv.pcap.
+label = s:!:GnuTLS:
+sys = @unix
+sig = t:13:*:0033,002b,?0029:*:::*
+sig = t:12:*:000b,0017,ff01:*:::*
+
+; p0fmod: TLS 1.3 ServerHellos of OpenSSL 3.0 (nginx, s_server, Python, Node.js) and Go
+; (net/http 1.27, Caddy) look alike: supported_versions then key_share, and 0029 when
+; resuming (local-tls-nodejs-fetch-20.20.2-v4-sni.pcap). Every TLS 1.3 ServerHello of
+; local-tls-curl-7.88.1-v4-sni-srv-*.pcap and of the captures against nginx.
+label = g:!:OpenSSL or Go:crypto/tls
+sys = @unix,Windows
+sig = t:13:*:002b,0033,?0029:*:::*
+
+; p0fmod: aioquic 1.7.2's HTTP/3 server picks TLS_AES_256_GCM_SHA384 (1302) even when the
+; client prefers 1301: local-tls-chromium-156.0.8078.114-v4-sni-quic-aioquic.pcap,
+; local-tls-firefox-153.8.0esr-v4-sni-quic-aioquic.pcap. One cipher choice is thin
+; evidence, hence generic.
+label = g:!:aioquic:
+sys = @unix,Windows
+sig = q:13:1302:002b,0033,?0029:*:::*
+
+; p0fmod: quic-go 0.29 (Caddy 2.6.2) picks TLS_AES_128_GCM_SHA256 (1301) even when the client
+; prefers 1302: local-tls-aioquic-http3client-1.7.2-v4-sni-srv-caddy.pcap. Generic, as
+; above (a server that follows a client preferring 1301 answers the same).
+label = g:!:quic-go:
+sys = @unix,Windows
+sig = q:13:1301:002b,0033,?0029:*:::*

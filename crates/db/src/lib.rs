@@ -2,15 +2,20 @@
 //!
 //! This crate owns the signature side of fingerprinting: parsing `p0f.fp` text (the whole
 //! grammar of p0f 3.09b, spec §11) into typed signatures with an index for fast lookup,
-//! p0f's matching rules for TCP (§6.3) and HTTP (§9.5) signatures, the MTU table, and
-//! p0fmod's embedded default database. It knows nothing of packets: the engine hands it
-//! observations ([`TcpObservation`], [`HttpObservation`]) and gets matches back.
+//! p0f's matching rules for TCP (§6.3) and HTTP (§9.5) signatures, the MTU table,
+//! p0fmod's own TLS hello signatures (`[tls:request]`, `[tls:response]`: the grammar in
+//! module [`tls`] and docs/database.md), and p0fmod's embedded default database. It knows nothing of
+//! packets: the engine hands it observations ([`TcpObservation`], [`HttpObservation`],
+//! [`TlsObservation`]) and gets matches back.
 //!
 //! * [`Database::parse`] / [`Database::load`] accept exactly what p0f accepts, with p0f's
 //!   error messages, except that every error is reported (not just the first) and CRLF line
 //!   ends and trailing blanks are allowed. The duplicate checks of p0f run at load too.
 //! * [`Database::match_tcp`] and [`Database::match_http`] give p0f's answer for a packet,
-//!   including the reference's documented oddities; they do not allocate.
+//!   including the reference's documented oddities; [`Database::match_tls`] applies the
+//!   same best-match rule to TLS hellos. None of them allocates.
+//! * [`TlsObservation::raw_signature`] prints a hello as the exact `sig =` line that
+//!   matches it.
 //! * [`TcpSignature`]'s `Display`, [`HttpSignature::display`] and [`Database::to_fp_text`]
 //!   print signatures and whole databases back as p0f.fp text.
 //! * [`Database::embedded`] is p0fmod's own database (`data/p0fmod.fp`): every signature of
@@ -51,6 +56,7 @@ mod headers;
 mod matching;
 mod parse;
 mod print;
+pub mod tls;
 mod types;
 
 pub use error::{DbError, DbErrors};
@@ -61,6 +67,10 @@ pub use matching::{
 };
 pub use parse::MAX_DB_FILE_LEN;
 pub use print::HttpSigDisplay;
+pub use tls::{
+    AlpnNames, TlsAlpn, TlsItem, TlsList, TlsMatch, TlsObservation, TlsRawSignature, TlsSignature,
+    TlsTransport, VOLATILE_EXTENSIONS,
+};
 pub use types::{
     ClassId, Database, Direction, HttpSigHeader, HttpSignature, Label, LabelDisplay, LabelId,
     MtuEntry, NameId, PayloadClass, SysEntry, TcpSignature, UaOsEntry, WindowSpec,

@@ -1,6 +1,7 @@
-//! The p0f.fp parser (spec §11).
+//! The p0f.fp parser (spec §11), and p0fmod's `[tls:request]` / `[tls:response]` sections
+//! (the signature grammar is in [`crate::tls`]).
 //!
-//! It accepts exactly what p0f 3.09b accepts, with the same error messages (without p0f's
+//! On p0f's own sections it accepts exactly what p0f 3.09b accepts, with the same error messages (without p0f's
 //! trailing ` in line N.`: [`DbError`] carries the line), and reproduces the reference's
 //! parsing quirks that change what a line means, such as the `N-` TTL that drops the first
 //! character of the option length. Two differences are deliberate:
@@ -16,7 +17,8 @@ use p0fmod_wire::{IpVersion, Quirks};
 use crate::types::{HeaderPresence, LayoutIndex};
 use crate::{
     ClassId, Database, DbError, DbErrors, Direction, HeaderTable, HttpSigHeader, HttpSignature,
-    Label, LabelId, MtuEntry, NameId, PayloadClass, SysEntry, TcpSignature, UaOsEntry, WindowSpec,
+    Label, LabelId, MtuEntry, NameId, PayloadClass, SysEntry, TcpSignature, TlsSignature,
+    UaOsEntry, WindowSpec,
 };
 
 /// Largest database file [`Database::load`] reads: 16 MiB, some 250 times the stock
@@ -98,6 +100,10 @@ impl Database {
             tcp_response_index: LayoutIndex::new(),
             http_request_presence: Vec::new(),
             http_response_presence: Vec::new(),
+            tls_request: Vec::new(),
+            tls_response: Vec::new(),
+            tls_request_keys: Vec::new(),
+            tls_response_keys: Vec::new(),
         }
     }
 
@@ -144,6 +150,8 @@ enum Section {
     Tcp(Direction),
     /// `[http:request]` / `[http:response]`.
     Http(Direction),
+    /// `[tls:request]` / `[tls:response]` (p0fmod's own).
+    Tls(Direction),
     /// A header that could not be read: its lines are skipped.
     Broken,
 }
@@ -232,9 +240,16 @@ impl<'t> Parser<'t> {
             self.error("Malformed section identifier");
             return;
         };
-        let module_is_tcp = match module {
-            "tcp" => true,
-            "http" => false,
+        #[derive(PartialEq)]
+        enum Module {
+            Tcp,
+            Http,
+            Tls,
+        }
+        let module = match module {
+            "tcp" => Module::Tcp,
+            "http" => Module::Http,
+            "tls" => Module::Tls,
             _ => {
                 self.error(format!("Unrecognized fingerprinting module '{module}'"));
                 return;
@@ -248,10 +263,10 @@ impl<'t> Parser<'t> {
                 return;
             }
         };
-        self.section = if module_is_tcp {
-            Section::Tcp(direction)
-        } else {
-            Section::Http(direction)
+        self.section = match module {
+            Module::Tcp => Section::Tcp(direction),
+            Module::Http => Section::Http(direction),
+            Module::Tls => Section::Tls(direction),
         };
     }
 
@@ -329,7 +344,7 @@ impl<'t> Parser<'t> {
                 self.mtu_link = Some(value.to_string());
                 self.lenient = false;
             }
-            Section::Tcp(_) | Section::Http(_) => {
+            Section::Tcp(_) | Section::Http(_) | Section::Tls(_) => {
                 // A label whose class is `!` (even one that fails later) expects `sys`.
                 let userland = value.get(2..).is_some_and(|v| v.starts_with("!:"));
                 self.need = if userland { Need::Sys } else { Need::Sig };
@@ -436,7 +451,41 @@ impl<'t> Parser<'t> {
             Section::Mtu => self.mtu_sig(value),
             Section::Tcp(direction) => self.tcp_sig(direction, value),
             Section::Http(direction) => self.http_sig(direction, value),
+            Section::Tls(direction) => self.tls_sig(direction, value),
         }
+    }
+
+    fn tls_sig(&mut self, direction: Direction, value: &str) {
+        let sig = match crate::tls::parse_tls_sig(value) {
+            Ok(sig) => sig,
+            Err(message) => {
+                self.error(message);
+                return;
+            }
+        };
+        let Some(label) = self.label else {
+            return;
+        };
+        let sig = TlsSignature {
+            label,
+            line: self.line_no,
+            ..sig
+        };
+        if let Some(line) = self.db.tls_covered_by(direction, &sig) {
+            self.error(format!(
+                "Signature in line {} is already covered by line {line}.",
+                self.line_no
+            ));
+            return;
+        }
+        let key = crate::tls::signature_cipher_key(&sig);
+        let (sigs, keys) = match direction {
+            Direction::Request => (&mut self.db.tls_request, &mut self.db.tls_request_keys),
+            Direction::Response => (&mut self.db.tls_response, &mut self.db.tls_response_keys),
+        };
+        sigs.push(sig);
+        keys.push(key);
+        self.db.signature_count += 1;
     }
 
     fn mtu_sig(&mut self, value: &str) {

@@ -124,7 +124,7 @@ impl Display for HttpSigDisplay<'_> {
 }
 
 impl Database {
-    /// The `label =` value of a TCP or HTTP label: `s|g:class|!:name:flavor`.
+    /// The `label =` value of a TCP, HTTP or TLS label: `s|g:class|!:name:flavor`.
     pub fn label_text(&self, id: LabelId) -> String {
         let label = self.label(id);
         format!(
@@ -140,7 +140,7 @@ impl Database {
 
     /// The whole database as p0f.fp text that parses back to an equivalent database:
     /// `classes`, then `[mtu]`, `[tcp:request]`, `[tcp:response]`, `[http:request]` (with
-    /// `ua_os` first) and `[http:response]`, each signature under its label and in file
+    /// `ua_os` first), `[http:response]`, `[tls:request]` and `[tls:response]`, each signature under its label and in file
     /// order. Labels without signatures and all comments are left out.
     pub fn to_fp_text(&self) -> String {
         let mut out = String::new();
@@ -200,6 +200,14 @@ impl Database {
                     .zip(&shown)
                     .map(|(s, d)| (s.label, d as &dyn Display)),
             )?;
+        }
+        for direction in [Direction::Request, Direction::Response] {
+            let sigs = self.tls(direction);
+            if sigs.is_empty() {
+                continue;
+            }
+            writeln!(out, "\n[tls:{}]", direction_name(direction))?;
+            self.write_sigs(out, sigs.iter().map(|s| (s.label, s as &dyn Display)))?;
         }
         Ok(())
     }

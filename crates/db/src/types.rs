@@ -16,9 +16,11 @@ pub type LabelId = u32;
 /// Traffic direction of a signature section.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Direction {
-    /// `[tcp:request]` / `[http:request]`: SYNs and HTTP requests.
+    /// `[tcp:request]` / `[http:request]` / `[tls:request]`: SYNs, HTTP requests and TLS
+    /// ClientHellos.
     Request,
-    /// `[tcp:response]` / `[http:response]`: SYN+ACKs and HTTP responses.
+    /// `[tcp:response]` / `[http:response]` / `[tls:response]`: SYN+ACKs, HTTP responses and
+    /// TLS ServerHellos.
     Response,
 }
 
@@ -181,6 +183,10 @@ pub struct Database {
     pub http_request: Vec<HttpSignature>,
     /// `[http:response]` signatures, in file order.
     pub http_response: Vec<HttpSignature>,
+    /// `[tls:request]` signatures (ClientHellos), in file order.
+    pub tls_request: Vec<crate::TlsSignature>,
+    /// `[tls:response]` signatures (ServerHellos), in file order.
+    pub tls_response: Vec<crate::TlsSignature>,
     /// `[mtu]` entries, in file order.
     pub mtu: Vec<MtuEntry>,
     /// `ua_os` entries, in file order.
@@ -197,6 +203,11 @@ pub struct Database {
     pub(crate) http_request_presence: Vec<HeaderPresence>,
     /// The header-presence masks of `http_response`, one per signature, in the same order.
     pub(crate) http_response_presence: Vec<HeaderPresence>,
+    /// The cipher keys of `tls_request` (`None`: the signature's ciphers are not a plain
+    /// list), one per signature, in the same order.
+    pub(crate) tls_request_keys: Vec<Option<u64>>,
+    /// The cipher keys of `tls_response`, likewise.
+    pub(crate) tls_response_keys: Vec<Option<u64>>,
 }
 
 /// A set of header ids below [`HeaderSet::BITS`]; higher ids are left out (and left to
