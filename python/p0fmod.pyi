@@ -160,7 +160,7 @@ class P0f:
         field names (docs/json.md), in capture order."""
 
     def host(self, ip: str) -> Optional[Dict[str, Any]]:
-        """The host table's record for ip, or None."""
+        """The host table's record for ip (the host record of docs/json.md), or None."""
 
     def hosts(self) -> List[Dict[str, Any]]:
         """Every record of the host table."""

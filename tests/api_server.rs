@@ -520,6 +520,189 @@ fn p0fmod_client_prints_what_p0f_client_prints() {
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(
         String::from_utf8_lossy(&out.stderr),
-        "Usage: p0fmod-client /path/to/socket host_ip\n"
+        "Usage: p0fmod-client [--json] /path/to/socket host_ip\n"
     );
+}
+
+/// One JSON line read from a stream (without its newline).
+fn read_json_line(s: &mut UnixStream) -> serde_json::Value {
+    let mut line = Vec::new();
+    let mut byte = [0u8; 1];
+    while byte[0] != b'\n' {
+        s.read_exact(&mut byte).unwrap();
+        line.push(byte[0]);
+    }
+    serde_json::from_slice(&line).unwrap()
+}
+
+/// Observations per subject address and kind, counted from the engine's output stream.
+fn observations_by_host(capture: &str) -> std::collections::HashMap<(IpAddr, String), u64> {
+    let mut counts = std::collections::HashMap::new();
+    engine_from(capture, |o| {
+        let subject = match o.subject {
+            p0fmod::Subject::Client => o.client.ip(),
+            p0fmod::Subject::Server => o.server.ip(),
+        };
+        *counts
+            .entry((subject, o.kind.keyword().to_string()))
+            .or_insert(0) += 1;
+        false
+    });
+    counts
+}
+
+#[test]
+fn json_query_answers_the_host_record_for_ipv4_and_ipv6() {
+    let capture = "local/local-linux-veth-uptime-hostchange.pcap";
+    let engine = engine_from(capture, |_| false);
+    let served = Served::start("api-json", engine, ServerOptions::default());
+    let mut s = served.connect();
+    s.write_all(b"{\"addr\":\"10.77.0.1\"}\n").unwrap();
+    let v4 = read_json_line(&mut s);
+    assert_eq!(v4["status"], "ok", "{v4}");
+    let h = &v4["host"];
+    // The values p0f's own answer has for this host (p0fmod_client_prints_what_p0f_client_prints).
+    assert_eq!(h["addr"], "10.77.0.1");
+    assert_eq!(h["total_conn"], 4);
+    assert_eq!(
+        h["os"],
+        serde_json::json!({"name": "Linux", "flavor": "2.2.x-3.x", "class": "unix",
+                           "generic": true, "fuzzy": false})
+    );
+    assert_eq!(h["http_app"]["name"], "Firefox");
+    assert_eq!(h["http_app"]["flavor"], "10.x or newer");
+    assert_eq!(h["http_app"]["class"], serde_json::Value::Null);
+    assert_eq!(h["http_honesty"], "legit");
+    assert_eq!(
+        (&h["link"], &h["language"], &h["distance"]),
+        (&"GIF".into(), &"German".into(), &0.into())
+    );
+    assert_eq!(h["uptime"]["modulo_days"], 49);
+    assert_eq!(h["ip_sharing"], serde_json::Value::Null);
+    assert!(h["host_change"]["count"].as_u64().unwrap() >= 1);
+    for field in ["tls_client", "tls_server", "verdict"] {
+        assert!(h[field].is_null(), "{field}");
+    }
+
+    // The same connection then asks with p0f's binary query: the answer agrees.
+    s.write_all(&Query::new(ip("10.77.0.1")).encode()).unwrap();
+    let bin = read_response(&mut s);
+    assert_eq!(u64::from(bin.first_seen), h["first_seen"].as_u64().unwrap());
+    assert_eq!(u64::from(bin.last_seen), h["last_seen"].as_u64().unwrap());
+    assert_eq!(
+        u64::from(bin.uptime_min),
+        h["uptime"]["minutes"].as_u64().unwrap()
+    );
+    assert_eq!(
+        u64::from(bin.last_chg),
+        h["host_change"]["last"].as_u64().unwrap()
+    );
+
+    // IPv6: asked in full form, answered in RFC 5952 text.
+    s.write_all(b"{\"addr\": \"fd77:0:0:0:0:0:0:1\"}\n")
+        .unwrap();
+    let v6 = read_json_line(&mut s);
+    assert_eq!(v6["status"], "ok", "{v6}");
+    let h6 = &v6["host"];
+    assert_eq!(h6["addr"], "fd77::1");
+    assert!(h6["os"].is_null(), "IPv6 SYNs matched no OS");
+    assert_eq!(h6["http_app"]["name"], "Firefox");
+    assert_eq!(h6["http_honesty"], "os_mismatch");
+    assert_eq!(h6["total_conn"], 2);
+
+    // Observation counts equal those counted from the engine's own output stream.
+    let counted = observations_by_host(capture);
+    for (addr, host) in [("10.77.0.1", h), ("fd77::1", h6)] {
+        let obs = host["observations"].as_object().unwrap();
+        assert!(!obs.is_empty());
+        for (kind, n) in obs {
+            assert_eq!(
+                Some(&n.as_u64().unwrap()),
+                counted.get(&(ip(addr), kind.clone())),
+                "{addr} {kind}"
+            );
+        }
+        let total: u64 = counted
+            .iter()
+            .filter(|((a, _), _)| *a == ip(addr))
+            .map(|(_, n)| n)
+            .sum();
+        assert_eq!(
+            total,
+            obs.values().map(|n| n.as_u64().unwrap()).sum::<u64>()
+        );
+    }
+
+    // Unknown hosts, bad requests, and a last request without its newline.
+    s.write_all(b"{\"addr\":\"2001:DB8::0:1\"}\n{\"addr\":\"10.77.0\"}\n")
+        .unwrap();
+    assert_eq!(
+        read_json_line(&mut s),
+        serde_json::json!({"status": "no_match", "addr": "2001:db8::1"})
+    );
+    let bad = read_json_line(&mut s);
+    assert_eq!(bad["status"], "bad_query");
+    s.write_all(b"{\"addr\":\"10.77.0.2\"}").unwrap();
+    s.shutdown(std::net::Shutdown::Write).unwrap();
+    assert_eq!(read_json_line(&mut s)["host"]["addr"], "10.77.0.2");
+    let mut rest = Vec::new();
+    s.read_to_end(&mut rest).unwrap();
+    assert!(rest.is_empty());
+    assert!(served.warnings().is_empty(), "{:?}", served.warnings());
+}
+
+#[test]
+fn binary_answers_are_unchanged_between_json_queries() {
+    let served = Served::start("api-json-mixed", two_flows(), ServerOptions::default());
+    let raw = |s: &mut UnixStream, addr: &str| {
+        s.write_all(&Query::new(ip(addr)).encode()).unwrap();
+        let mut b = [0u8; RESPONSE_LEN];
+        s.read_exact(&mut b).unwrap();
+        b
+    };
+    let mut plain = served.connect();
+    let before: Vec<_> = ["10.77.0.1", "fd77::1", "192.0.2.1"]
+        .iter()
+        .map(|a| raw(&mut plain, a))
+        .collect();
+    let mut mixed = served.connect();
+    for (i, addr) in ["10.77.0.1", "fd77::1", "192.0.2.1"].iter().enumerate() {
+        mixed
+            .write_all(format!("{{\"addr\":\"{addr}\"}}\n").as_bytes())
+            .unwrap();
+        let _ = read_json_line(&mut mixed);
+        assert_eq!(raw(&mut mixed, addr), before[i], "{addr}");
+    }
+    // An overlong JSON request is refused without disturbing what follows.
+    let mut long = b"{\"addr\":\"".to_vec();
+    long.extend(std::iter::repeat_n(b' ', 5000));
+    long.extend_from_slice(b"10.77.0.1\"}\n");
+    mixed.write_all(&long).unwrap();
+    let refused = read_json_line(&mut mixed);
+    assert!(
+        refused["error"].as_str().unwrap().contains("longer than"),
+        "{refused}"
+    );
+    assert_eq!(raw(&mut mixed, "10.77.0.1"), before[0]);
+}
+
+#[test]
+fn p0fmod_client_json() {
+    let engine = engine_from("local/local-linux-veth-uptime-hostchange.pcap", |_| false);
+    let served = Served::start("api-client-json", engine, ServerOptions::default());
+    let run = |addr: &str| {
+        let out = Command::new(env!("CARGO_BIN_EXE_p0fmod-client"))
+            .args(["--json".as_ref(), served.sock.as_os_str(), addr.as_ref()])
+            .output()
+            .unwrap();
+        (out.status.code(), String::from_utf8(out.stdout).unwrap())
+    };
+    let (code, out) = run("fd77::1");
+    assert_eq!(code, Some(0));
+    assert_eq!(out.lines().count(), 1);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["host"]["addr"], "fd77::1");
+    let (code, out) = run("192.0.2.1");
+    assert_eq!(code, Some(0));
+    assert_eq!(out, "{\"status\":\"no_match\",\"addr\":\"192.0.2.1\"}\n");
 }

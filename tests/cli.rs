@@ -226,8 +226,11 @@ fn json_says_what_the_p0f_log_says() {
             .and_then(|r| r.split('|').next())
             .unwrap();
         assert_eq!(obj["mod"], module, "{line}");
-        let cli = format!("{}/{}", obj["cli_ip"].as_str().unwrap(), obj["cli_port"]);
-        assert_eq!(cli, field("cli"));
+        // The same address; JSON writes IPv6 in RFC 5952 text, p0f every group.
+        let (ip, port) = field("cli").rsplit_once('/').unwrap();
+        let ip: std::net::IpAddr = ip.parse().unwrap();
+        assert_eq!(obj["cli_ip"].as_str().unwrap(), ip.to_string(), "{line}");
+        assert_eq!(obj["cli_port"].to_string(), port, "{line}");
         if let Some(raw) = obj.get("raw_sig") {
             assert_eq!(raw.as_str().unwrap(), field("raw_sig"), "{line}");
         }
@@ -286,4 +289,29 @@ fn a_closed_stdout_pipe_is_an_error_not_a_panic() {
         assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
         assert_eq!(code, Some(0), "{args:?}: {stderr}");
     }
+}
+
+#[test]
+fn json_writes_ipv6_in_rfc_5952_text() {
+    let capture = sample("local-linux-ipv6-http.pcap");
+    let (code, out, _) = run(&["-r", &capture, "--json"]);
+    assert_eq!(code, 0);
+    let reference = log_lines(&repo().join("tests/data/local/local-linux-ipv6-http.pcap.log"));
+    let mut seen = 0;
+    for (l, line) in out.lines().zip(&reference) {
+        let obj: serde_json::Value = serde_json::from_str(l).unwrap();
+        // p0f writes every group ("fd00:77:0:0:0:0:0:2"); RFC 5952 compresses the longest
+        // run of zero groups ("fd00:77::2").
+        let p0f_text = line
+            .split('|')
+            .find_map(|f| f.strip_prefix("cli="))
+            .and_then(|c| c.rsplit_once('/'))
+            .unwrap()
+            .0;
+        let compressed = p0f_text.replace(":0:0:0:0:0:", "::");
+        assert_ne!(compressed, p0f_text, "{line}");
+        assert_eq!(obj["cli_ip"], compressed, "{line}");
+        seen += 1;
+    }
+    assert!(seen > 0);
 }

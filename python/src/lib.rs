@@ -799,10 +799,11 @@ impl P0f {
         }
     }
 
-    /// What the host table says about `ip` (a dict: `addr`, `first_seen`, `last_seen`,
-    /// `total_conn`, `os`, `os_match_quality`, `http_software`, `software_honesty`,
-    /// `link_type`, `language`, `distance`, `uptime_minutes`, `uptime_modulo_days`,
-    /// `last_nat`, `last_change`), or None when the host is unknown.
+    /// What the host table says about `ip`: a dict with the fields of the host record
+    /// (`addr`, `first_seen`, `last_seen`, `total_conn`, `os`, `http_app`, `http_honesty`,
+    /// `language`, `distance`, `link`, `uptime`, `ip_sharing`, `host_change`,
+    /// `observations`, `tls_client`, `tls_server`, `verdict`; docs/json.md, "The host
+    /// record"), or None when the host is unknown.
     fn host<'py>(&self, py: Python<'py>, ip: &str) -> PyResult<Option<Bound<'py, PyAny>>> {
         let addr = parse_ip(ip)?;
         let guard = self.session(py)?;

@@ -15,6 +15,7 @@ use std::time::Duration;
 
 use chrono::{Local, TimeZone};
 
+use crate::json::request_line;
 use crate::proto::{
     BadResponseMagic, MATCH_FUZZY, MATCH_GENERIC, QUERY_LEN, Query, RESPONSE_LEN, Response, Status,
 };
@@ -143,6 +144,44 @@ impl Client {
     pub fn query(&mut self, addr: IpAddr) -> Result<Response, ClientError> {
         self.query_raw(&Query::new(addr).encode())
     }
+
+    /// Asks about one address with the JSON query and returns the answer line, without its
+    /// newline (a [`JsonAnswer`](crate::JsonAnswer) in JSON; docs/json.md).
+    pub fn query_json(&mut self, addr: IpAddr) -> Result<String, ClientError> {
+        self.stream
+            .write_all(&request_line(addr))
+            .map_err(ClientError::ShortWrite)?;
+        let mut line = Vec::new();
+        let mut buf = [0u8; 4096];
+        loop {
+            let n = self.stream.read(&mut buf).map_err(ClientError::ShortRead)?;
+            if n == 0 {
+                return Err(ClientError::ShortRead(io::ErrorKind::UnexpectedEof.into()));
+            }
+            line.extend_from_slice(&buf[..n]);
+            if line.last() == Some(&b'\n') {
+                line.pop();
+                return String::from_utf8(line).map_err(|e| {
+                    ClientError::ShortRead(io::Error::new(io::ErrorKind::InvalidData, e))
+                });
+            }
+            if line.len() > MAX_JSON_ANSWER {
+                return Err(ClientError::ShortRead(io::Error::new(
+                    io::ErrorKind::InvalidData,
+                    "answer line too long",
+                )));
+            }
+        }
+    }
+}
+
+/// Longest JSON answer line [`Client::query_json`] accepts.
+const MAX_JSON_ANSWER: usize = 1 << 20;
+
+/// Asks the server at `socket_path` about `addr` with the JSON query over a fresh
+/// connection; returns the answer line without its newline.
+pub fn query_json(socket_path: &Path, addr: IpAddr) -> Result<String, ClientError> {
+    Client::connect(socket_path)?.query_json(addr)
 }
 
 /// Asks the server at `socket_path` about `addr` over a fresh connection.

@@ -9,7 +9,9 @@
 //! * [`server`]: the non-blocking unix-socket server for a `poll()` loop shared with live
 //!   capture ([`ApiServer`]);
 //! * [`client`]: [`query`] and [`Client`] to ask, and [`client_report`] to print an answer
-//!   as p0f-client does.
+//!   as p0f-client does; [`query_json`] to ask with the JSON query;
+//! * [`json`]: the JSON query that shares the socket (a request starting with `{`, one
+//!   [`HostInfo`](p0fmod::HostInfo) per answer line).
 //!
 //! ```no_run
 //! use std::time::Duration;
@@ -26,9 +28,11 @@
 #![warn(missing_docs)]
 
 pub mod client;
+pub mod json;
 pub mod proto;
 pub mod server;
 
-pub use client::{Client, ClientError, client_report, parse_address, query};
+pub use client::{Client, ClientError, client_report, parse_address, query, query_json};
+pub use json::{JsonAnswer, JsonQuery};
 pub use proto::{ApiString, Query, QueryError, Response, Status};
 pub use server::{ApiServer, BindError, ServerError, ServerEvent, ServerOptions};

@@ -17,7 +17,7 @@ use std::fmt;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 use p0fmod::HostInfo;
-use p0fmod::host::SoftwareHonesty;
+use p0fmod::host::{LabelMatch, SoftwareHonesty};
 
 /// Magic number of a query.
 pub const QUERY_MAGIC: u32 = 0x5030_4601;
@@ -323,11 +323,11 @@ impl Response {
     /// The answer for a known host, filled as p0f's `handle_query` fills it. Times are cut
     /// to 32 bits as in p0f.
     pub fn from_host(host: &HostInfo) -> Response {
-        let name = |m: &Option<p0fmod::host::NamedMatch>| {
+        let name = |m: &Option<LabelMatch>| {
             m.as_ref()
                 .map_or_else(ApiString::default, |m| ApiString::new(&m.name))
         };
-        let flavor = |m: &Option<p0fmod::host::NamedMatch>| {
+        let flavor = |m: &Option<LabelMatch>| {
             m.as_ref()
                 .and_then(|m| m.flavor.as_deref())
                 .map_or_else(ApiString::default, ApiString::new)
@@ -340,22 +340,22 @@ impl Response {
             first_seen: time(host.first_seen),
             last_seen: time(host.last_seen),
             total_conn: host.total_conn,
-            uptime_min: host.uptime_minutes.unwrap_or(0),
-            up_mod_days: host.uptime_modulo_days,
-            last_nat: host.last_nat.map_or(0, time),
-            last_chg: host.last_change.map_or(0, time),
+            uptime_min: host.uptime.map_or(0, |u| u.minutes),
+            up_mod_days: host.uptime.map_or(0, |u| u.modulo_days),
+            last_nat: host.ip_sharing.map_or(0, |e| time(e.last)),
+            last_chg: host.host_change.map_or(0, |e| time(e.last)),
             distance: host.distance.map_or(DISTANCE_UNKNOWN, i16::from),
-            bad_sw: match host.software_honesty {
+            bad_sw: match host.http_honesty {
                 SoftwareHonesty::Legit => 0,
                 SoftwareHonesty::OsMismatch => 1,
                 SoftwareHonesty::Fake => 2,
             },
-            os_match_q: host.os_match_quality,
+            os_match_q: host.os_match_quality(),
             os_name: name(&host.os),
             os_flavor: flavor(&host.os),
-            http_name: name(&host.http_software),
-            http_flavor: flavor(&host.http_software),
-            link_type: text(&host.link_type),
+            http_name: name(&host.http_app),
+            http_flavor: flavor(&host.http_app),
+            link_type: text(&host.link),
             language: text(&host.language),
         }
     }
@@ -441,7 +441,7 @@ pub fn answer(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use p0fmod::host::NamedMatch;
+    use p0fmod::host::{EventHistory, LabelMatch, Uptime};
 
     fn host() -> HostInfo {
         HostInfo {
@@ -449,23 +449,37 @@ mod tests {
             first_seen: 0x6000_0001,
             last_seen: 0x6000_0002,
             total_conn: 2,
-            os: Some(NamedMatch {
+            os: Some(LabelMatch {
                 name: "Linux".into(),
                 flavor: Some("2.2.x-3.x".into()),
+                class: Some("unix".into()),
+                generic: true,
+                fuzzy: false,
             }),
-            os_match_quality: MATCH_GENERIC,
-            http_software: Some(NamedMatch {
+            http_app: Some(LabelMatch {
                 name: "Firefox".into(),
                 flavor: Some("10.x or newer".into()),
+                class: None,
+                generic: false,
+                fuzzy: false,
             }),
-            software_honesty: SoftwareHonesty::Legit,
-            link_type: Some("Ethernet or modem".into()),
+            http_honesty: SoftwareHonesty::Legit,
             language: Some("German".into()),
             distance: Some(0),
-            uptime_minutes: Some(19689),
-            uptime_modulo_days: 49,
-            last_nat: None,
-            last_change: Some(0x6000_0003),
+            link: Some("Ethernet or modem".into()),
+            uptime: Some(Uptime {
+                minutes: 19689,
+                modulo_days: 49,
+            }),
+            ip_sharing: None,
+            host_change: Some(EventHistory {
+                count: 1,
+                last: 0x6000_0003,
+            }),
+            observations: Default::default(),
+            tls_client: None,
+            tls_server: None,
+            verdict: None,
         }
     }
 

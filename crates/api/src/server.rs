@@ -41,7 +41,12 @@ use nix::sys::socket::{
 use nix::sys::stat::{Mode, umask};
 use p0fmod::HostInfo;
 
+use crate::json::{JSON_START, MAX_JSON_REQUEST, answer_json};
 use crate::proto::{QUERY_LEN, QueryError, RESPONSE_LEN, answer};
+
+/// Bytes read at a time from a client sending a JSON request (its answers are larger than
+/// its requests; reading little keeps a client's pending answers near the bound).
+const JSON_READ_CHUNK: usize = 256;
 
 /// Longest socket path, in bytes (`sizeof(sockaddr_un.sun_path)` on Linux, NUL included).
 pub const SUN_PATH_LEN: usize = 108;
@@ -194,6 +199,9 @@ struct Conn {
     partial: [u8; QUERY_LEN],
     /// How many of them have arrived.
     have: usize,
+    /// The JSON request line being received (it started with `{`), if any; bytes past
+    /// [`MAX_JSON_REQUEST`] are counted, not kept.
+    json: Option<Vec<u8>>,
     /// Answers not yet written, from `sent` on.
     out: Vec<u8>,
     sent: usize,
@@ -215,6 +223,13 @@ impl Conn {
     fn read_allowance(&self, max_pending: usize) -> usize {
         if self.eof {
             return 0;
+        }
+        if self.json.is_some() {
+            return if self.pending() < max_pending {
+                JSON_READ_CHUNK
+            } else {
+                0
+            };
         }
         let queries = max_pending.saturating_sub(self.pending()) / RESPONSE_LEN;
         let queries = if self.pending() == 0 {
@@ -252,6 +267,10 @@ impl Conn {
         let n = match (&self.stream).read(&mut buf[..want]) {
             Ok(0) => {
                 self.eof = true;
+                // A last JSON request without its newline is answered all the same.
+                if let Some(line) = self.json.take() {
+                    self.queue(&answer_json(&line, lookup), now);
+                }
                 return;
             }
             Ok(n) => n,
@@ -269,6 +288,20 @@ impl Conn {
             }
         };
         for &byte in &buf[..n] {
+            if let Some(line) = &mut self.json {
+                if byte == b'\n' {
+                    let line = std::mem::take(line);
+                    self.json = None;
+                    self.queue(&answer_json(&line, lookup), now);
+                } else if line.len() <= MAX_JSON_REQUEST {
+                    line.push(byte);
+                }
+                continue;
+            }
+            if self.have == 0 && byte == JSON_START {
+                self.json = Some(vec![byte]);
+                continue;
+            }
             self.partial[self.have] = byte;
             self.have += 1;
             if self.have == QUERY_LEN {
@@ -277,12 +310,17 @@ impl Conn {
                 if let Some(e) = refused {
                     events(ServerEvent::BadQuery(e));
                 }
-                if self.pending() == 0 {
-                    self.progress = now;
-                }
-                self.out.extend_from_slice(&response.encode());
+                self.queue(&response.encode(), now);
             }
         }
+    }
+
+    /// Appends an answer to the pending output.
+    fn queue(&mut self, answer: &[u8], now: Instant) {
+        if self.pending() == 0 {
+            self.progress = now;
+        }
+        self.out.extend_from_slice(answer);
     }
 
     /// Writes as much pending output as the socket takes.
@@ -479,6 +517,7 @@ impl ApiServer {
                         stream,
                         partial: [0; QUERY_LEN],
                         have: 0,
+                        json: None,
                         out: Vec::new(),
                         sent: 0,
                         eof: false,

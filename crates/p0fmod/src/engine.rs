@@ -221,6 +221,9 @@ impl<'a> Ctx<'a, '_> {
             details,
         };
         self.counts.add(kind);
+        let host = self.t.hosts.get_mut(self.host_slot(f, to_srv));
+        let n = &mut host.observations[kind as usize];
+        *n = n.saturating_add(1);
         (self.emit)(&obs);
     }
 

@@ -1,25 +1,77 @@
-//! The per-host record that the query API, the library and the Python module read: plain
-//! owned data, detached from the engine's tables.
+//! The host record: everything p0fmod knows about one address, as plain owned data
+//! detached from the engine's tables.
+//!
+//! [`HostInfo`] is p0fmod's one host schema. The JSON query of the API socket, the Python
+//! module's host records and the per-host summaries all serialise it with serde, so its
+//! field names are the JSON field names documented in docs/json.md ("The host record").
+//! p0f's binary query answer is made from it too, field for field as p0f fills it.
+//!
+//! ```
+//! # use std::sync::Arc;
+//! # use p0fmod::{Database, Limits, OfflineRun};
+//! # let capture = "../../tests/data/local/local-linux-ipv4-http.pcap";
+//! # let mut run = OfflineRun::open(capture.as_ref(), Arc::new(Database::embedded()), Limits::default(), None)?;
+//! # while run.step(1024, &mut |_| {}, &mut |_| {}) > 0 {}
+//! let host = run.engine().host("10.77.0.2".parse().unwrap()).expect("seen");
+//! let json = serde_json::to_value(&host).unwrap();
+//! assert_eq!(json["os"]["class"], "unix");
+//! # Ok::<(), p0fmod::RunError>(())
+//! ```
 
+use std::collections::BTreeMap;
 use std::net::IpAddr;
 
-use p0fmod_db::Database;
+use p0fmod_db::{Database, LabelId};
 use serde::Serialize;
 
+use crate::observation::Kind;
 use crate::state::Host;
 
-/// Match-quality bit: the OS match was fuzzy.
+/// Match-quality bit of p0f's query answer: the OS match was fuzzy.
 pub const MATCH_FUZZY: u8 = 0x01;
-/// Match-quality bit: the OS match was generic.
+/// Match-quality bit of p0f's query answer: the OS match was generic.
 pub const MATCH_GENERIC: u8 = 0x02;
 
-/// A name with an optional flavor, as the database spells them.
+/// A database label that matched: the `match` object of the JSON observations without its
+/// `kind`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct NamedMatch {
-    /// Name.
+pub struct LabelMatch {
+    /// OS or application name (`Linux`, `Firefox`).
     pub name: String,
-    /// Flavor.
+    /// Flavor (version text), if the label has one.
     pub flavor: Option<String>,
+    /// OS class (`unix`, `win`...); `None` for an application.
+    pub class: Option<String>,
+    /// The label is generic (`g:` in the database).
+    pub generic: bool,
+    /// The signature matched fuzzily (TCP only; always false for HTTP).
+    pub fuzzy: bool,
+}
+
+impl LabelMatch {
+    /// The match of database label `id`, resolved to text.
+    pub fn from_label(db: &Database, id: LabelId, fuzzy: bool) -> LabelMatch {
+        let l = db.label(id);
+        LabelMatch {
+            name: db.name(l.name).to_string(),
+            flavor: l.flavor.clone(),
+            class: l.class.map(|c| db.classes[c as usize].clone()),
+            generic: l.generic,
+            fuzzy,
+        }
+    }
+
+    /// p0f's match-quality bits ([`MATCH_FUZZY`], [`MATCH_GENERIC`]).
+    pub fn quality(&self) -> u8 {
+        let mut q = 0;
+        if self.fuzzy {
+            q |= MATCH_FUZZY;
+        }
+        if self.generic {
+            q |= MATCH_GENERIC;
+        }
+        q
+    }
 }
 
 /// Whether a host's HTTP software told the truth (p0f's `bad_sw`).
@@ -34,10 +86,38 @@ pub enum SoftwareHonesty {
     Fake,
 }
 
-/// Everything p0fmod knows about one address.
+/// The host's uptime at its last measurement.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct Uptime {
+    /// Minutes since boot, modulo the wrap.
+    pub minutes: u32,
+    /// Days after which the host's timestamp clock wraps.
+    pub modulo_days: u32,
+}
+
+/// How often an event (`ip sharing`, `host change`) was reported for a host, and when last.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct EventHistory {
+    /// Reports since the host entered the table.
+    pub count: u32,
+    /// Time of the last report (Unix seconds, packet time).
+    pub last: i64,
+}
+
+/// The cross-layer consistency verdict of a host (filled by the verdict logic when it is
+/// present; `None` until then).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Verdict {
+    /// The verdict in one word (for example `consistent`, `inconsistent`).
+    pub status: String,
+    /// The reasons, one sentence each.
+    pub reasons: Vec<String>,
+}
+
+/// Everything p0fmod knows about one address: p0fmod's one host schema (docs/json.md).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct HostInfo {
-    /// The address.
+    /// The address (IPv6 serialised as RFC 5952 text).
     pub addr: IpAddr,
     /// First seen (Unix seconds, packet time).
     pub first_seen: i64,
@@ -45,60 +125,184 @@ pub struct HostInfo {
     pub last_seen: i64,
     /// Connections seen, as client or server.
     pub total_conn: u32,
-    /// Last positive OS match.
-    pub os: Option<NamedMatch>,
-    /// Match-quality bits of `os` ([`MATCH_FUZZY`], [`MATCH_GENERIC`]).
-    pub os_match_quality: u8,
-    /// Last HTTP software match.
-    pub http_software: Option<NamedMatch>,
-    /// HTTP software honesty.
-    pub software_honesty: SoftwareHonesty,
-    /// Link type from MTU.
-    pub link_type: Option<String>,
+    /// Last positive OS match (from TCP, or from an HTTP label with an OS class).
+    pub os: Option<LabelMatch>,
+    /// Last HTTP application match.
+    pub http_app: Option<LabelMatch>,
+    /// Whether the HTTP software told the truth.
+    pub http_honesty: SoftwareHonesty,
     /// Language from Accept-Language.
     pub language: Option<String>,
     /// Distance in hops, `None` when unknown.
     pub distance: Option<u8>,
-    /// Uptime in minutes at the last measurement.
-    pub uptime_minutes: Option<u32>,
-    /// Days after which the host's timestamp clock wraps (0 when unknown).
-    pub uptime_modulo_days: u32,
-    /// Last `ip sharing` verdict (Unix seconds), `None` if never.
-    pub last_nat: Option<i64>,
-    /// Last `host change` verdict (Unix seconds), `None` if never.
-    pub last_change: Option<i64>,
+    /// Link type from the MTU.
+    pub link: Option<String>,
+    /// Uptime at the last measurement.
+    pub uptime: Option<Uptime>,
+    /// `ip sharing` reports, `None` if never.
+    pub ip_sharing: Option<EventHistory>,
+    /// `host change` reports, `None` if never.
+    pub host_change: Option<EventHistory>,
+    /// Observations about this host, by p0f's `mod=` keyword (kinds never seen left out).
+    pub observations: BTreeMap<&'static str, u32>,
+    /// Last TLS client application (filled by TLS fingerprinting when present).
+    pub tls_client: Option<LabelMatch>,
+    /// Last TLS server application (filled by TLS fingerprinting when present).
+    pub tls_server: Option<LabelMatch>,
+    /// Cross-layer consistency verdict (filled by the verdict logic when present).
+    pub verdict: Option<Verdict>,
 }
 
 impl HostInfo {
     /// Copies a host record, resolving database ids to text.
     pub(crate) fn from_host(host: &Host, db: &Database) -> HostInfo {
-        let named = |label: u32| {
-            let l = db.label(label);
-            NamedMatch {
-                name: db.name(l.name).to_string(),
-                flavor: l.flavor.clone(),
-            }
+        let count = |kind: Kind| host.observations[kind as usize];
+        let history = |kind: Kind, last: i64| {
+            (last != 0).then(|| EventHistory {
+                count: count(kind),
+                last,
+            })
         };
         HostInfo {
             addr: host.addr,
             first_seen: host.first_seen,
             last_seen: host.last_seen,
             total_conn: host.total_conn,
-            os: host.os.map(|os| named(os.label)),
-            os_match_quality: host.os.map_or(0, |os| os.quality),
-            http_software: host.http_app.map(named),
-            software_honesty: match host.bad_sw {
+            os: host.os.map(|os| {
+                let mut m = LabelMatch::from_label(db, os.label, os.quality & MATCH_FUZZY != 0);
+                // p0f's quality is the one recorded (an HTTP OS match is never fuzzy).
+                m.generic = os.quality & MATCH_GENERIC != 0;
+                m.class = Some(db.classes[os.class as usize].clone());
+                m
+            }),
+            http_app: host
+                .http_app
+                .map(|id| LabelMatch::from_label(db, id, false)),
+            http_honesty: match host.bad_sw {
                 0 => SoftwareHonesty::Legit,
                 1 => SoftwareHonesty::OsMismatch,
                 _ => SoftwareHonesty::Fake,
             },
-            link_type: host.link.map(|i| db.mtu[i as usize].link.clone()),
             language: host.language.map(str::to_string),
             distance: (host.distance != 255).then_some(host.distance),
-            uptime_minutes: host.last_up_min,
-            uptime_modulo_days: host.up_mod_days,
-            last_nat: (host.last_nat != 0).then_some(host.last_nat),
-            last_change: (host.last_chg != 0).then_some(host.last_chg),
+            link: host.link.map(|i| db.mtu[i as usize].link.clone()),
+            uptime: host.last_up_min.map(|minutes| Uptime {
+                minutes,
+                modulo_days: host.up_mod_days,
+            }),
+            ip_sharing: history(Kind::IpSharing, host.last_nat),
+            host_change: history(Kind::HostChange, host.last_chg),
+            observations: Kind::ALL
+                .iter()
+                .filter(|&&k| count(k) > 0)
+                .map(|&k| (k.keyword(), count(k)))
+                .collect(),
+            tls_client: None,
+            tls_server: None,
+            verdict: None,
         }
+    }
+
+    /// p0f's match-quality bits of the OS match (0 without one).
+    pub fn os_match_quality(&self) -> u8 {
+        self.os.as_ref().map_or(0, LabelMatch::quality)
+    }
+
+    /// Observations about this host, all kinds together.
+    pub fn observation_count(&self) -> u64 {
+        self.observations.values().map(|&n| u64::from(n)).sum()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn host(addr: &str) -> HostInfo {
+        HostInfo {
+            addr: addr.parse().unwrap(),
+            first_seen: 1,
+            last_seen: 2,
+            total_conn: 1,
+            os: None,
+            http_app: None,
+            http_honesty: SoftwareHonesty::Legit,
+            language: None,
+            distance: None,
+            link: None,
+            uptime: None,
+            ip_sharing: None,
+            host_change: None,
+            observations: BTreeMap::new(),
+            tls_client: None,
+            tls_server: None,
+            verdict: None,
+        }
+    }
+
+    /// The examples of RFC 5952 (sections 4.1 to 4.3 and 5), as the JSON text must be.
+    #[test]
+    fn ipv6_addresses_serialise_as_rfc_5952() {
+        for (given, want) in [
+            ("2001:0db8:0000:0000:0000:0000:0000:0001", "2001:db8::1"),
+            ("2001:db8:0:0:0:0:2:1", "2001:db8::2:1"),
+            ("2001:db8:0:1:1:1:1:1", "2001:db8:0:1:1:1:1:1"),
+            ("2001:0:0:1:0:0:0:1", "2001:0:0:1::1"),
+            ("2001:db8:0:0:1:0:0:1", "2001:db8::1:0:0:1"),
+            ("2001:DB8::AAAA", "2001:db8::aaaa"),
+            ("0:0:0:0:0:ffff:c000:0280", "::ffff:192.0.2.128"),
+            ("fd77:0:0:0:0:0:0:1", "fd77::1"),
+            ("0:0:0:0:0:0:0:0", "::"),
+        ] {
+            let json = serde_json::to_value(host(given)).unwrap();
+            assert_eq!(json["addr"], want, "{given}");
+        }
+    }
+
+    #[test]
+    fn every_field_is_present_and_unset_ones_are_null() {
+        let json = serde_json::to_value(host("192.0.2.1")).unwrap();
+        let obj = json.as_object().unwrap();
+        let keys: Vec<&str> = obj.keys().map(String::as_str).collect();
+        assert_eq!(
+            keys,
+            [
+                "addr",
+                "first_seen",
+                "last_seen",
+                "total_conn",
+                "os",
+                "http_app",
+                "http_honesty",
+                "language",
+                "distance",
+                "link",
+                "uptime",
+                "ip_sharing",
+                "host_change",
+                "observations",
+                "tls_client",
+                "tls_server",
+                "verdict"
+            ]
+        );
+        assert_eq!(json["http_honesty"], "legit");
+        assert!(json["os"].is_null() && json["verdict"].is_null());
+        assert_eq!(json["observations"], serde_json::json!({}));
+    }
+
+    #[test]
+    fn quality_bits_are_p0fs() {
+        let m = |generic, fuzzy| LabelMatch {
+            name: "Linux".into(),
+            flavor: None,
+            class: Some("unix".into()),
+            generic,
+            fuzzy,
+        };
+        assert_eq!(m(false, false).quality(), 0);
+        assert_eq!(m(false, true).quality(), 1);
+        assert_eq!(m(true, false).quality(), 2);
+        assert_eq!(m(true, true).quality(), 3);
     }
 }

@@ -267,7 +267,7 @@ fn firefox_user_agent_in_curls_header_order_is_dishonest() {
             "mod=http request|cli=192.0.2.10/40000|srv=198.51.100.20/8000|subj=cli|app=curl|lang=none|params=dishonest|raw_sig=1:User-Agent,Host,Accept=[*/*]:Connection,Accept-Encoding,Accept-Language,Accept-Charset,Keep-Alive:Mozilla/5.0 (X11; Linux x86_64; rv:10.0) Gecko/20100101 Firefox/10.0",
         ]);
     let host = engine.host(sa(&cli(40000)).ip()).expect("client");
-    assert_eq!(host.software_honesty, SoftwareHonesty::Fake);
+    assert_eq!(host.http_honesty, SoftwareHonesty::Fake);
 }
 
 #[test]

@@ -423,7 +423,7 @@ fn user_agent_naming_another_os_is_ua_vs_os() {
             "mod=host change|cli=192.0.2.10/40000|srv=198.51.100.20/80|subj=cli|reason=ua_vs_os|raw_hits=0,1,1,1",
         ]);
     let host = engine.host(sa(&cli(40000)).ip()).expect("client");
-    assert_eq!(host.software_honesty, SoftwareHonesty::OsMismatch);
+    assert_eq!(host.http_honesty, SoftwareHonesty::OsMismatch);
 
     // The same with a User-Agent that says Linux: nothing, and the software is honest.
     let mut t = Trace::new();
@@ -440,7 +440,7 @@ fn user_agent_naming_another_os_is_ua_vs_os() {
             "mod=http request|cli=192.0.2.10/40000|srv=198.51.100.20/80|subj=cli|app=Firefox 10.x or newer|lang=English|params=none|raw_sig=1:Host,User-Agent,Accept=[text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8],Accept-Language=[en-US,en;q=0.5],Accept-Encoding=[gzip, deflate],Connection=[keep-alive]:Accept-Charset,Keep-Alive:Mozilla/5.0 (X11; Linux x86_64; rv:10.0) Gecko/20100101 Firefox/10.0",
         ]);
     let host = engine.host(sa(&cli(40000)).ip()).expect("client");
-    assert_eq!(host.software_honesty, SoftwareHonesty::Legit);
+    assert_eq!(host.http_honesty, SoftwareHonesty::Legit);
 }
 
 #[test]

@@ -14,6 +14,7 @@ mod common;
 
 use common::*;
 use p0fmod::Limits;
+use p0fmod::host::Uptime;
 
 const CLI: &str = "192.0.2.10:40000";
 const SRV: &str = "198.51.100.20:80";
@@ -59,8 +60,13 @@ fn client_clock_at_100_hz_gives_modulo_497_days() {
         ]),
     );
     let host = engine.host(sa(CLI).ip()).expect("client host");
-    assert_eq!(host.uptime_minutes, Some(3 * 1440 + 4 * 60 + 5));
-    assert_eq!(host.uptime_modulo_days, 497);
+    assert_eq!(
+        host.uptime,
+        Some(Uptime {
+            minutes: 3 * 1440 + 4 * 60 + 5,
+            modulo_days: 497
+        })
+    );
 }
 
 #[test]
@@ -76,8 +82,13 @@ fn client_clock_at_250_hz_gives_modulo_198_days() {
         ]),
     );
     let host = engine.host(sa(CLI).ip()).expect("client host");
-    assert_eq!(host.uptime_minutes, Some(10 * 1440 + 30));
-    assert_eq!(host.uptime_modulo_days, 198);
+    assert_eq!(
+        host.uptime,
+        Some(Uptime {
+            minutes: 10 * 1440 + 30,
+            modulo_days: 198
+        })
+    );
 }
 
 #[test]
@@ -94,8 +105,13 @@ fn client_clock_at_1000_hz_with_jitter_rounds_to_1000_and_shows_the_raw_rate() {
         ]),
     );
     let host = engine.host(sa(CLI).ip()).expect("client host");
-    assert_eq!(host.uptime_minutes, Some(2 * 1440 + 21 * 60 + 6));
-    assert_eq!(host.uptime_modulo_days, 49);
+    assert_eq!(
+        host.uptime,
+        Some(Uptime {
+            minutes: 2 * 1440 + 21 * 60 + 6,
+            modulo_days: 49
+        })
+    );
 }
 
 #[test]
@@ -133,10 +149,7 @@ fn clock_above_1500_hz_gives_nothing_and_marks_the_flow_bad() {
     );
     // Expected: p0f 3.09b's output for these packets.
     let engine = t.check("uptime_2000hz", Limits::default(), &with_syn_lines(&[]));
-    assert_eq!(
-        engine.host(sa(CLI).ip()).expect("client").uptime_minutes,
-        None
-    );
+    assert_eq!(engine.host(sa(CLI).ip()).expect("client").uptime, None);
 }
 
 #[test]

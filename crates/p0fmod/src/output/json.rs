@@ -1,10 +1,12 @@
 //! JSON lines: one object per observation, with stable field names (docs/json.md).
+//! Addresses are written as Rust prints them: IPv6 in RFC 5952 text (`fd77::1`), where
+//! p0f's own log writes every group (`fd77:0:0:0:0:0:0:1`).
 
 use std::io::{self, BufWriter, Write};
 
 use serde_json::{Map, Value, json};
 
-use super::{P0fAddr, Sink};
+use super::Sink;
 use crate::fp::MAX_DIST;
 use crate::observation::{Details, Distance, Language, MatchLabel, Observation};
 
@@ -30,9 +32,9 @@ pub fn to_json(obs: &Observation<'_>) -> Value {
         json!(obs.time.sec as f64 + f64::from(obs.time.usec) / 1e6),
     );
     m.insert("mod".into(), json!(obs.kind.keyword()));
-    m.insert("cli_ip".into(), json!(P0fAddr(obs.client.ip()).to_string()));
+    m.insert("cli_ip".into(), json!(obs.client.ip().to_string()));
     m.insert("cli_port".into(), json!(obs.client.port()));
-    m.insert("srv_ip".into(), json!(P0fAddr(obs.server.ip()).to_string()));
+    m.insert("srv_ip".into(), json!(obs.server.ip().to_string()));
     m.insert("srv_port".into(), json!(obs.server.port()));
     m.insert("subj".into(), json!(obs.subject.as_str()));
     match &obs.details {

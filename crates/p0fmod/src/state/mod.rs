@@ -13,7 +13,7 @@ use p0fmod_db::{ClassId, LabelId, NameId};
 use p0fmod_http::{HttpParser, MessageKind};
 use p0fmod_wire::{OptLayout, Quirks};
 
-use crate::observation::NatReasons;
+use crate::observation::{Kind, NatReasons};
 use crate::stats::TableStats;
 use cache::{AgeMap, Slot};
 
@@ -166,6 +166,8 @@ pub struct Host {
     pub http_resp: Option<HttpSigRecord>,
     /// Server port of `http_resp`.
     pub http_resp_port: u16,
+    /// Observations about this host, indexed by kind (`Kind::ALL[i]`).
+    pub observations: [u32; Kind::ALL.len()],
 }
 
 impl Host {
@@ -195,6 +197,7 @@ impl Host {
             http_req_os: None,
             http_resp: None,
             http_resp_port: 0,
+            observations: [0; Kind::ALL.len()],
         }
     }
 }
