@@ -163,6 +163,10 @@ def main():
     write("fp_parser", "broken-lines", b"classes = win,unix\n[tcp:request]\nlabel = s:unix:Linux:3.x\n"
           b"sig = *:64:0:*:mss*20,10:mss,sok,ts,nop,ws:df,id+:0\nsig = 4:64:0:*:mss*20\n"
           b"label = s:beos:X:y\nsig = *:64:0:*:mss*20,10:mss,sok,ts,nop,ws:df,id+:0\n[bogus]\n")
+    write("fp_parser", "broken-tls", b"classes = win,unix\n[tls:request]\nlabel = s:!:curl:\nsys = @unix\n"
+          b"sig = t:13:1302,1303:~?0000,0010:001d:0403:grease:h2,\\xba\\xad\nsig = t:13:1302\n"
+          b"sig = q:7f1c:*:?0010,?0010:*:*:*:*\nsig = t:13:*:*:*:*:*:h 2\n[tls:response]\n"
+          b"label = g:!:OpenSSL:\nsig = t:12:*:ff01,?0000:*:::*\n[tls:sideways]\n")
 
     # API queries (host byte order: little-endian here).
     def query(addr_type, addr, magic=0x50304601):

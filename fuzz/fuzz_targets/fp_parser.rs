@@ -3,14 +3,16 @@
 //! Checked: nothing panics; a refused text gets at least one error, each with its line; an
 //! accepted one prints (`to_fp_text`) as text that parses again to an equivalent database
 //! (the same signatures, MTU entries and `ua_os` entries, and the same text when printed
-//! again); and the accepted database matches a TCP and an HTTP observation without
-//! panicking.
+//! again); the accepted database matches a TCP and an HTTP observation without
+//! panicking; and for each TLS signature, the hello made of all its values matches the
+//! database exactly, and that hello's raw signature loads and matches it exactly too.
 
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
 use p0fmod_db::{
-    Database, Direction, HttpObservation, ObservedHeader, TcpObservation, guess_distance,
+    Database, Direction, HttpObservation, ObservedHeader, TcpObservation, TlsAlpn, TlsObservation,
+    TlsSignature, TlsTransport, guess_distance,
 };
 use p0fmod_wire::{IpVersion, Quirks};
 
@@ -43,7 +45,59 @@ fuzz_target!(|data: &[u8]| {
     assert_eq!(again.to_fp_text(), printed, "printing is a fixed point");
 
     exercise_matching(&db);
+    for direction in [Direction::Request, Direction::Response] {
+        for sig in db.tls(direction).iter().take(16) {
+            exercise_tls(&db, direction, sig);
+        }
+    }
 });
+
+/// The hello made of every value of `sig` (optional ones included, `*` as empty) fits it,
+/// so the database matches it exactly; its raw signature loads and matches it exactly.
+fn exercise_tls(db: &Database, direction: Direction, sig: &TlsSignature) {
+    let values = |l: &p0fmod_db::TlsList| l.items().iter().map(|i| i.value).collect::<Vec<_>>();
+    let (ciphers, extensions, groups, sig_algs) = (
+        values(&sig.ciphers),
+        values(&sig.extensions),
+        values(&sig.groups),
+        values(&sig.sig_algs),
+    );
+    let alpn: Vec<u8> = match &sig.alpn {
+        TlsAlpn::Any => Vec::new(),
+        TlsAlpn::List(names) => names
+            .iter()
+            .flat_map(|n| std::iter::once(n.len() as u8).chain(n.iter().copied()))
+            .collect(),
+    };
+    let obs = TlsObservation {
+        transport: sig.transport.unwrap_or(TlsTransport::Tcp),
+        version: sig.version.unwrap_or(0x0304),
+        ciphers: &ciphers,
+        extensions: &extensions,
+        groups: &groups,
+        sig_algs: &sig_algs,
+        alpn: &alpn,
+        grease: sig.grease.unwrap_or(false),
+    };
+    let m = db.match_tls(direction, &obs);
+    assert!(
+        m.signature.is_some() && !m.fuzzy,
+        "{sig} does not match its own values"
+    );
+    let raw = obs.raw_signature().to_string();
+    let section = if direction == Direction::Request {
+        "request"
+    } else {
+        "response"
+    };
+    let text = format!("[tls:{section}]\nlabel = s:!:X:\nsys = Y\nsig = {raw}\n");
+    let one = Database::parse(&text, "raw.fp").unwrap_or_else(|e| panic!("{raw}: {e}"));
+    let m = one.match_tls(direction, &obs);
+    assert!(
+        m.signature.is_some() && !m.fuzzy,
+        "{raw} does not match its hello"
+    );
+}
 
 /// Matches a Linux-like SYN, SYN+ACK, request and response against the database.
 fn exercise_matching(db: &Database) {

@@ -1279,6 +1279,18 @@ sys = @unix
 sig = t:13:*:0033,002b,?0029:*:::*
 sig = t:12:*:000b,0017,ff01:*:::*
 
+; p0fmod: A TLS 1.3 ServerHello choosing TLS_AES_256_GCM_SHA384 (1302) with
+; supported_versions then key_share: OpenSSL 3.0 servers (nginx, s_server, Python,
+; Node.js) follow the client's preference (curl, Python, Node.js, Java offer 1302 first:
+; local-tls-curl-7.88.1-v4-sni-srv-{openssl-s_server,python-https,node-https}.pcap and the
+; captures against nginx), while Go (1.17 and newer) orders TLS 1.3 ciphers itself,
+; AES-128 before AES-256 (https://go.dev/blog/tls-cipher-suites), and answered 1301 to
+; the same curl (-srv-go-https.pcap, -srv-caddy.pcap). Generic: other servers may pick
+; 1302 too.
+label = g:!:OpenSSL:
+sys = @unix,Windows
+sig = t:13:1302:002b,0033,?0029:*:::*
+
 ; p0fmod: TLS 1.3 ServerHellos of OpenSSL 3.0 (nginx, s_server, Python, Node.js) and Go
 ; (net/http 1.27, Caddy) look alike: supported_versions then key_share, and 0029 when
 ; resuming (local-tls-nodejs-fetch-20.20.2-v4-sni.pcap). Every TLS 1.3 ServerHello of

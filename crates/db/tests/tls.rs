@@ -512,3 +512,57 @@ proptest! {
         let _ = Database::parse(&format!("classes = win\n[tls:request]\nlabel = s:!:X:\nsys = L\nsig = {body}\n"), "fuzz");
     }
 }
+
+/// Every TLS signature of the embedded database matches the hello made of all its values
+/// (optional ones included, `*` as empty) exactly, and its printed form loads back
+/// unchanged: no signature is dead or shadowed into fuzziness.
+#[test]
+fn every_embedded_tls_signature_matches_its_own_values() {
+    let db = Database::embedded();
+    for direction in [Direction::Request, Direction::Response] {
+        assert!(!db.tls(direction).is_empty());
+        for sig in db.tls(direction) {
+            let values = |l: &TlsList| l.items().iter().map(|i| i.value).collect::<Vec<_>>();
+            let (c, e, g, s) = (
+                values(&sig.ciphers),
+                values(&sig.extensions),
+                values(&sig.groups),
+                values(&sig.sig_algs),
+            );
+            let alpn: Vec<u8> = match &sig.alpn {
+                TlsAlpn::Any => b"\x02h2".to_vec(),
+                TlsAlpn::List(names) => names
+                    .iter()
+                    .flat_map(|n| std::iter::once(n.len() as u8).chain(n.iter().copied()))
+                    .collect(),
+            };
+            let obs = TlsObservation {
+                transport: sig.transport.unwrap_or(TlsTransport::Tcp),
+                version: sig.version.unwrap_or(0x0304),
+                ciphers: &c,
+                extensions: &e,
+                groups: &g,
+                sig_algs: &s,
+                alpn: &alpn,
+                grease: sig.grease.unwrap_or(false),
+            };
+            let m = db.match_tls(direction, &obs);
+            assert!(!m.fuzzy, "{sig}");
+            assert_eq!(
+                m.signature.map(|s| s.line),
+                Some(sig.line),
+                "{sig} is shadowed"
+            );
+        }
+    }
+    let again = Database::parse(&db.to_fp_text(), "printed").unwrap();
+    for direction in [Direction::Request, Direction::Response] {
+        let shown = |d: &Database| {
+            d.tls(direction)
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(shown(&again), shown(&db));
+    }
+}

@@ -4,6 +4,8 @@
 
 use std::path::PathBuf;
 
+pub mod tls_judge;
+
 use p0fmod_db::{Database, DbError};
 
 /// Where the stock p0f 3.09b database may be found.
