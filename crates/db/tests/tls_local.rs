@@ -307,3 +307,87 @@ fn the_judge_reads_names_aliases_and_version_claims() {
     assert_eq!(judge(curl, Some(("OpenSSL", "3.x"))), Right);
     assert_eq!(judge(curl, Some(("OpenSSL", "1.1.x"))), WrongVersion);
 }
+
+/// What the embedded database calls the ClientHellos of the public captures
+/// (../shared/tls: test suites of other projects, no labels). Run by hand to look for
+/// surprising names: `cargo test -p p0fmod-db --test tls_local -- --ignored --nocapture`.
+/// The hellos come from the oracle's JA3 string, ja4_r and ALPN; GREASE is unknown there,
+/// so both settings are tried.
+#[test]
+#[ignore]
+fn names_given_to_the_public_hellos() {
+    let candidates = [
+        std::env::var_os("P0FMOD_SHARED").map(PathBuf::from),
+        Some(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared")),
+        Some(PathBuf::from("/work/shared")),
+    ];
+    let Some(path) = candidates
+        .into_iter()
+        .flatten()
+        .map(|d| d.join("tls/oracle.tsv"))
+        .find(|p| p.is_file())
+    else {
+        eprintln!("SKIPPED: no ../shared/tls/oracle.tsv (set P0FMOD_SHARED)");
+        return;
+    };
+    let db = Database::embedded();
+    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+    for row in tsv(&path) {
+        if row["message"] != "client_hello" || row["ja3_string"].is_empty() {
+            continue;
+        }
+        let ja3: Vec<&str> = row["ja3_string"].split(',').collect();
+        let list = |t: &str| -> Vec<u16> { t.split('-').filter_map(|v| v.parse().ok()).collect() };
+        let sig_algs: Vec<u16> = row["ja4_r"]
+            .split('_')
+            .nth(3)
+            .map(|s| {
+                s.split(',')
+                    .filter_map(|v| u16::from_str_radix(v, 16).ok())
+                    .collect()
+            })
+            .unwrap_or_default();
+        let version = match row["tls_version"].as_str() {
+            "TLS1.3" => 0x0304,
+            "TLS1.2" => 0x0303,
+            "TLS1.1" => 0x0302,
+            "TLS1.0" => 0x0301,
+            _ => ja3[0].parse().unwrap_or(0),
+        };
+        let alpn: Vec<u8> = row["alpn"]
+            .split(',')
+            .filter(|n| !n.is_empty())
+            .flat_map(|n| std::iter::once(n.len() as u8).chain(n.bytes()))
+            .collect();
+        let (c, e, g) = (list(ja3[1]), list(ja3[2]), list(ja3[3]));
+        for grease in [false, true] {
+            let obs = TlsObservation {
+                transport: match row["transport"].as_str() {
+                    "quic" => TlsTransport::Quic,
+                    "dtls" => TlsTransport::Dtls,
+                    _ => TlsTransport::Tcp,
+                },
+                version,
+                ciphers: &c,
+                extensions: &e,
+                groups: &g,
+                sig_algs: &sig_algs,
+                alpn: &alpn,
+                grease,
+            };
+            let m = db.match_tls(Direction::Request, &obs);
+            if let Some(s) = m.signature {
+                let key = format!(
+                    "{} grease={grease}{}: {}",
+                    db.label_display(s.label),
+                    if m.fuzzy { " fuzzy" } else { "" },
+                    row["file"]
+                );
+                *seen.entry(key).or_default() += 1;
+            }
+        }
+    }
+    for (k, n) in seen {
+        println!("{n:4} {k}");
+    }
+}
