@@ -14,32 +14,11 @@ mod common;
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 
-use common::tls_judge::{TlsVerdict, judge};
+use common::tls_judge::{TlsVerdict, judge, truths, tsv};
 use p0fmod_db::{Database, Direction, TlsAlpn, TlsList, TlsObservation, TlsTransport};
 
 fn local_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/data/tls/local")
-}
-
-/// A TSV file as rows of column name → value.
-fn tsv(path: &std::path::Path) -> Vec<HashMap<String, String>> {
-    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let mut lines = text.lines();
-    let head: Vec<String> = lines
-        .next()
-        .unwrap()
-        .split('\t')
-        .map(String::from)
-        .collect();
-    lines
-        .filter(|l| !l.is_empty())
-        .map(|l| {
-            head.iter()
-                .cloned()
-                .zip(l.split('\t').map(String::from))
-                .collect()
-        })
-        .collect()
 }
 
 /// One hello of the data file, as owned lists.
@@ -167,37 +146,6 @@ fn hellos() -> Vec<Hello> {
     out
 }
 
-/// The truth of each capture: client (software | library), server (software | library).
-fn truths() -> HashMap<String, (String, String)> {
-    let dir = local_dir();
-    let servers = tsv(&dir.join("SERVERS.tsv"));
-    let server_truth = |server: &str| -> String {
-        let first = |s: &str| {
-            s.split_whitespace()
-                .next()
-                .unwrap_or("")
-                .to_ascii_lowercase()
-        };
-        let found = servers
-            .iter()
-            .find(|s| server.starts_with(s["software_version"].as_str()))
-            .or_else(|| {
-                servers
-                    .iter()
-                    .find(|s| first(&s["software_version"]) == first(server))
-            })
-            .unwrap_or_else(|| panic!("no SERVERS.tsv row for {server}"));
-        format!("{} | {}", found["software_version"], found["tls_library"])
-    };
-    tsv(&dir.join("LABELS.tsv"))
-        .into_iter()
-        .map(|r| {
-            let client = format!("{} | {}", r["client_software"], r["tls_library"]);
-            (r["file"].clone(), (client, server_truth(&r["server"])))
-        })
-        .collect()
-}
-
 #[test]
 fn the_embedded_database_names_the_local_hellos() {
     if !local_dir().join("LABELS.tsv").is_file() {
@@ -205,7 +153,7 @@ fn the_embedded_database_names_the_local_hellos() {
         return;
     }
     let db = Database::embedded();
-    let truths = truths();
+    let truths = truths(&local_dir());
     // (client?, verdict) → count; and every hello not named right.
     let mut tally: BTreeMap<(bool, TlsVerdict), usize> = BTreeMap::new();
     let mut misses = Vec::new();

@@ -9,6 +9,61 @@
 //! newer`, `3.x`), the version written after that word in the truth is in the range. A
 //! name that offers alternatives (`OpenSSL or Go`) is *ambiguous* when one of them fits.
 
+use std::collections::HashMap;
+use std::path::Path;
+
+/// A TSV file as rows of column name → value.
+pub fn tsv(path: &Path) -> Vec<HashMap<String, String>> {
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let mut lines = text.lines();
+    let head: Vec<String> = lines
+        .next()
+        .unwrap_or_default()
+        .split('\t')
+        .map(String::from)
+        .collect();
+    lines
+        .filter(|l| !l.is_empty())
+        .map(|l| {
+            head.iter()
+                .cloned()
+                .zip(l.split('\t').map(String::from))
+                .collect()
+        })
+        .collect()
+}
+
+/// The truth of each capture of `dir` (LABELS.tsv, SERVERS.tsv), by file name: the client
+/// (`software | library`) and the server (`software | library`).
+pub fn truths(dir: &Path) -> HashMap<String, (String, String)> {
+    let servers = tsv(&dir.join("SERVERS.tsv"));
+    let first = |s: &str| {
+        s.split_whitespace()
+            .next()
+            .unwrap_or("")
+            .to_ascii_lowercase()
+    };
+    let server_truth = |server: &str| -> String {
+        let found = servers
+            .iter()
+            .find(|s| server.starts_with(s["software_version"].as_str()))
+            .or_else(|| {
+                servers
+                    .iter()
+                    .find(|s| first(&s["software_version"]) == first(server))
+            })
+            .unwrap_or_else(|| panic!("no SERVERS.tsv row for {server}"));
+        format!("{} | {}", found["software_version"], found["tls_library"])
+    };
+    tsv(&dir.join("LABELS.tsv"))
+        .into_iter()
+        .map(|r| {
+            let client = format!("{} | {}", r["client_software"], r["tls_library"]);
+            (r["file"].clone(), (client, server_truth(&r["server"])))
+        })
+        .collect()
+}
+
 /// The verdict on one hello.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum TlsVerdict {
