@@ -1,6 +1,11 @@
 //! Command-line parsing with p0f's getopt rules (`+LS:df:i:m:o:pr:s:t:u:`, spec §2): flags
-//! may be clustered (`-dp`), arguments attached (`-ieth0`) or separate, and parsing stops
-//! at the first non-option word, which starts the filter. Long options add what p0f lacks.
+//! may be clustered (`-dp`), arguments attached (`-ieth0`) or separate, and the filter is
+//! the one word that is not an option. Long options add what p0f lacks.
+//!
+//! Beyond p0f, on command lines p0f refuses: options may follow the filter (p0f stops at
+//! the filter and then refuses the words after it), `-r` may be repeated (the captures are
+//! read in order into one host table), and a "filter" made of several words one of which
+//! is a file gets a message that says so. Everything p0f accepts means the same here.
 //! The result is a validated [`Config`] built through the library's setters.
 
 use p0fmod::{Config, ConfigError, OutputFormat};
@@ -156,8 +161,8 @@ pub fn parse_args(args: &[String]) -> Result<Action, ArgError> {
             continue;
         }
         if !arg.starts_with('-') || arg == "-" {
-            filter_words.extend(args[i - 1..].iter().map(String::as_str));
-            break;
+            filter_words.push(arg);
+            continue;
         }
         let flags = &arg[1..];
         for (pos, flag) in flags.char_indices() {
@@ -194,6 +199,15 @@ pub fn parse_args(args: &[String]) -> Result<Action, ArgError> {
         0 => {}
         1 => config.set_filter(filter_words[0])?,
         _ => {
+            if let Some(file) = filter_words
+                .iter()
+                .find(|w| std::path::Path::new(w).exists())
+            {
+                return Err(ArgError::Fatal(format!(
+                    "'{file}' is a file, not a filter: give each capture with its own -r \
+             (-r FILE -r FILE ...), or a directory (-r DIR)."
+                )));
+            }
             return Err(ArgError::Fatal(
                 "Filter rule must be a single parameter (use quotes).".into(),
             ));
@@ -212,7 +226,7 @@ fn apply_value(config: &mut Config, flag: char, value: &str) -> Result<(), ArgEr
     match flag {
         'f' => config.set_fp_file(value)?,
         'i' => config.set_iface(value)?,
-        'r' => config.set_read_file(value)?,
+        'r' => config.add_read_file(value),
         'o' => config.set_log_file(value)?,
         's' => config.set_api_sock(value)?,
         'u' => config.switch_user(value)?,
@@ -256,7 +270,7 @@ mod tests {
     }
 
     #[test]
-    fn filter_is_one_word_and_options_after_it_are_filter_words() {
+    fn filter_is_one_word_and_options_may_follow_it() {
         let args = vec!["-r".to_string(), "x".into(), "port 80".into()];
         let Action::Run(c) = parse_args(&args).unwrap() else {
             panic!()
@@ -266,9 +280,38 @@ mod tests {
             parse("-r x port 80").unwrap_err(),
             ArgError::Fatal("Filter rule must be a single parameter (use quotes).".into())
         );
+        // p0f stops at the filter and refuses what follows; p0fmod reads the options.
+        let c = parse("-r x tcp -o y").unwrap();
         assert_eq!(
-            parse("-r x tcp -o y").unwrap_err(),
-            ArgError::Fatal("Filter rule must be a single parameter (use quotes).".into())
+            (c.filter(), c.log_file().unwrap().to_str()),
+            (Some("tcp"), Some("y"))
+        );
+        let c = parse("tcp -r x").unwrap();
+        assert_eq!(
+            (c.filter(), c.read_file().unwrap().to_str()),
+            (Some("tcp"), Some("x"))
+        );
+        // After `--`, every word is the filter's, as in p0f.
+        let args: Vec<String> = ["-r", "x", "--", "-o"].map(String::from).to_vec();
+        let Action::Run(c) = parse_args(&args).unwrap() else {
+            panic!()
+        };
+        assert_eq!(c.filter(), Some("-o"));
+    }
+
+    #[test]
+    fn several_inputs_and_files_taken_for_filters() {
+        let c = parse("-r a.pcap -r b.pcap -r -").unwrap();
+        let names: Vec<_> = c.read_files().iter().map(|p| p.to_str().unwrap()).collect();
+        assert_eq!(names, ["a.pcap", "b.pcap", "-"]);
+        let this = file!();
+        let err = parse(&format!("-r a.pcap {this} port")).unwrap_err();
+        assert_eq!(
+            err,
+            ArgError::Fatal(format!(
+                "'{this}' is a file, not a filter: give each capture with its own -r \
+             (-r FILE -r FILE ...), or a directory (-r DIR)."
+            ))
         );
     }
 

@@ -9,13 +9,15 @@
 #![forbid(unsafe_code)]
 
 mod args;
+mod progress;
 
-use std::io::{self, Write};
+use std::io::{self, IsTerminal, Write};
 use std::process::ExitCode;
 use std::sync::Arc;
-use std::sync::atomic::AtomicBool;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::time::Instant;
 
-use p0fmod::{Config, OfflineRun, OutputFormat, load_database};
+use p0fmod::{Config, OfflineRun, OutputFormat, RunError, load_database};
 use p0fmod_live::privileges::running_setuid;
 use p0fmod_session::{Notice, Session, StartError, Started, print_err, print_error, print_out};
 
@@ -99,24 +101,52 @@ fn main() -> ExitCode {
     }
 }
 
-/// `--harvest`: runs the `-r` capture and prints what [`p0fmod::harvest`] collects.
+/// `--harvest`: runs the `-r` captures and prints what [`p0fmod::harvest`] collects.
 fn harvest(config: &Config) -> ExitCode {
-    let Some(read_file) = config.read_file() else {
+    if config.read_files().is_empty() {
         return fatal("--harvest reads a capture: give it with -r.");
-    };
+    }
     let db = match load_database(config) {
         Ok(db) => db,
         Err(e) => return fatal(&e.to_string()),
     };
-    let mut offline = match OfflineRun::open(read_file, db, config.limits(), config.filter()) {
-        Ok(run) => run,
+    let inputs = match p0fmod::inputs::expand(config.read_files()) {
+        Ok(inputs) => inputs,
         Err(e) => return fatal(&e.to_string()),
     };
+    for skipped in &inputs.skipped {
+        warn(&format!(
+            "Skipped '{}': not a capture file.",
+            skipped.display()
+        ));
+    }
     let mut harvest = p0fmod::harvest::Harvest::new();
-    while offline.step(4096, &mut |obs| harvest.add(obs), &mut |w| {
-        warn(&w.to_string())
-    }) > 0
-    {}
+    let mut offline: Option<OfflineRun> = None;
+    for input in &inputs.captures {
+        let opened = input.open().map_err(RunError::Capture);
+        let opened = match offline.as_mut() {
+            Some(run) => opened.and_then(|capture| run.continue_with(capture)),
+            None => opened
+                .and_then(|capture| {
+                    OfflineRun::with_capture(
+                        capture,
+                        Arc::clone(&db),
+                        config.limits(),
+                        config.filter(),
+                    )
+                })
+                .map(|run| offline = Some(run)),
+        };
+        if let Err(e) = opened {
+            return fatal(&e.to_string());
+        }
+        if let Some(run) = offline.as_mut() {
+            while run.step(4096, &mut |obs| harvest.add(obs), &mut |w| {
+                warn(&w.to_string())
+            }) > 0
+            {}
+        }
+    }
     print_out(&harvest.to_string());
     ExitCode::SUCCESS
 }
@@ -156,7 +186,34 @@ fn run(config: &Config) -> ExitCode {
     };
     let stop = Arc::new(AtomicBool::new(false));
     install_stop_handler(&stop, config.daemon());
-    match session.run(&stop, &mut |_| {}, &mut |n| status.notice(n)) {
+    let started = Instant::now();
+    let observations = Arc::new(AtomicU64::new(0));
+    // The progress display shares the terminal with nothing else: standard error is a
+    // terminal and standard output goes elsewhere.
+    let display = match session.progress() {
+        Some(progress) if io::stderr().is_terminal() && !io::stdout().is_terminal() => {
+            progress::Display::start(progress, Arc::clone(&observations))
+        }
+        _ => progress::Display::hidden(),
+    };
+    let result = session.run(
+        &stop,
+        &mut |_| {
+            observations.fetch_add(1, Ordering::Relaxed);
+        },
+        &mut |n| display.suspend(|| status.notice(n)),
+    );
+    drop(display);
+    if !session.is_daemon() {
+        let stats = session.engine().stats();
+        for line in stats.summary_lines(started.elapsed()) {
+            print_err(&format!("{line}\n"));
+        }
+        if let Some(text) = stats.eviction_warning(session.engine().limits()) {
+            warn(&text);
+        }
+    }
+    match result {
         // A file that yielded nothing before its damage: nothing could be read.
         Ok(summary) if summary.damaged && summary.frames == 0 => ExitCode::from(1),
         Ok(_) => ExitCode::SUCCESS,

@@ -33,10 +33,6 @@ fn sample(name: &str) -> String {
 fn option_conflicts_exit_1_with_p0f_messages() {
     let cases: &[(&[&str], &str)] = &[
         (
-            &["-r", "a", "-r", "b"],
-            "Multiple -r options not supported.",
-        ),
-        (
             &["-i", "a", "-i", "b"],
             "Multiple -i options not supported (try '-i any').",
         ),

@@ -230,6 +230,38 @@ fn listed_divergences_show_both_behaviours() {
     assert_eq!(code, 1);
     assert!(out.contains("Multiple -m options not supported."), "{out}");
 
+    // 10: several -r, options after the filter, a file given as a filter.
+    let other = repo().join("tests/data/local/local-linux-ipv6-http.pcap");
+    let other = other.to_string_lossy().into_owned();
+    let (code, out) = reference(&["-r", &capture, "-r", &other]);
+    assert_eq!(code, 1);
+    assert!(out.contains("Multiple -r options not supported."), "{out}");
+    let (code, out) = ours(&["-r", &capture, "-r", &other]);
+    assert_eq!(code, 0, "p0fmod reads both: {out}");
+    assert!(
+        out.contains(&format!("Will read pcap data from file '{other}'")),
+        "{out}"
+    );
+    let log = tmp.join("after-filter.log");
+    let log = log.to_string_lossy().into_owned();
+    let (code, out) = reference(&["-r", &capture, "tcp", "-o", &log]);
+    assert_eq!(code, 1);
+    assert!(
+        out.contains("Filter rule must be a single parameter (use quotes)."),
+        "{out}"
+    );
+    let (code, out) = ours(&["-r", &capture, "tcp", "-o", &log]);
+    assert_eq!(code, 0, "p0fmod reads the option after the filter: {out}");
+    let (code, out) = reference(&["-r", &capture, &other]);
+    assert_eq!(code, 1);
+    assert!(out.contains("Syntax error!"), "{out}");
+    let (code, out) = ours(&["-r", &capture, &other]);
+    assert_eq!(code, 1);
+    assert!(
+        out.contains(&format!("'{other}' is a file, not a filter")),
+        "{out}"
+    );
+
     // 5: an MSS that overflows its field.
     let wrap = tmp.join("wrap.fp");
     std::fs::write(

@@ -7,6 +7,8 @@
 use std::fs::File;
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use flate2::read::MultiGzDecoder;
 
@@ -22,6 +24,55 @@ pub enum CaptureFormat {
     Pcap,
     /// pcapng.
     Pcapng,
+}
+
+/// True when `head`, the first bytes of a file (four are enough), starts a capture p0fmod
+/// reads: a classic pcap magic (any flavour), a pcapng section header, or gzip. A quick
+/// test for choosing files (the captures of a directory); opening the file says more.
+pub fn looks_like_capture(head: &[u8]) -> bool {
+    match head {
+        [0x1f, 0x8b, ..] => true,
+        [a, b, c, d, ..] => {
+            let magic = [*a, *b, *c, *d];
+            pcap::flavour(magic).is_some() || u32::from_be_bytes(magic) == pcapng::SHB
+        }
+        _ => false,
+    }
+}
+
+/// How far a capture has been read: raw bytes taken from the file (compressed bytes for
+/// gzip) out of its size. A cheap handle, shared with the reader (it may be read from
+/// another thread while the capture is read).
+#[derive(Clone, Debug, Default)]
+pub struct ReadProgress {
+    read: Arc<AtomicU64>,
+    total: Option<u64>,
+}
+
+impl ReadProgress {
+    /// Bytes taken from the file (or stream) so far.
+    pub fn read(&self) -> u64 {
+        self.read.load(Ordering::Relaxed)
+    }
+
+    /// The file's size, when known (not for a pipe or standard input).
+    pub fn total(&self) -> Option<u64> {
+        self.total
+    }
+}
+
+/// A reader that counts the bytes it hands out.
+struct Counting {
+    inner: Box<dyn Read + Send>,
+    read: Arc<AtomicU64>,
+}
+
+impl Read for Counting {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.read.fetch_add(n as u64, Ordering::Relaxed);
+        Ok(n)
+    }
 }
 
 /// The format-specific part of the reader.
@@ -44,6 +95,7 @@ pub struct FileCapture {
     /// An error found while reading ahead at open time, reported by the next read.
     pending: Option<Fault>,
     finished: bool,
+    progress: ReadProgress,
 }
 
 impl std::fmt::Debug for FileCapture {
@@ -62,11 +114,14 @@ impl std::fmt::Debug for FileCapture {
 impl FileCapture {
     /// Opens a capture file (gzip-compressed or not) and reads its header.
     pub fn open(path: &Path) -> Result<FileCapture, CaptureError> {
-        let file = File::open(path).map_err(|source| CaptureError::Io {
+        let io_error = |source| CaptureError::Io {
             path: path.to_path_buf(),
             source,
-        })?;
-        FileCapture::start(path.to_path_buf(), Box::new(file))
+        };
+        let file = File::open(path).map_err(io_error)?;
+        let meta = file.metadata().map_err(io_error)?;
+        let total = meta.is_file().then_some(meta.len());
+        FileCapture::start(path.to_path_buf(), Box::new(file), total)
     }
 
     /// Reads a capture from any byte stream (standard input, memory), gzip-compressed or not.
@@ -75,12 +130,23 @@ impl FileCapture {
         reader: Box<dyn Read + Send>,
         name: &str,
     ) -> Result<FileCapture, CaptureError> {
-        FileCapture::start(PathBuf::from(name), reader)
+        FileCapture::start(PathBuf::from(name), reader, None)
     }
 
     /// Detects the format and reads the header(s) before the first packet.
-    fn start(path: PathBuf, reader: Box<dyn Read + Send>) -> Result<FileCapture, CaptureError> {
-        let mut input = Input::new(reader);
+    fn start(
+        path: PathBuf,
+        reader: Box<dyn Read + Send>,
+        total: Option<u64>,
+    ) -> Result<FileCapture, CaptureError> {
+        let progress = ReadProgress {
+            read: Arc::new(AtomicU64::new(0)),
+            total,
+        };
+        let mut input = Input::new(Box::new(Counting {
+            inner: reader,
+            read: Arc::clone(&progress.read),
+        }));
         let fail = |fault: Fault, gzip: bool| Err(to_error(&path, fault, gzip));
         if let Err(fault) = input.fill(4) {
             return fail(fault, false);
@@ -153,6 +219,7 @@ impl FileCapture {
             link_types,
             pending,
             finished: false,
+            progress,
         })
     }
 
@@ -179,6 +246,11 @@ impl FileCapture {
     /// (at open, the interfaces declared before the first packet).
     pub fn link_types(&self) -> &[u32] {
         &self.link_types
+    }
+
+    /// A handle on how far the file has been read (for a progress display).
+    pub fn progress(&self) -> ReadProgress {
+        self.progress.clone()
     }
 
     /// Offset in the (uncompressed) stream of the first byte not yet consumed: the start of

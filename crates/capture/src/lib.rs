@@ -36,7 +36,7 @@ mod pcap;
 mod pcapng;
 
 pub use error::CaptureError;
-pub use file::{CaptureFormat, FileCapture};
+pub use file::{CaptureFormat, FileCapture, ReadProgress, looks_like_capture};
 
 /// A packet time stamp as p0f sees it: seconds and microseconds since the Unix epoch.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]

@@ -75,7 +75,7 @@ pub enum OutputFormat {
 pub struct Config {
     fp_file: Option<PathBuf>,
     iface: Option<String>,
-    read_file: Option<PathBuf>,
+    read_files: Vec<PathBuf>,
     log_file: Option<PathBuf>,
     api_sock: Option<PathBuf>,
     daemon: bool,
@@ -146,13 +146,21 @@ impl Config {
         )
     }
 
-    /// `-r`: read packets from this capture file.
+    /// `-r`: read packets from this capture file (`-` for standard input, a directory for
+    /// the captures in it). Refused when an input is already set, as p0f refuses a second
+    /// `-r`: use [`Config::add_read_file`] for several.
     pub fn set_read_file(&mut self, path: impl Into<PathBuf>) -> Result<(), ConfigError> {
-        set_once(
-            &mut self.read_file,
-            path.into(),
-            "Multiple -r options not supported.",
-        )
+        if !self.read_files.is_empty() {
+            return Err(ConfigError::new(-1, "Multiple -r options not supported."));
+        }
+        self.read_files.push(path.into());
+        Ok(())
+    }
+
+    /// Another `-r` input, read after the ones before it into the same host table (the
+    /// command line's repeated `-r`).
+    pub fn add_read_file(&mut self, path: impl Into<PathBuf>) {
+        self.read_files.push(path.into());
     }
 
     /// `-o`: append observations to this log file.
@@ -309,7 +317,8 @@ impl Config {
     /// Checks the combination, as p0f does after reading its options (the seed's
     /// `start_p0f` codes -1 to -4). Returns the notes that do not stop a run.
     pub fn validate(&self) -> Result<Vec<ConfigWarning>, ConfigError> {
-        if self.read_file.is_some() && self.api_sock.is_some() {
+        let read_file = !self.read_files.is_empty();
+        if read_file && self.api_sock.is_some() {
             return Err(ConfigError::new(
                 -1,
                 "API mode looks down on ofline captures.",
@@ -318,7 +327,7 @@ impl Config {
         if self.api_max_conn.is_some_and(|n| n != DEFAULT_API_MAX_CONN) && self.api_sock.is_none() {
             return Err(ConfigError::new(-2, "Option -S makes sense only with -s."));
         }
-        if self.daemon && self.read_file.is_some() {
+        if self.daemon && read_file {
             return Err(ConfigError::new(
                 -3,
                 "Daemon mode and offline captures don't mix.",
@@ -327,13 +336,13 @@ impl Config {
         if self.daemon && self.log_file.is_none() && self.api_sock.is_none() {
             return Err(ConfigError::new(-4, "Daemon mode requires -o or -s."));
         }
-        if self.read_file.is_some() && self.promisc {
+        if read_file && self.promisc {
             return Err(ConfigError::new(
                 -7,
                 "Dude, how am I supposed to make a file promiscuous?",
             ));
         }
-        if self.read_file.is_some() && self.iface.is_some() {
+        if read_file && self.iface.is_some() {
             return Err(ConfigError::new(
                 -8,
                 "Options -i and -r are mutually exclusive.",
@@ -356,9 +365,14 @@ impl Config {
         self.iface.as_deref()
     }
 
-    /// `-r`, if given.
+    /// The first `-r`, if given.
     pub fn read_file(&self) -> Option<&std::path::Path> {
-        self.read_file.as_deref()
+        self.read_files.first().map(PathBuf::as_path)
+    }
+
+    /// Every `-r`, in order.
+    pub fn read_files(&self) -> &[PathBuf] {
+        &self.read_files
     }
 
     /// `-o`, if given.

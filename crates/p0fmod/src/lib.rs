@@ -33,6 +33,7 @@ pub mod filter;
 pub mod fp;
 pub mod harvest;
 pub mod host;
+pub mod inputs;
 pub mod observation;
 pub mod output;
 pub mod run;

@@ -8,7 +8,7 @@ use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use p0fmod_capture::{CaptureError, FileCapture};
+use p0fmod_capture::{CaptureError, FileCapture, ReadProgress};
 use p0fmod_db::{Database, DbErrors};
 use p0fmod_wire::{DecodeError, LinkType, decode};
 
@@ -205,22 +205,18 @@ const BATCH_FRAMES: usize = 2048;
 /// every frame of a capture is as large as a frame can be.
 const BATCH_PAYLOAD: usize = 2 << 20;
 
-/// An offline run over one capture file.
+/// An offline run over one capture file, or several read one after the other
+/// ([`OfflineRun::continue_with`]) into the same engine.
 pub struct OfflineRun {
     source: Source,
     consumer: Consumer,
     threads: usize,
+    filter: Option<String>,
 }
 
-impl OfflineRun {
-    /// Opens a capture file and checks the filter expression, if any.
-    pub fn open(
-        path: &Path,
-        db: Arc<Database>,
-        limits: Limits,
-        filter: Option<&str>,
-    ) -> Result<OfflineRun, RunError> {
-        let capture = FileCapture::open(path).map_err(RunError::Capture)?;
+impl Source {
+    /// The capture with the user's filter compiled for its (first) link type.
+    fn new(capture: FileCapture, filter: Option<&str>) -> Result<Source, RunError> {
         #[cfg(feature = "bpf")]
         let filter = match filter {
             Some(rule) => {
@@ -233,20 +229,57 @@ impl OfflineRun {
         if filter.is_some() {
             return Err(RunError::FilterUnsupported);
         }
+        Ok(Source {
+            capture,
+            #[cfg(feature = "bpf")]
+            filter,
+            finished: false,
+        })
+    }
+}
+
+impl OfflineRun {
+    /// Opens a capture file and checks the filter expression, if any.
+    pub fn open(
+        path: &Path,
+        db: Arc<Database>,
+        limits: Limits,
+        filter: Option<&str>,
+    ) -> Result<OfflineRun, RunError> {
+        let capture = FileCapture::open(path).map_err(RunError::Capture)?;
+        OfflineRun::with_capture(capture, db, limits, filter)
+    }
+
+    /// A run over a capture already open (a file, standard input, any stream), with the
+    /// filter expression, if any, checked.
+    pub fn with_capture(
+        capture: FileCapture,
+        db: Arc<Database>,
+        limits: Limits,
+        filter: Option<&str>,
+    ) -> Result<OfflineRun, RunError> {
         Ok(OfflineRun {
-            source: Source {
-                capture,
-                #[cfg(feature = "bpf")]
-                filter,
-                finished: false,
-            },
+            source: Source::new(capture, filter)?,
             consumer: Consumer {
                 engine: Engine::new(db, limits),
                 summary: RunSummary::default(),
                 warned_link_types: Vec::new(),
             },
             threads: 1,
+            filter: filter.map(str::to_string),
         })
+    }
+
+    /// Goes on with another capture once this one is read: same engine, host table and
+    /// counts, the filter compiled again for the new capture's link type.
+    pub fn continue_with(&mut self, capture: FileCapture) -> Result<(), RunError> {
+        self.source = Source::new(capture, self.filter.as_deref())?;
+        Ok(())
+    }
+
+    /// How far the current capture has been read (for a progress display).
+    pub fn progress(&self) -> ReadProgress {
+        self.source.capture.progress()
     }
 
     /// Threads for [`OfflineRun::run_to_end`]: with 2 or more, reading and decoding run on

@@ -6,10 +6,18 @@
 //!
 //! [`Engine::stats`]: crate::Engine::stats
 
+use std::fmt::Write as _;
+use std::time::Duration;
+
 use serde::Serialize;
 use serde::ser::SerializeMap;
 
 use crate::observation::Kind;
+use crate::state::Limits;
+
+/// The largest `-m c` and `-m h` a configuration accepts.
+const MAX_CONN_LIMIT: u64 = 100_000;
+const MAX_HOSTS_LIMIT: u64 = 500_000;
 
 /// A count per observation kind.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -101,6 +109,105 @@ pub struct EngineStats {
     pub flows: TableStats,
 }
 
+impl EngineStats {
+    /// The end-of-run summary: what was read and how fast, the observations per kind, the
+    /// hosts and connections seen, evicted and expired. Lines without their newline.
+    pub fn summary_lines(&self, elapsed: Duration) -> Vec<String> {
+        let secs = elapsed.as_secs_f64();
+        let per_sec = |n: u64| if secs > 0.0 { n as f64 / secs } else { 0.0 };
+        let mb = self.bytes as f64 / 1e6;
+        let mut lines = vec![format!(
+            "[+] Read {} frames ({mb:.1} MB), {} TCP packets, in {secs:.2} s: {:.0} packets/s, {:.1} MB/s.",
+            self.frames,
+            self.packets,
+            per_sec(self.packets),
+            per_sec(self.bytes) / 1e6,
+        )];
+        let mut obs = format!("[+] {} observations", self.observations.total());
+        let kinds: Vec<String> = self
+            .observations
+            .iter()
+            .filter(|(_, n)| *n > 0)
+            .map(|(kind, n)| format!("{} {n}", kind.keyword()))
+            .collect();
+        if !kinds.is_empty() {
+            let _ = write!(obs, ": {}", kinds.join(", "));
+        }
+        obs.push('.');
+        lines.push(obs);
+        let table = |t: &TableStats| {
+            format!(
+                "{} seen, {} evicted, {} expired, {} at most at once",
+                t.created, t.evicted, t.expired, t.peak
+            )
+        };
+        lines.push(format!(
+            "[+] Hosts: {}; connections: {}.",
+            table(&self.hosts),
+            table(&self.flows)
+        ));
+        lines
+    }
+
+    /// When hosts or connections were evicted to stay within `-m`: a warning that says how
+    /// many, what was lost, and which `-m` would have kept them (without the `[!] WARNING: `
+    /// prefix).
+    pub fn eviction_warning(&self, limits: Limits) -> Option<String> {
+        let (hosts, flows) = (self.hosts.evicted, self.flows.evicted);
+        if hosts == 0 && flows == 0 {
+            return None;
+        }
+        let mut text = String::new();
+        if hosts > 0 {
+            let _ = write!(
+                text,
+                "{hosts} host{} evicted to stay within -m {},{}: their OS, NAT and host-change \
+                 history was lost, and those seen again started afresh",
+                if hosts == 1 { " was" } else { "s were" },
+                limits.max_conn,
+                limits.max_hosts
+            );
+        }
+        if flows > 0 {
+            let _ = write!(
+                text,
+                "{}{flows} connection{} evicted{}: what came later on {} was not seen",
+                if hosts > 0 { "; " } else { "" },
+                if flows == 1 { " was" } else { "s were" },
+                if hosts > 0 {
+                    String::new()
+                } else {
+                    format!(
+                        " to stay within -m {},{}",
+                        limits.max_conn, limits.max_hosts
+                    )
+                },
+                if flows == 1 { "it" } else { "them" },
+            );
+        }
+        let conn = if flows > 0 {
+            self.flows.needed.max(u64::from(limits.max_conn))
+        } else {
+            u64::from(limits.max_conn)
+        };
+        let host = if hosts > 0 {
+            self.hosts.needed.max(u64::from(limits.max_hosts))
+        } else {
+            u64::from(limits.max_hosts)
+        };
+        if conn <= MAX_CONN_LIMIT && host <= MAX_HOSTS_LIMIT {
+            let _ = write!(text, ". -m {conn},{host} would have kept them.");
+        } else {
+            let _ = write!(
+                text,
+                ". Keeping them needs -m {conn},{host}, beyond what -m allows \
+                 ({MAX_CONN_LIMIT},{MAX_HOSTS_LIMIT}): split the capture or filter it."
+            );
+        }
+        Some(text)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -125,6 +232,53 @@ mod tests {
         assert_eq!(json["ip sharing"], 1);
         assert_eq!(json["mtu"], 0);
         assert_eq!(json.as_object().unwrap().len(), Kind::ALL.len());
+    }
+
+    #[test]
+    fn summary_and_eviction_warning_texts() {
+        let mut s = EngineStats {
+            frames: 12,
+            bytes: 3_000_000,
+            packets: 10,
+            ..EngineStats::default()
+        };
+        s.observations.add(Kind::Syn);
+        s.observations.add(Kind::Mtu);
+        s.hosts = TableStats {
+            current: 21,
+            peak: 21,
+            created: 301,
+            evicted: 280,
+            expired: 0,
+            needed: 301,
+        };
+        let lines = s.summary_lines(Duration::from_secs(2));
+        assert_eq!(
+            lines,
+            [
+                "[+] Read 12 frames (3.0 MB), 10 TCP packets, in 2.00 s: 5 packets/s, 1.5 MB/s.",
+                "[+] 2 observations: syn 1, mtu 1.",
+                "[+] Hosts: 301 seen, 280 evicted, 0 expired, 21 at most at once; connections: 0 seen, 0 evicted, 0 expired, 0 at most at once.",
+            ]
+        );
+        let limits = Limits {
+            max_conn: 1000,
+            max_hosts: 20,
+            ..Limits::default()
+        };
+        assert_eq!(
+            s.eviction_warning(limits).unwrap(),
+            "280 hosts were evicted to stay within -m 1000,20: their OS, NAT and host-change \
+             history was lost, and those seen again started afresh. -m 1000,301 would have kept them."
+        );
+        s.flows.evicted = 1;
+        s.flows.needed = 200_000;
+        assert!(
+            s.eviction_warning(limits)
+                .unwrap()
+                .ends_with("; 1 connection was evicted: what came later on it was not seen. Keeping them needs -m 200000,301, beyond what -m allows (100000,500000): split the capture or filter it."),
+        );
+        assert_eq!(EngineStats::default().eviction_warning(limits), None);
     }
 
     #[test]

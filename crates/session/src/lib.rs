@@ -54,12 +54,14 @@ use std::fmt;
 use std::fs::File;
 use std::io::{self, Write};
 use std::net::IpAddr;
-use std::sync::Arc;
-use std::sync::atomic::AtomicBool;
+use std::path::Path;
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 
 pub use p0fmod;
 pub use p0fmod_api;
 
+use p0fmod::inputs::Input;
 use p0fmod::output::Sink;
 use p0fmod::output::json::JsonSink;
 use p0fmod::output::p0f::{ConsoleSink, LogSink, open_log};
@@ -67,6 +69,7 @@ use p0fmod::{
     Config, ConfigError, ConfigWarning, Engine, HostInfo, Observation, OfflineRun, OutputFormat,
     OwnedObservation, RunError, RunWarning, load_database,
 };
+use p0fmod_capture::ReadProgress;
 use p0fmod_db::DbErrors;
 
 #[cfg(feature = "live")]
@@ -201,7 +204,7 @@ pub enum Started {
 struct Outputs {
     // Boxed, to keep `Started::Running(Session)` small.
     console: Option<Box<ConsoleSink<io::Stdout>>>,
-    json: Option<JsonSink<Box<dyn Write + Send>>>,
+    json: Option<Box<JsonSink<Box<dyn Write + Send>>>>,
     log: Option<LogSink<File>>,
 }
 
@@ -223,7 +226,7 @@ impl Outputs {
                 _ => StartError::Fatal(e.to_string()),
             })?;
             match config.output_format() {
-                OutputFormat::Json => outputs.json = Some(JsonSink::new(Box::new(file))),
+                OutputFormat::Json => outputs.json = Some(Box::new(JsonSink::new(Box::new(file)))),
                 OutputFormat::P0f => outputs.log = Some(LogSink::new(file)),
             }
             notice(Notice::Status(format!(
@@ -234,12 +237,19 @@ impl Outputs {
         if console {
             match (config.output_format(), config.log_file()) {
                 (OutputFormat::Json, None) => {
-                    outputs.json = Some(JsonSink::new(Box::new(io::stdout())));
+                    outputs.json = Some(Box::new(JsonSink::new(Box::new(io::stdout()))));
                 }
                 _ => outputs.console = Some(Box::new(ConsoleSink::new(io::stdout()))),
             }
         }
         Ok(outputs)
+    }
+
+    /// Names the capture of the next observations in the JSON records.
+    fn set_source(&mut self, name: &str) {
+        if let Some(json) = self.json.as_mut() {
+            json.set_source(Some(name));
+        }
     }
 
     fn sinks<'a>(&'a mut self, observer: &'a mut dyn FnMut(&Observation<'_>)) -> Sinks<'a> {
@@ -257,7 +267,7 @@ impl Outputs {
         if let Some(s) = self.console.as_deref_mut() {
             f(s)?;
         }
-        if let Some(s) = self.json.as_mut() {
+        if let Some(s) = self.json.as_deref_mut() {
             f(s)?;
         }
         if let Some(s) = self.log.as_mut() {
@@ -293,7 +303,7 @@ impl Sinks<'_> {
         if let Some(s) = self.outputs.console.as_deref_mut() {
             list.push(s);
         }
-        if let Some(s) = self.outputs.json.as_mut() {
+        if let Some(s) = self.outputs.json.as_deref_mut() {
             list.push(s);
         }
         if let Some(s) = self.outputs.log.as_mut() {
@@ -318,19 +328,140 @@ fn os_message(e: &io::Error) -> String {
 
 /// The capture a session reads.
 enum Source {
-    File(Box<OfflineRun>),
+    File(Box<Offline>),
     #[cfg(feature = "live")]
     Live(Box<live::Live>),
 }
 
 impl Source {
-    /// The offline run, for a capture file.
-    fn file(&mut self) -> Option<&mut OfflineRun> {
+    /// The offline run, for capture files.
+    fn file(&mut self) -> Option<&mut Offline> {
         match self {
-            Source::File(run) => Some(run),
+            Source::File(offline) => Some(offline),
             #[cfg(feature = "live")]
             Source::Live(_) => None,
         }
+    }
+}
+
+/// An offline session: the run over the current capture and the captures still to read.
+struct Offline {
+    run: OfflineRun,
+    pending: VecDeque<Input>,
+    /// The JSON records name their capture (several inputs).
+    name_source: bool,
+    progress: Progress,
+}
+
+/// How far the captures of an offline session have been read, all inputs together: raw
+/// bytes taken from the files (compressed bytes for gzip) out of their total size. A
+/// cheap handle that another thread may read while the session runs (a progress display).
+#[derive(Clone, Debug)]
+pub struct Progress {
+    inner: Arc<ProgressInner>,
+}
+
+#[derive(Debug)]
+struct ProgressInner {
+    total: Option<u64>,
+    /// Bytes of the captures already read to their end.
+    done: AtomicU64,
+    /// The capture being read.
+    current: Mutex<ReadProgress>,
+    /// Captures to read, and the number of the current one (from 1).
+    captures: usize,
+    index: AtomicUsize,
+}
+
+impl Progress {
+    fn new(inputs: &[Input], first: ReadProgress) -> Progress {
+        let sizes: Option<u64> = inputs
+            .iter()
+            .map(|input| match input {
+                Input::File(path) => std::fs::metadata(path).ok().map(|m| m.len()),
+                Input::Stdin => None,
+            })
+            .sum();
+        Progress {
+            inner: Arc::new(ProgressInner {
+                total: sizes.filter(|_| first.total().is_some()),
+                done: AtomicU64::new(0),
+                current: Mutex::new(first),
+                captures: inputs.len(),
+                index: AtomicUsize::new(1),
+            }),
+        }
+    }
+
+    /// Moves on to the next capture.
+    fn next(&self, next: ReadProgress) {
+        if let Ok(mut current) = self.inner.current.lock() {
+            self.inner.done.fetch_add(current.read(), Ordering::Relaxed);
+            *current = next;
+        }
+        self.inner.index.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// Bytes read so far.
+    pub fn read(&self) -> u64 {
+        let current = self.inner.current.lock().map_or(0, |c| c.read());
+        self.inner.done.load(Ordering::Relaxed) + current
+    }
+
+    /// The size of every capture together, when known (not with standard input).
+    pub fn total(&self) -> Option<u64> {
+        self.inner.total
+    }
+
+    /// The number of the capture being read (from 1) and the number of captures.
+    pub fn capture(&self) -> (usize, usize) {
+        (
+            self.inner.index.load(Ordering::Relaxed),
+            self.inner.captures,
+        )
+    }
+}
+
+impl Offline {
+    /// Moves on to the next capture that opens, saying so (p0f's status line) and naming
+    /// it in the JSON records; a capture that does not open is skipped with a warning.
+    /// False when there is none left.
+    fn next_input(&mut self, outputs: &mut Outputs, notice: &mut dyn FnMut(Notice)) -> bool {
+        while let Some(input) = self.pending.pop_front() {
+            let opened = input
+                .open()
+                .map_err(RunError::Capture)
+                .and_then(|capture| self.run.continue_with(capture));
+            match opened {
+                Ok(()) => {
+                    self.progress.next(self.run.progress());
+                    notice(Notice::Status(read_status(&input)));
+                    if self.name_source {
+                        outputs.set_source(&input.name());
+                    }
+                    return true;
+                }
+                Err(e) => notice(Notice::Warning(format!("Skipped '{}': {e}", input.name()))),
+            }
+        }
+        false
+    }
+}
+
+/// p0f's status line for a capture being opened.
+fn read_status(input: &Input) -> String {
+    format!("[+] Will read pcap data from file '{}'.", input.name())
+}
+
+/// The error for a filter expression libpcap refused: p0f's, or, when the expression is
+/// the name of a file or directory, one that says so (`p0fmod -r a.pcap b.pcap`).
+fn filter_error(rule: Option<&str>, libpcap: String, message: &'static str) -> StartError {
+    match rule {
+        Some(rule) if Path::new(rule).exists() => StartError::Fatal(format!(
+            "'{rule}' is a file, not a filter: give each capture with its own -r \
+             (-r FILE -r FILE ...), or a directory (-r DIR)."
+        )),
+        _ => StartError::Filter { libpcap, message },
     }
 }
 
@@ -389,30 +520,61 @@ impl Session {
                 "This build of p0fmod has no live capture (cargo feature `live`); use a capture file.",
             ));
         };
-        let mut run = OfflineRun::open(read_file, db, config.limits(), config.filter()).map_err(
-            |e| match e {
-                RunError::Filter(e) => StartError::Filter {
-                    libpcap: e.message,
-                    message: "Syntax error! See 'man tcpdump' for help on filters.",
-                },
+        let inputs = p0fmod::inputs::expand(config.read_files())
+            .map_err(|e| StartError::Fatal(e.to_string()))?;
+        for skipped in &inputs.skipped {
+            notice(Notice::Warning(format!(
+                "Skipped '{}': not a capture file.",
+                skipped.display()
+            )));
+        }
+        let mut pending = VecDeque::from(inputs.captures.clone());
+        let Some(first) = pending.pop_front() else {
+            return Err(StartError::Fatal(format!(
+                "No capture to read in '{}'.",
+                read_file.display()
+            )));
+        };
+        let capture = first.open().map_err(|e| StartError::Fatal(e.to_string()))?;
+        let mut run = OfflineRun::with_capture(capture, db, config.limits(), config.filter())
+            .map_err(|e| match e {
+                RunError::Filter(e) => filter_error(
+                    config.filter(),
+                    e.message,
+                    "Syntax error! See 'man tcpdump' for help on filters.",
+                ),
                 other => StartError::Fatal(other.to_string()),
-            },
-        )?;
+            })?;
         run.set_threads(config.threads() as usize);
-        notice(Notice::Status(format!(
-            "[+] Will read pcap data from file '{}'.",
-            read_file.display()
-        )));
+        let progress = Progress::new(&inputs.captures, run.progress());
+        notice(Notice::Status(read_status(&first)));
         notice(Notice::Status(match config.filter() {
             Some(rule) => format!("[+] Custom filtering rule enabled: {rule}"),
             None => "[+] Default packet filtering configured.".to_string(),
         }));
-        let outputs = Outputs::open(config, console, notice)?;
+        let mut outputs = Outputs::open(config, console, notice)?;
+        if inputs.several {
+            outputs.set_source(&first.name());
+        }
         Ok(Started::Running(Session {
-            source: Source::File(Box::new(run)),
+            source: Source::File(Box::new(Offline {
+                run,
+                pending,
+                name_source: inputs.several,
+                progress,
+            })),
             outputs,
             daemon: false,
         }))
+    }
+
+    /// How far the capture files have been read (`None` for a live session).
+    pub fn progress(&self) -> Option<Progress> {
+        match &self.source {
+            Source::File(offline) => Some(offline.progress.clone()),
+            #[cfg(feature = "live")]
+            Source::Live(_) => None,
+        }
     }
 
     /// True when the session captures live on an interface.
@@ -428,7 +590,7 @@ impl Session {
     /// The engine (its host table and counters).
     pub fn engine(&self) -> &Engine {
         match &self.source {
-            Source::File(run) => run.engine(),
+            Source::File(offline) => offline.run.engine(),
             #[cfg(feature = "live")]
             Source::Live(live) => &live.engine,
         }
@@ -454,19 +616,24 @@ impl Session {
         notice: &mut dyn FnMut(Notice),
     ) -> Result<Summary, StartError> {
         let summary = match &mut self.source {
-            Source::File(run) => {
+            Source::File(offline) => {
                 notice(Notice::Status("[+] Processing capture data.\n".into()));
                 let mut damaged = false;
-                let mut sinks = self.outputs.sinks(observer);
-                let result = run.run_to_end(
-                    &mut sinks.as_list(),
-                    &mut |w| {
-                        damaged |= matches!(w, RunWarning::Damaged(_));
-                        notice(Notice::Warning(w.to_string()));
-                    },
-                    Some(stop),
-                );
-                let s = result.map_err(|e| StartError::Fatal(e.to_string()))?;
+                let s = loop {
+                    let mut sinks = self.outputs.sinks(observer);
+                    let result = offline.run.run_to_end(
+                        &mut sinks.as_list(),
+                        &mut |w| {
+                            damaged |= matches!(w, RunWarning::Damaged(_));
+                            notice(Notice::Warning(w.to_string()));
+                        },
+                        Some(stop),
+                    );
+                    let s = result.map_err(|e| StartError::Fatal(e.to_string()))?;
+                    if s.interrupted || !offline.next_input(&mut self.outputs, notice) {
+                        break s;
+                    }
+                };
                 Summary {
                     frames: s.frames,
                     packets: s.packets,
@@ -512,30 +679,35 @@ impl Session {
         observer: &mut dyn FnMut(&Observation<'_>),
         notice: &mut dyn FnMut(Notice),
     ) -> Result<usize, StartError> {
-        let Some(run) = self.source.file() else {
+        let Some(offline) = self.source.file() else {
             return Err(StartError::Unsupported(
                 "Only capture files can be stepped through; use run() on an interface.",
             ));
         };
-        let mut failure = None;
-        let mut sinks = self.outputs.sinks(observer);
-        let mut list = sinks.as_list();
-        let n = run.step(
-            max_frames,
-            &mut |obs| {
-                for sink in list.iter_mut() {
-                    if failure.is_none()
-                        && let Err(e) = sink.write(obs)
-                    {
-                        failure = Some(e);
+        let n = loop {
+            let mut failure = None;
+            let mut sinks = self.outputs.sinks(observer);
+            let mut list = sinks.as_list();
+            let n = offline.run.step(
+                max_frames,
+                &mut |obs| {
+                    for sink in list.iter_mut() {
+                        if failure.is_none()
+                            && let Err(e) = sink.write(obs)
+                        {
+                            failure = Some(e);
+                        }
                     }
-                }
-            },
-            &mut |w| notice(Notice::Warning(w.to_string())),
-        );
-        if let Some(e) = failure {
-            return Err(StartError::Fatal(RunError::Output(e).to_string()));
-        }
+                },
+                &mut |w| notice(Notice::Warning(w.to_string())),
+            );
+            if let Some(e) = failure {
+                return Err(StartError::Fatal(RunError::Output(e).to_string()));
+            }
+            if n > 0 || !offline.next_input(&mut self.outputs, notice) {
+                break n;
+            }
+        };
         if n == 0 {
             self.flush()?;
         }
@@ -717,7 +889,9 @@ mod live {
     use p0fmod_live::setup::{self, DefaultInterfaceError, FilterFailure};
     use p0fmod_live::{CaptureError, LiveCapture, LiveError, LiveLoop, os_message};
 
-    use super::{KernelStats, Notice, Outputs, Session, Source, StartError, Started, Summary};
+    use super::{
+        KernelStats, Notice, Outputs, Session, Source, StartError, Started, Summary, filter_error,
+    };
 
     /// The capture, the engine and the query server of a live session.
     pub(super) struct Live {
@@ -758,14 +932,15 @@ mod live {
         match setup::apply_filter(&mut capture, config.filter()) {
             Ok(vlan) => notice(Notice::Status(setup::filter_message(config.filter(), vlan))),
             Err(FilterFailure::Compile { message }) => {
-                return Err(StartError::Filter {
-                    libpcap: message,
-                    message: if config.filter().is_none() {
+                return Err(filter_error(
+                    config.filter(),
+                    message,
+                    if config.filter().is_none() {
                         "pcap_compile() didn't work, strange"
                     } else {
                         "Syntax error! See 'man tcpdump' for help on filters."
                     },
-                });
+                ));
             }
             Err(FilterFailure::SetFilter(_)) => {
                 return Err(StartError::Fatal(

@@ -411,3 +411,57 @@ fn open_reads_a_real_file() {
     assert!(matches!(missing, CaptureError::Io { .. }), "{missing:?}");
     assert!(missing.to_string().starts_with(&path.display().to_string()));
 }
+
+#[test]
+fn progress_counts_file_bytes_compressed_for_gzip() {
+    let mut file = Pcap::new(Order::Little, MAGIC_MICRO, 1, 65535);
+    for i in 0..3000u32 {
+        file = file.packet(i, 0, &bytes(600, i as u8), 600);
+    }
+    let dir = std::env::temp_dir().join(format!("p0fmod-progress-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    for (name, data) in [
+        ("plain.pcap", file.bytes.clone()),
+        ("z.pcap.gz", gzip(&file.bytes)),
+    ] {
+        let path = dir.join(name);
+        std::fs::write(&path, &data).unwrap();
+        let mut cap = FileCapture::open(&path).unwrap();
+        let progress = cap.progress();
+        assert_eq!(progress.total(), Some(data.len() as u64), "{name}");
+        assert!(progress.read() <= data.len() as u64);
+        let (pkts, err) = drain(&mut cap);
+        assert!(err.is_none() && pkts.len() == 3000);
+        assert_eq!(
+            progress.read(),
+            data.len() as u64,
+            "{name}: every file byte"
+        );
+        assert_eq!(
+            cap.bytes_read(),
+            file.bytes.len() as u64,
+            "uncompressed offset"
+        );
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+    // A stream has no known size.
+    let cap = open(file.bytes.clone()).unwrap();
+    assert_eq!(cap.progress().total(), None);
+}
+
+#[test]
+fn capture_magics_are_recognised() {
+    use p0fmod_capture::looks_like_capture;
+    for order in ORDERS {
+        for magic in [MAGIC_MICRO, MAGIC_NANO] {
+            let file = Pcap::new(order, magic, 1, 65535);
+            assert!(looks_like_capture(&file.bytes), "{order:?} {magic:x}");
+        }
+        assert!(looks_like_capture(&Pcapng::new(order).bytes));
+    }
+    assert!(looks_like_capture(&gzip(b"anything")));
+    assert!(looks_like_capture(&[0xa1, 0xb2, 0xcd, 0x34]));
+    assert!(!looks_like_capture(b"hello, not a capture"));
+    assert!(!looks_like_capture(&[0xd4, 0xc3]));
+    assert!(!looks_like_capture(b""));
+}

@@ -37,6 +37,7 @@ pub fn to_json(obs: &Observation<'_>) -> Value {
     m.insert("srv_ip".into(), json!(obs.server.ip().to_string()));
     m.insert("srv_port".into(), json!(obs.server.port()));
     m.insert("subj".into(), json!(obs.subject.as_str()));
+    m.insert("subj_ip".into(), json!(obs.subject_addr().to_string()));
     match &obs.details {
         Details::Tcp(t) => {
             let kind = if t.is_app { "app" } else { "os" };
@@ -112,6 +113,7 @@ pub fn to_json(obs: &Observation<'_>) -> Value {
 /// JSON lines on a writer (stdout or the `-o` file), buffered.
 pub struct JsonSink<W: Write> {
     out: BufWriter<W>,
+    source: Option<Value>,
 }
 
 impl<W: Write> JsonSink<W> {
@@ -119,13 +121,24 @@ impl<W: Write> JsonSink<W> {
     pub fn new(out: W) -> JsonSink<W> {
         JsonSink {
             out: BufWriter::with_capacity(1 << 16, out),
+            source: None,
         }
+    }
+
+    /// Names the capture the next observations come from, in a `source` field of each
+    /// record (runs over several captures); `None` leaves the field out.
+    pub fn set_source(&mut self, source: Option<&str>) {
+        self.source = source.map(|s| json!(s));
     }
 }
 
 impl<W: Write> Sink for JsonSink<W> {
     fn write(&mut self, obs: &Observation<'_>) -> io::Result<()> {
-        serde_json::to_writer(&mut self.out, &to_json(obs))?;
+        let mut record = to_json(obs);
+        if let (Some(source), Value::Object(m)) = (&self.source, &mut record) {
+            m.insert("source".into(), source.clone());
+        }
+        serde_json::to_writer(&mut self.out, &record)?;
         self.out.write_all(b"\n")
     }
 
