@@ -18,6 +18,15 @@ CAPTURES = sorted(
     p for p in (ROOT / "tests" / "data").glob("*/*.pcap*") if not p.name.endswith(".log")
 )
 DATABASE = ROOT / "crates" / "db" / "data" / "p0fmod.fp"
+# Real hellos for tls_parser: these clients' and servers' first TLS records.
+TLS_CAPTURES = [
+    ROOT / "tests" / "data" / "tls" / "local" / name
+    for name in [
+        "local-tls-curl-7.88.1-v4-sni-srv-openssl-s_server.pcap",
+        "local-tls-openssl-s_client-3.0.19-v4-sni-tls12.pcap",
+        "local-tls-java-httpclient-17.0.15+6-Debian-1deb12u1-v4-sni.pcap",
+    ]
+]
 
 # p0fmod_wire::LinkType::SUPPORTED, in order: a selector byte is an index into it.
 SUPPORTED = [0, 1, 9, 12, 14, 50, 51, 101, 104, 105, 108, 113, 117, 119, 127, 163, 228, 229, 239, 276]
@@ -96,7 +105,7 @@ def engine_records(frames):
 
 
 def main():
-    for target in ["wire_decode", "capture_reader", "http_parser", "fp_parser", "engine", "api_query"]:
+    for target in ["wire_decode", "capture_reader", "http_parser", "fp_parser", "engine", "api_query", "tls_parser"]:
         shutil.rmtree(CORPUS / target, ignore_errors=True)
 
     seen_frames, seen_payloads = set(), set()
@@ -168,6 +177,8 @@ def main():
           b"sig = q:7f1c:*:?0010,?0010:*:*:*:*\nsig = t:13:*:*:*:*:*:h 2\n[tls:response]\n"
           b"label = g:!:OpenSSL:\nsig = t:12:*:ff01,?0000:*:::*\n[tls:sideways]\n")
 
+    tls_seeds()
+
     # API queries (host byte order: little-endian here).
     def query(addr_type, addr, magic=0x50304601):
         return struct.pack("<IB", magic, addr_type) + addr.ljust(16, b"\x00")
@@ -180,6 +191,40 @@ def main():
     write("api_query", "pipelined-cut", b"\x04" + known4 + unknown + known6 + known4[:9])
     write("api_query", "bad-magic-and-type", b"\x14" + query(4, b"", magic=0x50304602) + query(5, b""))
     write("api_query", "hang-up", b"\x7f" + known4 * 8)
+
+
+def tls_seeds():
+    """tls_parser seeds: real hellos as streams (whole, cut, re-split over two records),
+    as bodies (TLS, DTLS with a cookie added, ServerHello, QUIC-style bare message), and
+    an SSLv2-format ClientHello."""
+    for path in TLS_CAPTURES:
+        stem = path.name.split("-v4")[0].removeprefix("local-tls-")
+        kinds = set()
+        for link, frame in read_capture(path.read_bytes()):
+            payload = tcp_payload(link, frame)
+            if len(payload) < 9 or payload[0] != 22 or payload[5] not in (1, 2) or payload[5] in kinds:
+                continue
+            kinds.add(payload[5])
+            rec_len = struct.unpack(">H", payload[3:5])[0]
+            payload = payload[: 5 + rec_len]
+            msg = payload[5:]
+            body = msg[4 : 4 + int.from_bytes(msg[1:4], "big")]
+            which = "client" if payload[5] == 1 else "server"
+            write("tls_parser", f"{stem}-{which}-stream", b"\x00" + payload)
+            write("tls_parser", f"{stem}-{which}-stream-cut", b"\x08" + struct.pack("<HH", 3, 40) + payload)
+            half = len(msg) // 2
+            split = b"".join(bytes([22, 3, 1]) + struct.pack(">H", len(p)) + p for p in (msg[:half], msg[half:]))
+            write("tls_parser", f"{stem}-{which}-two-records", b"\x00" + split)
+            if payload[5] == 1:
+                write("tls_parser", f"{stem}-client-body", b"\x01" + body)
+                sid_end = 35 + body[34]
+                dtls = b"\xfe\xfd" + body[2:sid_end] + b"\x04cook" + body[sid_end:]
+                write("tls_parser", f"{stem}-client-dtls-body", b"\x02" + dtls)
+                write("tls_parser", f"{stem}-client-bare-message", b"\x03" + msg)
+            else:
+                write("tls_parser", f"{stem}-server-body", b"\x03" + body)
+    v2 = bytes([1, 3, 1, 0, 9, 0, 0, 0, 16]) + bytes.fromhex("000039000035010080") + b"\x42" * 16
+    write("tls_parser", "sslv2-client-hello", b"\x00" + bytes([0x80, len(v2)]) + v2)
 
 
 if __name__ == "__main__":

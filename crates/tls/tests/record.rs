@@ -265,3 +265,22 @@ fn grease_values() {
     assert_eq!(all[15], 0xfafa);
     assert!(all.iter().all(|v| v >> 8 == v & 0xff && v & 0x0f == 0x0a));
 }
+
+#[test]
+fn zero_length_server_hello_is_malformed() {
+    // The shape of mercury's afl_data-corner-cases frame 3 (docs/divergences.md T3): a
+    // ServerHello whose header says 0 bytes, followed in the record by what tshark reads
+    // as version 0x0000 and cipher 8565. The message is empty; its fields are not there.
+    let mut stream = vec![22, 3, 3, 0, 40, 2, 0, 0, 0];
+    stream.extend_from_slice(&[0; 4]);
+    stream.extend_from_slice(&[0x7c; 28]);
+    stream.extend_from_slice(&[0x21, 0x75, 0, 0]);
+    let mut scratch = Vec::new();
+    let Extracted::Complete(m) = extract_handshake(&stream, &mut scratch) else {
+        panic!()
+    };
+    assert!(m.body.is_empty());
+    assert_eq!(m.end, 9);
+    let e = ServerHello::from_handshake(&m).unwrap_err();
+    assert_eq!((e.offset, e.what), (0, "legacy_version cut short"));
+}
