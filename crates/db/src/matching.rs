@@ -6,6 +6,8 @@
 //! walked in file order in place, each first checked against bit sets of header names
 //! (made at load) before the ordered walk.
 
+use hashbrown::HashMap;
+
 use p0fmod_wire::{IpVersion, Quirks};
 
 use crate::types::HeaderSet;
@@ -152,6 +154,30 @@ struct Probe {
     multiplier: Option<(WindowMode, i16)>,
 }
 
+impl Probe {
+    /// A signature seen as a packet, for the duplicate check.
+    fn of_signature(sig: &TcpSignature) -> Probe {
+        let multiplier = match (sig.window, sig.mss) {
+            (WindowSpec::Literal(win), Some(mss)) => {
+                multiplier(win, mss, false, sig.version == Some(IpVersion::V6), 0, 0)
+            }
+            _ => None,
+        };
+        Probe {
+            ipv4: sig.version == Some(IpVersion::V4),
+            ttl: sig.ttl,
+            ip_opt_len: sig.ip_opt_len,
+            eol_pad: sig.eol_pad,
+            quirks: sig.quirks,
+            mss: sig.mss,
+            wscale: sig.wscale,
+            payload: sig.payload_class,
+            window: sig.window,
+            multiplier,
+        }
+    }
+}
+
 /// The outcome of one pass over the candidates of a layout (indices into the direction's
 /// signature list).
 #[derive(Default)]
@@ -162,6 +188,82 @@ struct Scan {
     generic: Option<u32>,
     /// The first fuzzy match.
     fuzzy: Option<u32>,
+}
+
+/// The load-time index of the duplicate check (§6.4): the specific signatures added so
+/// far, by direction and option layout, then by every field a covering signature must
+/// share with the new one. A bucket holds at most one signature per TTL and `N-` form that
+/// is not `%N`, since a later one with the same key would be covered; so a check costs a
+/// few dozen lookups and short scans, whatever the size of the database.
+#[derive(Default)]
+pub(crate) struct CoverIndex {
+    request: HashMap<Vec<u8>, HashMap<CoverKey, Vec<u32>>>,
+    response: HashMap<Vec<u8>, HashMap<CoverKey, Vec<u32>>>,
+}
+
+/// What a covering signature shares with the signature checked (as filed for an IPv4 or
+/// another probe, since `*`-version quirks are masked by the probe's family).
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+struct CoverKey {
+    ipv4: bool,
+    eol_pad: u8,
+    ip_opt_len: u8,
+    /// The quirks after the masking the probe's family applies.
+    quirks: u32,
+    mss: Option<u16>,
+    wscale: Option<u8>,
+    payload: PayloadClass,
+    window: WindowKey,
+}
+
+/// A window field as the index files it.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+enum WindowKey {
+    /// `*`.
+    Any,
+    /// Any `%N` (whether it fits is left to the scan).
+    Modulo,
+    /// A literal window, `mss*N` or `mtu*N`.
+    Exact(WindowSpec),
+}
+
+impl WindowKey {
+    fn of(window: WindowSpec) -> WindowKey {
+        match window {
+            WindowSpec::Any => WindowKey::Any,
+            WindowSpec::Modulo(_) => WindowKey::Modulo,
+            other => WindowKey::Exact(other),
+        }
+    }
+}
+
+impl CoverIndex {
+    /// Files signature `i` of `direction` (a specific one: generic signatures never cover).
+    pub(crate) fn insert(&mut self, direction: Direction, i: u32, sig: &TcpSignature) {
+        let layouts = match direction {
+            Direction::Request => &mut self.request,
+            Direction::Response => &mut self.response,
+        };
+        let buckets = layouts.entry(sig.opt_layout.clone()).or_default();
+        for ipv4 in [true, false] {
+            let quirks = match (sig.version, ipv4) {
+                (Some(_), _) => sig.quirks,
+                (None, true) => sig.quirks.without(Quirks::FLOW),
+                (None, false) => sig.quirks.without(IPV4_ONLY),
+            };
+            let key = CoverKey {
+                ipv4,
+                eol_pad: sig.eol_pad,
+                ip_opt_len: sig.ip_opt_len,
+                quirks: quirks.0,
+                mss: sig.mss,
+                wscale: sig.wscale,
+                payload: sig.payload_class,
+                window: WindowKey::of(sig.window),
+            };
+            buckets.entry(key).or_default().push(i);
+        }
+    }
 }
 
 impl Database {
@@ -283,30 +385,82 @@ impl Database {
 
     /// The earlier signature of the direction that already covers `sig` (spec §6.4): the
     /// first specific, non-fuzzy match when `sig` itself is run through the matcher.
-    /// Only the signatures already in the layout index are considered.
-    pub(crate) fn tcp_covered_by(&self, direction: Direction, sig: &TcpSignature) -> Option<u32> {
-        let candidates = self.tcp_index(direction).get(sig.opt_layout.as_slice())?;
-        let multiplier = match (sig.window, sig.mss) {
-            (WindowSpec::Literal(win), Some(mss)) => {
-                multiplier(win, mss, false, sig.version == Some(IpVersion::V6), 0, 0)
-            }
-            _ => None,
+    /// Only the signatures already added to `cover` are considered; the index hands over
+    /// just the candidates that can match, so the check costs about the same for the
+    /// first signature and the hundred-thousandth.
+    pub(crate) fn tcp_covered_by(
+        &self,
+        direction: Direction,
+        sig: &TcpSignature,
+        cover: &CoverIndex,
+    ) -> Option<u32> {
+        let layouts = match direction {
+            Direction::Request => &cover.request,
+            Direction::Response => &cover.response,
         };
-        let probe = Probe {
-            ipv4: sig.version == Some(IpVersion::V4),
-            ttl: sig.ttl,
-            ip_opt_len: sig.ip_opt_len,
-            eol_pad: sig.eol_pad,
-            quirks: sig.quirks,
-            mss: sig.mss,
-            wscale: sig.wscale,
-            payload: sig.payload_class,
-            window: sig.window,
-            multiplier,
+        let buckets = layouts.get(sig.opt_layout.as_slice())?;
+        let probe = Probe::of_signature(sig);
+        // Every key under which a fitting earlier signature can be filed: its MSS, scale
+        // and payload either equal the probe's or are `*`; its window is `*`, `%N` (checked
+        // by the scan), or the one spelling the probe's window fits.
+        let mut windows = [None; 4];
+        match probe.window {
+            WindowSpec::Literal(_) => {
+                windows[0] = Some(WindowKey::Any);
+                windows[1] = Some(WindowKey::Modulo);
+                windows[2] = Some(WindowKey::Exact(probe.window));
+                windows[3] = match probe.multiplier {
+                    Some((WindowMode::Mss, k)) => u16::try_from(k)
+                        .ok()
+                        .map(|k| WindowKey::Exact(WindowSpec::MssMultiple(k))),
+                    Some((WindowMode::Mtu, k)) => u16::try_from(k)
+                        .ok()
+                        .map(|k| WindowKey::Exact(WindowSpec::MtuMultiple(k))),
+                    None => None,
+                };
+            }
+            other => windows[0] = Some(WindowKey::of(other)),
+        }
+        let either = |x| {
+            if x == PayloadClass::Any {
+                [Some(x), None]
+            } else {
+                [Some(x), Some(PayloadClass::Any)]
+            }
         };
         let sigs = self.tcp(direction);
-        let scan = self.scan_tcp(sigs, candidates, &probe);
-        scan.exact.map(|i| sigs[i as usize].line)
+        let mut first: Option<u32> = None;
+        for mss in [probe.mss, None]
+            .into_iter()
+            .take(1 + usize::from(probe.mss.is_some()))
+        {
+            for wscale in [probe.wscale, None]
+                .into_iter()
+                .take(1 + usize::from(probe.wscale.is_some()))
+            {
+                for payload in either(probe.payload).into_iter().flatten() {
+                    for window in windows.into_iter().flatten() {
+                        let key = CoverKey {
+                            ipv4: probe.ipv4,
+                            eol_pad: probe.eol_pad,
+                            ip_opt_len: probe.ip_opt_len,
+                            quirks: probe.quirks.0,
+                            mss,
+                            wscale,
+                            payload,
+                            window,
+                        };
+                        let Some(candidates) = buckets.get(&key) else {
+                            continue;
+                        };
+                        if let Some(i) = self.scan_tcp(sigs, candidates, &probe).exact {
+                            first = Some(first.map_or(i, |f| f.min(i)));
+                        }
+                    }
+                }
+            }
+        }
+        first.map(|i| sigs[i as usize].line)
     }
 
     /// Matches an HTTP request or response against the database (spec §9.5): the first
@@ -499,6 +653,91 @@ pub struct HttpMatch<'db> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    /// One TCP signature from a small domain, so that many cover one another.
+    fn small_sig() -> impl Strategy<Value = (bool, String)> {
+        let version = prop::sample::select(vec!["4", "6", "*"]);
+        let ttl = prop::sample::select(vec!["64", "60", "128", "64-", "30"]);
+        let mss = prop::sample::select(vec!["*", "1460", "1400"]);
+        let window = prop::sample::select(vec![
+            "*", "8192", "2920", "%8", "%1460", "mss*2", "mss*4", "mtu*2",
+        ]);
+        let scale = prop::sample::select(vec!["*", "0", "7"]);
+        let layout = prop::sample::select(vec!["mss,sok,ts", "mss,nop,ws"]);
+        let quirks = prop::sample::select(vec!["", "df", "df,id+", "flow", "df,flow"]);
+        let payload = prop::sample::select(vec!["0", "+", "*"]);
+        (
+            any::<bool>(),
+            version,
+            ttl,
+            mss,
+            window,
+            scale,
+            layout,
+            quirks,
+            payload,
+        )
+            .prop_map(|(generic, v, t, m, w, s, l, q, p)| {
+                let q = if v == "6" {
+                    q.replace("df,id+", "").replace("df", "")
+                } else {
+                    q.to_string()
+                };
+                let q = if v == "4" {
+                    q.replace("flow", "").trim_matches(',').to_string()
+                } else {
+                    q
+                };
+                (
+                    generic,
+                    format!("{v}:{t}:0:{m}:{w},{s}:{l}:{}:{p}", q.trim_matches(',')),
+                )
+            })
+    }
+
+    proptest! {
+        /// The indexed duplicate check finds exactly what a scan of every earlier signature
+        /// of the layout (the previous, quadratic algorithm) finds.
+        #[test]
+        fn cover_index_agrees_with_the_full_scan(sigs in prop::collection::vec(small_sig(), 1..60)) {
+            let mut text = String::from("classes = unix\n[tcp:request]\n");
+            for (generic, sig) in &sigs {
+                text.push_str(&format!("label = {}:unix:X:1\nsig = {sig}\n", if *generic { "g" } else { "s" }));
+            }
+            let (db, errors) = match crate::Database::parse(&text, "t") {
+                Ok(db) => (db, Vec::new()),
+                Err(e) => {
+                    // Parse again without the refused lines to get the accepted signatures.
+                    let refused: Vec<u32> = e.0.iter().map(|e| e.line).collect();
+                    let kept: String = text
+                        .split('\n')
+                        .enumerate()
+                        .map(|(i, l)| if refused.contains(&(i as u32 + 1)) { "" } else { l })
+                        .collect::<Vec<_>>()
+                        .join("\n");
+                    (crate::Database::parse(&kept, "t").expect("the rest loads"), e.0)
+                }
+            };
+            let sigs = db.tcp(Direction::Request);
+            for (k, line) in text.split('\n').enumerate() {
+                let Some(value) = line.strip_prefix("sig = ") else {
+                    continue;
+                };
+                let k = k as u32 + 1;
+                let sig = crate::parse::parse_tcp_sig(value).expect("generated signatures parse");
+                let earlier: Vec<u32> = db
+                    .tcp_index(Direction::Request)
+                    .get(sig.opt_layout.as_slice())
+                    .map(|c| c.iter().copied().filter(|&i| sigs[i as usize].line < k).collect())
+                    .unwrap_or_default();
+                let expected = db.scan_tcp(sigs, &earlier, &Probe::of_signature(&sig)).exact.map(|i| sigs[i as usize].line);
+                let got = errors.iter().find(|e| e.line == k).map(|e| e.message.clone());
+                let want = expected.map(|line| format!("Signature in line {k} is already covered by line {line}."));
+                prop_assert_eq!(got, want, "line {}", k);
+            }
+        }
+    }
 
     fn obs(win: u16, mss: u16) -> TcpObservation<'static> {
         TcpObservation {

@@ -12,8 +12,11 @@
 //! Numbers are read as decimal digits with no sign. Where p0f's `atoi` would wrap or take a
 //! sign (for example a TTL written `+5`), the value is refused with the field's error.
 
+use hashbrown::HashMap;
+
 use p0fmod_wire::{IpVersion, Quirks};
 
+use crate::matching::CoverIndex;
 use crate::types::{HeaderPresence, LayoutIndex};
 use crate::{
     ClassId, Database, DbError, DbErrors, Direction, HeaderTable, HttpSigHeader, HttpSignature,
@@ -106,24 +109,6 @@ impl Database {
             tls_response_keys: Vec::new(),
         }
     }
-
-    /// The id of a name, adding it if no name matches case-insensitively.
-    fn intern_name(&mut self, name: &str) -> NameId {
-        if let Some(id) = self.name_id(name) {
-            return id;
-        }
-        let id = NameId::try_from(self.names.len()).expect("fewer than 65536 names");
-        self.names.push(name.to_string());
-        id
-    }
-
-    /// The id of a declared class, compared case-insensitively.
-    fn class_id(&self, name: &str) -> Option<ClassId> {
-        self.classes
-            .iter()
-            .position(|c| c.eq_ignore_ascii_case(name))
-            .map(|i| i as ClassId)
-    }
 }
 
 /// Where the parser is in p0f's state machine (spec §11.2).
@@ -173,6 +158,12 @@ struct Parser<'t> {
     line_no: u32,
     /// The current line, without its line end and trailing blanks.
     line_text: &'t str,
+    /// Name ids by lowercased name (names compare case-insensitively).
+    name_ids: HashMap<String, NameId>,
+    /// Class ids by lowercased class name; the first declaration of a name wins.
+    class_ids: HashMap<String, ClassId>,
+    /// The duplicate check's index of the TCP signatures loaded so far.
+    cover: CoverIndex,
 }
 
 impl<'t> Parser<'t> {
@@ -187,7 +178,33 @@ impl<'t> Parser<'t> {
             lenient: false,
             line_no: 0,
             line_text: "",
+            name_ids: HashMap::new(),
+            class_ids: HashMap::new(),
+            cover: CoverIndex::default(),
         }
+    }
+
+    /// The id of a name, adding it if no name matches case-insensitively; an error once
+    /// the 65,536 ids are used up.
+    fn intern_name(&mut self, name: &str) -> Result<NameId, String> {
+        let key = name.to_ascii_lowercase();
+        if let Some(&id) = self.name_ids.get(&key) {
+            return Ok(id);
+        }
+        let id = NameId::try_from(self.db.names.len()).map_err(|_| {
+            format!(
+                "Too many distinct names (at most {})",
+                u32::from(NameId::MAX) + 1
+            )
+        })?;
+        self.db.names.push(name.to_string());
+        self.name_ids.insert(key, id);
+        Ok(id)
+    }
+
+    /// The id of a declared class, compared case-insensitively.
+    fn class_id(&self, name: &str) -> Option<ClassId> {
+        self.class_ids.get(&name.to_ascii_lowercase()).copied()
     }
 
     /// Records an error for the current line.
@@ -284,9 +301,22 @@ impl<'t> Parser<'t> {
             classes.push(token.to_string());
             Ok(())
         });
-        match ok {
-            Ok(()) => self.db.classes.extend(classes),
-            Err(()) => self.error("Malformed class entry"),
+        if ok.is_err() {
+            self.error("Malformed class entry");
+            return;
+        }
+        for class in classes {
+            let Ok(id) = ClassId::try_from(self.db.classes.len()) else {
+                self.error(format!(
+                    "Too many classes (at most {})",
+                    u32::from(ClassId::MAX) + 1
+                ));
+                return;
+            };
+            self.class_ids
+                .entry(class.to_ascii_lowercase())
+                .or_insert(id);
+            self.db.classes.push(class);
         }
     }
 
@@ -315,7 +345,13 @@ impl<'t> Parser<'t> {
                 }
                 pattern = alias;
             }
-            let name = self.db.intern_name(name);
+            let name = match self.intern_name(name) {
+                Ok(id) => id,
+                Err(message) => {
+                    self.error(message);
+                    return;
+                }
+            };
             self.db.ua_os.push(UaOsEntry {
                 name,
                 pattern: pattern.to_string(),
@@ -377,7 +413,7 @@ impl<'t> Parser<'t> {
         let class = if class_text == "!" {
             None
         } else {
-            match self.db.class_id(class_text) {
+            match self.class_id(class_text) {
                 Some(id) => Some(id),
                 None => return Err(format!("Unknown class '{class_text}'")),
             }
@@ -387,10 +423,11 @@ impl<'t> Parser<'t> {
             return Err("Malformed name".into());
         }
         let flavor = c.rest();
+        let name = self.intern_name(name)?;
         Ok(Label {
             generic,
             class,
-            name: self.db.intern_name(name),
+            name,
             flavor: (!flavor.is_empty()).then(|| flavor.to_string()),
             sys: Vec::new(),
             line: self.line_no,
@@ -406,6 +443,7 @@ impl<'t> Parser<'t> {
         self.need = Need::Sig;
         let mut entries = Vec::new();
         let mut unknown_class = None;
+        let mut too_many = None;
         let ok = parse_list(value, |c| {
             let is_class = c.eat(b'@');
             let token = c.take_while(is_name_char);
@@ -413,7 +451,7 @@ impl<'t> Parser<'t> {
                 return Err(());
             }
             if is_class {
-                match self.db.class_id(token) {
+                match self.class_id(token) {
                     Some(id) => entries.push(SysEntry::Class(id)),
                     None => {
                         unknown_class = Some(token.to_string());
@@ -421,10 +459,20 @@ impl<'t> Parser<'t> {
                     }
                 }
             } else {
-                entries.push(SysEntry::Name(self.db.intern_name(token)));
+                match self.intern_name(token) {
+                    Ok(id) => entries.push(SysEntry::Name(id)),
+                    Err(message) => {
+                        too_many = Some(message);
+                        return Err(());
+                    }
+                }
             }
             Ok(())
         });
+        if let Some(message) = too_many {
+            self.error(message);
+            return;
+        }
         match (ok, unknown_class) {
             (Ok(()), _) => {
                 if let Some(id) = self.label {
@@ -526,7 +574,7 @@ impl<'t> Parser<'t> {
             line: self.line_no,
             ..sig
         };
-        if let Some(line) = self.db.tcp_covered_by(direction, &sig) {
+        if let Some(line) = self.db.tcp_covered_by(direction, &sig, &self.cover) {
             self.error(format!(
                 "Signature in line {} is already covered by line {line}.",
                 self.line_no
@@ -539,6 +587,9 @@ impl<'t> Parser<'t> {
         };
         let i = u32::try_from(sigs.len()).expect("fewer than 2^32 signatures");
         index.entry(sig.opt_layout.clone()).or_default().push(i);
+        if !self.db.labels[label as usize].generic {
+            self.cover.insert(direction, i, &sig);
+        }
         sigs.push(sig);
         self.db.signature_count += 1;
     }
@@ -625,7 +676,7 @@ fn is_name_char(b: u8) -> bool {
 
 /// `ver:ittl:olen:mss:wsize,scale:olayout:quirks:pclass` (spec §11.4). The label and
 /// line of the result are placeholders.
-fn parse_tcp_sig(value: &str) -> Result<TcpSignature, String> {
+pub(crate) fn parse_tcp_sig(value: &str) -> Result<TcpSignature, String> {
     const MALFORMED: &str = "Malformed signature";
     let mut c = Cursor::new(value);
     let version = match c.bump() {
