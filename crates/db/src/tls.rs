@@ -202,8 +202,17 @@ impl TlsList {
     fn matches_loosely(&self, observed: &[u16], ignored: &[u16]) -> bool {
         match self {
             TlsList::Any => true,
-            TlsList::Ordered(items) | TlsList::Unordered(items) => {
-                set_fits(items, observed, ignored)
+            TlsList::Unordered(items) => set_fits(items, observed, ignored),
+            TlsList::Ordered(items) => {
+                // Every observed value (but the ignored ones) in the list, and every
+                // required one observed; rare enough (no exact match) to be quadratic.
+                observed
+                    .iter()
+                    .all(|&v| ignored.contains(&v) || items.iter().any(|i| i.value == v))
+                    && items
+                        .iter()
+                        .filter(|i| !i.optional && !ignored.contains(&i.value))
+                        .all(|i| observed.contains(&i.value))
             }
         }
     }
@@ -217,15 +226,37 @@ impl TlsList {
     }
 }
 
-/// True when every observed value (but the ignored ones) is among `items`, and every
-/// required item (but the ignored ones) is observed.
+/// True when every observed value (but the ignored ones) is among `items` (sorted by
+/// value, each value once), at most once, and every required item (but the ignored ones)
+/// is observed.
 fn set_fits(items: &[TlsItem], observed: &[u16], ignored: &[u16]) -> bool {
-    let known = |v: u16| items.iter().any(|i| i.value == v);
-    observed.iter().all(|&v| ignored.contains(&v) || known(v))
-        && items
-            .iter()
-            .filter(|i| !i.optional && !ignored.contains(&i.value))
-            .all(|i| observed.contains(&i.value))
+    if items.len() > 128 {
+        // Not in any real signature; the plain quadratic check.
+        let known = |v: u16| items.iter().any(|i| i.value == v);
+        return observed.iter().all(|&v| ignored.contains(&v) || known(v))
+            && items
+                .iter()
+                .filter(|i| !i.optional && !ignored.contains(&i.value))
+                .all(|i| observed.contains(&i.value));
+    }
+    // Bit i: items[i] was seen.
+    let mut seen = 0u128;
+    for &v in observed {
+        if ignored.contains(&v) {
+            continue;
+        }
+        let Ok(i) = items.binary_search_by_key(&v, |item| item.value) else {
+            return false;
+        };
+        if seen & (1 << i) != 0 {
+            return false;
+        }
+        seen |= 1 << i;
+    }
+    items
+        .iter()
+        .enumerate()
+        .all(|(i, item)| item.optional || seen & (1 << i) != 0 || ignored.contains(&item.value))
 }
 
 /// The ALPN field of a TLS signature.
@@ -291,9 +322,9 @@ impl TlsSignature {
         }
     }
 
-    /// How this signature fits a hello: `Some(false)` exactly, `Some(true)` fuzzily, `None`
-    /// not at all.
-    fn fit(&self, obs: &TlsObservation<'_>) -> Option<bool> {
+    /// How this signature fits a hello: `Some(false)` exactly, `Some(true)` fuzzily (only
+    /// looked for when `fuzzy` is set), `None` not at all.
+    fn fit(&self, obs: &TlsObservation<'_>, fuzzy: bool) -> Option<bool> {
         let base = self.transport.is_none_or(|t| t == obs.transport)
             && self.version.is_none_or(|v| v == obs.version)
             && self.grease.is_none_or(|g| g == obs.grease)
@@ -313,9 +344,10 @@ impl TlsSignature {
         };
         if alpn && self.extensions.matches(obs.extensions) {
             Some(false)
-        } else if self
-            .extensions
-            .matches_loosely(obs.extensions, &VOLATILE_EXTENSIONS)
+        } else if fuzzy
+            && self
+                .extensions
+                .matches_loosely(obs.extensions, &VOLATILE_EXTENSIONS)
         {
             Some(true)
         } else {
@@ -464,7 +496,7 @@ impl Database {
             if sig_key.is_some_and(|k| k != key) {
                 continue;
             }
-            match sig.fit(obs) {
+            match sig.fit(obs, fuzzy.is_none()) {
                 Some(false) if !self.label(sig.label).generic => {
                     return TlsMatch {
                         signature: Some(sig),

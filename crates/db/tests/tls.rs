@@ -508,6 +508,38 @@ proptest! {
     }
 
     #[test]
+    fn list_matching_agrees_with_its_definition(
+        values in proptest::collection::btree_set(0..24u16, 0..12),
+        optional in proptest::collection::vec(any::<bool>(), 12),
+        observed in proptest::collection::vec(0..24u16, 0..14),
+    ) {
+        let items: Vec<TlsItem> = values
+            .iter()
+            .zip(&optional)
+            .map(|(&value, &optional)| TlsItem { value, optional })
+            .collect();
+        // `~`: each observed value is an item, at most once; each required item observed.
+        let once = observed.iter().all(|v| observed.iter().filter(|w| *w == v).count() == 1);
+        let unordered = once
+            && observed.iter().all(|v| values.contains(v))
+            && items.iter().all(|i| i.optional || observed.contains(&i.value));
+        prop_assert_eq!(TlsList::Unordered(items.clone()).matches(&observed), unordered);
+        // Ordered (by value here): the observed list is the items in order, optional ones
+        // left out at will.
+        let mut rest = observed.as_slice();
+        let mut ordered = true;
+        for i in &items {
+            match rest.split_first() {
+                Some((&v, tail)) if v == i.value => rest = tail,
+                _ if i.optional => {}
+                _ => ordered = false,
+            }
+        }
+        ordered &= rest.is_empty();
+        prop_assert_eq!(TlsList::Ordered(items).matches(&observed), ordered);
+    }
+
+    #[test]
     fn the_tls_parser_never_panics(body in "[a-z0-9:,~?*\\\\x ]{0,80}") {
         let _ = Database::parse(&format!("classes = win\n[tls:request]\nlabel = s:!:X:\nsys = L\nsig = {body}\n"), "fuzz");
     }
