@@ -296,8 +296,18 @@ fn pipelined_queries_are_answered_in_order() {
     assert_eq!(read_response(&mut s).total_conn, 2);
 }
 
+/// True when the server has closed `s` (end-of-file or reset), waiting up to 10 s.
+fn closed_by_server(s: &mut UnixStream) -> bool {
+    let mut buf = [0u8; RESPONSE_LEN];
+    match s.read(&mut buf) {
+        Ok(0) => true,
+        Err(e) => e.kind() == ErrorKind::ConnectionReset,
+        Ok(_) => false,
+    }
+}
+
 #[test]
-fn the_101st_client_is_refused_and_the_100_others_keep_working() {
+fn the_101st_client_takes_the_oldest_idle_slot_and_the_99_others_keep_working() {
     let options = ServerOptions {
         max_clients: 100,
         ..ServerOptions::default()
@@ -309,36 +319,105 @@ fn the_101st_client_is_refused_and_the_100_others_keep_working() {
         c.write_all(&query).unwrap();
         assert_eq!(read_response(c).status, Status::Ok);
     }
+    // Client 0 has been idle the longest once the others have queried again.
+    for c in &mut clients[1..] {
+        c.write_all(&query).unwrap();
+        assert_eq!(read_response(c).status, Status::Ok);
+    }
+    let mut extra = served.connect();
+    extra.write_all(&query).unwrap();
+    assert_eq!(read_response(&mut extra).status, Status::Ok);
+    assert!(
+        closed_by_server(&mut clients[0]),
+        "the oldest idle client kept its slot"
+    );
+    assert!(served.warnings().contains(
+        &"Too many API connections; the longest idle one was dropped for a new one.".to_string()
+    ));
+    for c in &mut clients[1..] {
+        c.write_all(&query).unwrap();
+        assert_eq!(read_response(c).status, Status::Ok);
+    }
+}
+
+#[test]
+fn a_client_is_refused_only_when_every_slot_is_owed_answers() {
+    let options = ServerOptions {
+        max_clients: 2,
+        ..ServerOptions::default()
+    };
+    let served = Served::start("api-refuse", two_flows(), options);
+    let query = Query::new(ip("10.77.0.1")).encode();
+    // Two clients that send many queries and read no answers: both are owed answers.
+    let greedy: Vec<UnixStream> = (0..2).map(|_| served.connect()).collect();
+    for g in &greedy {
+        g.set_nonblocking(true).unwrap();
+        let until = Instant::now() + Duration::from_millis(300);
+        while Instant::now() < until {
+            match (&*g).write(&query) {
+                Ok(_) => {}
+                Err(e) if e.kind() == ErrorKind::WouldBlock => {
+                    std::thread::sleep(Duration::from_millis(5))
+                }
+                Err(e) => panic!("{e}"),
+            }
+        }
+    }
     let mut extra = served.connect();
     let _ = extra.write_all(&query);
-    let mut buf = [0u8; RESPONSE_LEN];
-    match extra.read(&mut buf) {
-        Ok(0) => {}
-        Err(e) if e.kind() == ErrorKind::ConnectionReset => {}
-        other => panic!("the 101st client was served: {other:?}"),
-    }
+    assert!(closed_by_server(&mut extra), "a third client was served");
     assert!(
         served
             .warnings()
             .contains(&"Too many API connections (use -S to adjust).\n".to_string())
     );
-    for c in &mut clients {
-        c.write_all(&query).unwrap();
-        assert_eq!(read_response(c).status, Status::Ok);
-    }
-    // A freed slot can be taken again.
-    drop(clients.pop());
-    let deadline = Instant::now() + Duration::from_secs(10);
-    loop {
-        let mut again = served.connect();
-        let _ = again.write_all(&query);
-        let mut buf = [0u8; RESPONSE_LEN];
-        if matches!(again.read(&mut buf), Ok(RESPONSE_LEN)) {
-            break;
+}
+
+#[test]
+fn silent_and_half_query_clients_do_not_lock_out_real_ones() {
+    let options = ServerOptions {
+        max_clients: 3,
+        query_timeout: Duration::from_millis(400),
+        ..ServerOptions::default()
+    };
+    let served = Served::start("api-idle", two_flows(), options);
+    let query = Query::new(ip("10.77.0.1")).encode();
+    let mut attackers: Vec<UnixStream> = Vec::new();
+    let start = Instant::now();
+    for round in 0..30 {
+        // The attackers fill every slot again: silent clients and half queries.
+        attackers.retain_mut(|a| {
+            a.set_nonblocking(true).unwrap();
+            let mut b = [0u8; 1];
+            !matches!(a.read(&mut b), Ok(0))
+        });
+        while attackers.len() < 3 {
+            let mut a = served.connect();
+            if attackers.len() % 2 == round % 2 {
+                a.write_all(&query[..10]).unwrap();
+            }
+            attackers.push(a);
         }
-        assert!(Instant::now() < deadline, "the freed slot never came back");
         std::thread::sleep(Duration::from_millis(20));
+        let answer = Client::connect(&served.sock)
+            .and_then(|mut c| c.query(ip("10.77.0.1")))
+            .unwrap_or_else(|e| panic!("round {round}: a real client was refused: {e}"));
+        assert_eq!(answer.status, Status::Ok);
     }
+    assert!(start.elapsed() < Duration::from_secs(10));
+    // Alone, a half query is dropped at its deadline.
+    drop(attackers);
+    let mut slow = served.connect();
+    slow.write_all(&query[..20]).unwrap();
+    let sent = Instant::now();
+    assert!(closed_by_server(&mut slow), "the half query was kept");
+    assert!(sent.elapsed() >= Duration::from_millis(350));
+    assert!(
+        served
+            .warnings()
+            .iter()
+            .any(|w| w == "API client sent an incomplete query; connection dropped.")
+    );
 }
 
 #[test]

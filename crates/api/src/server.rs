@@ -22,6 +22,12 @@
 //!   until it reads its answers. A client whose answers stay unread for
 //!   [`ServerOptions::stall_timeout`] is dropped, freeing its slot. (p0f keeps one answer per
 //!   client and waits forever.)
+//! * **Idle and slow clients**: a query (binary or JSON line) must arrive whole within
+//!   [`ServerOptions::query_timeout`] of its first byte, or the client is dropped. When
+//!   `max_clients` clients are connected, a new client takes the slot of the client idle
+//!   the longest (one that is owed no answer), which is dropped; only when every client is
+//!   owed answers is the new one refused. (In p0f, clients that send nothing or half a
+//!   query keep their slots forever and lock everyone else out.)
 //! * A read or write error on a client drops that client. (In p0f it is fatal.)
 
 use std::fmt;
@@ -64,6 +70,9 @@ pub struct ServerOptions {
     pub max_pending: usize,
     /// A client whose answers stay unread this long is dropped.
     pub stall_timeout: Duration,
+    /// A client that has sent part of a query and not the rest this long after its first
+    /// byte is dropped.
+    pub query_timeout: Duration,
 }
 
 impl Default for ServerOptions {
@@ -72,6 +81,7 @@ impl Default for ServerOptions {
             max_clients: 20,
             max_pending: 64 * RESPONSE_LEN,
             stall_timeout: Duration::from_secs(30),
+            query_timeout: Duration::from_secs(5),
         }
     }
 }
@@ -153,6 +163,10 @@ pub enum ServerEvent {
     AcceptFailed(io::Error),
     /// A client left its answers unread past the stall timeout and was dropped.
     StalledClient,
+    /// A client did not complete its query within the query timeout and was dropped.
+    SlowQuery,
+    /// At the client limit, the client idle the longest was dropped for a new one.
+    IdleClientReplaced,
 }
 
 impl fmt::Display for ServerEvent {
@@ -168,6 +182,12 @@ impl fmt::Display for ServerEvent {
             ServerEvent::StalledClient => {
                 f.write_str("API client stopped reading its answers; connection dropped.")
             }
+            ServerEvent::SlowQuery => {
+                f.write_str("API client sent an incomplete query; connection dropped.")
+            }
+            ServerEvent::IdleClientReplaced => f.write_str(
+                "Too many API connections; the longest idle one was dropped for a new one.",
+            ),
         }
     }
 }
@@ -209,6 +229,10 @@ struct Conn {
     eof: bool,
     /// The last time the client's output made progress (or was first queued).
     progress: Instant,
+    /// When the first byte of the query being received arrived.
+    query_started: Instant,
+    /// The last time the client sent bytes or read answers (or connected).
+    active: Instant,
     /// The connection is finished and will be removed.
     closed: bool,
 }
@@ -273,7 +297,10 @@ impl Conn {
                 }
                 return;
             }
-            Ok(n) => n,
+            Ok(n) => {
+                self.active = now;
+                n
+            }
             Err(e)
                 if matches!(
                     e.kind(),
@@ -297,6 +324,9 @@ impl Conn {
                     line.push(byte);
                 }
                 continue;
+            }
+            if self.have == 0 {
+                self.query_started = now;
             }
             if self.have == 0 && byte == JSON_START {
                 self.json = Some(vec![byte]);
@@ -331,6 +361,7 @@ impl Conn {
                 Ok(n) => {
                     self.sent += n;
                     self.progress = now;
+                    self.active = now;
                 }
                 Err(Errno::EAGAIN) => break,
                 Err(Errno::EINTR) => {}
@@ -475,7 +506,16 @@ impl ApiServer {
             }
         }
         let stall = self.options.stall_timeout;
+        let query_timeout = self.options.query_timeout;
         for conn in &mut self.clients {
+            if !conn.closed
+                && !conn.eof
+                && (conn.have > 0 || conn.json.is_some())
+                && now.duration_since(conn.query_started) > query_timeout
+            {
+                conn.closed = true;
+                events(ServerEvent::SlowQuery);
+            }
             if !conn.closed && conn.pending() > 0 && now.duration_since(conn.progress) > stall {
                 conn.closed = true;
                 events(ServerEvent::StalledClient);
@@ -506,9 +546,12 @@ impl ApiServer {
                         self.reap_hung_up();
                     }
                     if self.clients.len() >= limit {
-                        events(ServerEvent::TooManyClients);
-                        drop(stream);
-                        continue;
+                        if !self.replace_idle() {
+                            events(ServerEvent::TooManyClients);
+                            drop(stream);
+                            continue;
+                        }
+                        events(ServerEvent::IdleClientReplaced);
                     }
                     if stream.set_nonblocking(true).is_err() {
                         continue;
@@ -522,6 +565,8 @@ impl ApiServer {
                         sent: 0,
                         eof: false,
                         progress: now,
+                        query_started: now,
+                        active: now,
                         closed: false,
                     });
                 }
@@ -533,6 +578,25 @@ impl ApiServer {
                     return;
                 }
             }
+        }
+    }
+
+    /// Drops the client idle the longest among those owed no answer; false when every
+    /// client is owed answers.
+    fn replace_idle(&mut self) -> bool {
+        let victim = self
+            .clients
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| c.pending() == 0)
+            .min_by_key(|(_, c)| c.active)
+            .map(|(i, _)| i);
+        match victim {
+            Some(i) => {
+                self.clients.remove(i);
+                true
+            }
+            None => false,
         }
     }
 
