@@ -10,11 +10,20 @@
 
 use p0fmod::{Config, ConfigError, OutputFormat};
 
+/// What to make of a run beyond p0f's outputs.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Analysis {
+    /// `--hosts`: one row per host at the end, on stdout, instead of the console output.
+    pub hosts: bool,
+    /// `--report FILE`: a self-contained HTML page about the run.
+    pub report: Option<std::path::PathBuf>,
+}
+
 /// What the command line asks for.
 #[derive(Debug)]
 pub enum Action {
     /// Fingerprint traffic.
-    Run(Config),
+    Run(Config, Analysis),
     /// Print the signature database in p0f.fp syntax.
     PrintDb(Config),
     /// `--harvest`: read the `-r` capture and print the signatures seen that the database
@@ -49,7 +58,8 @@ pub const USAGE: &str = "Usage: p0fmod [ ...options... ] [ 'filter rule' ]
 Network interface options:
 
   -i iface  - listen on the specified network interface
-  -r file   - read offline pcap data from a given file
+  -r file   - read offline pcap data from a given file (repeat it for several;
+              '-' for standard input, a directory for its capture files)
   -p        - put the listening interface in promiscuous mode
   -L        - list all available interfaces
 
@@ -64,6 +74,9 @@ Operating mode and output settings:
   --print-db - print the signature database in p0f.fp syntax and exit
   --harvest - with -r: print the signatures seen that the database does not
               name (or only generically), as p0f.fp lines to edit, and exit
+  --hosts   - at the end, print one row per host on stdout (JSON lines with
+              --json) instead of the console output
+  --report file - at the end, write a self-contained HTML report of the run
 
 Performance-related options:
 
@@ -124,6 +137,7 @@ pub fn parse_args(args: &[String]) -> Result<Action, ArgError> {
     let mut config = Config::new();
     let mut print_db = false;
     let mut harvest = false;
+    let mut analysis = Analysis::default();
     let mut filter_words: Vec<&str> = Vec::new();
     let mut i = 0;
     while i < args.len() {
@@ -140,6 +154,31 @@ pub fn parse_args(args: &[String]) -> Result<Action, ArgError> {
                 "help" => return Ok(Action::Help),
                 "print-db" => print_db = true,
                 "harvest" => harvest = true,
+                "hosts" => analysis.hosts = true,
+                "report" => {
+                    let Some(value) = args.get(i) else {
+                        return Err(ArgError::Usage(Some(
+                            "option '--report' requires an argument".into(),
+                        )));
+                    };
+                    i += 1;
+                    if analysis.report.replace(value.into()).is_some() {
+                        return Err(ArgError::Fatal(
+                            "Multiple --report options not supported.".into(),
+                        ));
+                    }
+                }
+                _ if long.starts_with("report=") => {
+                    if analysis
+                        .report
+                        .replace(long["report=".len()..].into())
+                        .is_some()
+                    {
+                        return Err(ArgError::Fatal(
+                            "Multiple --report options not supported.".into(),
+                        ));
+                    }
+                }
                 "threads" => {
                     let Some(value) = args.get(i) else {
                         return Err(ArgError::Usage(Some(
@@ -218,7 +257,7 @@ pub fn parse_args(args: &[String]) -> Result<Action, ArgError> {
     } else if print_db {
         Action::PrintDb(config)
     } else {
-        Action::Run(config)
+        Action::Run(config, analysis)
     })
 }
 
@@ -255,7 +294,7 @@ mod tests {
     fn parse(line: &str) -> Result<Config, ArgError> {
         let args: Vec<String> = line.split_whitespace().map(String::from).collect();
         match parse_args(&args)? {
-            Action::Run(c) | Action::PrintDb(c) => Ok(c),
+            Action::Run(c, _) | Action::PrintDb(c) => Ok(c),
             other => panic!("unexpected {other:?}"),
         }
     }
@@ -272,7 +311,7 @@ mod tests {
     #[test]
     fn filter_is_one_word_and_options_may_follow_it() {
         let args = vec!["-r".to_string(), "x".into(), "port 80".into()];
-        let Action::Run(c) = parse_args(&args).unwrap() else {
+        let Action::Run(c, _) = parse_args(&args).unwrap() else {
             panic!()
         };
         assert_eq!(c.filter(), Some("port 80"));
@@ -293,10 +332,32 @@ mod tests {
         );
         // After `--`, every word is the filter's, as in p0f.
         let args: Vec<String> = ["-r", "x", "--", "-o"].map(String::from).to_vec();
-        let Action::Run(c) = parse_args(&args).unwrap() else {
+        let Action::Run(c, _) = parse_args(&args).unwrap() else {
             panic!()
         };
         assert_eq!(c.filter(), Some("-o"));
+    }
+
+    #[test]
+    fn analysis_options() {
+        let args: Vec<String> = "-r x --hosts --report r.html tcp"
+            .split(' ')
+            .map(String::from)
+            .collect();
+        let Action::Run(c, analysis) = parse_args(&args).unwrap() else {
+            panic!()
+        };
+        assert_eq!(c.filter(), Some("tcp"));
+        assert!(analysis.hosts);
+        assert_eq!(analysis.report.unwrap().to_str(), Some("r.html"));
+        assert_eq!(
+            parse("--report=a --report b").unwrap_err(),
+            ArgError::Fatal("Multiple --report options not supported.".into())
+        );
+        assert_eq!(
+            parse("--report").unwrap_err(),
+            ArgError::Usage(Some("option '--report' requires an argument".into()))
+        );
     }
 
     #[test]

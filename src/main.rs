@@ -21,7 +21,7 @@ use p0fmod::{Config, OfflineRun, OutputFormat, RunError, load_database};
 use p0fmod_live::privileges::running_setuid;
 use p0fmod_session::{Notice, Session, StartError, Started, print_err, print_error, print_out};
 
-use args::{Action, parse_args};
+use args::{Action, Analysis, parse_args};
 
 /// Where status lines (`[+] ...`) go: stdout as p0f, or stderr when stdout carries JSON.
 struct Status {
@@ -96,7 +96,7 @@ fn main() -> ExitCode {
             }
             Err(e) => fatal(&e.to_string()),
         },
-        Action::Run(config) => run(&config),
+        Action::Run(config, analysis) => run(&config, &analysis),
         Action::Harvest(config) => harvest(&config),
     }
 }
@@ -166,13 +166,16 @@ fn list_interfaces() -> ExitCode {
     }
 }
 
-fn run(config: &Config) -> ExitCode {
-    let json_on_stdout =
-        config.output_format() == OutputFormat::Json && config.log_file().is_none();
+fn run(config: &Config, analysis: &Analysis) -> ExitCode {
+    let json = config.output_format() == OutputFormat::Json;
+    let json_on_stdout = json && config.log_file().is_none();
+    // With --hosts, stdout carries the host table only: no console output, status lines
+    // on stderr.
     let status = Status {
-        to_stderr: json_on_stdout,
+        to_stderr: json_on_stdout || analysis.hosts,
     };
-    let mut session = match Session::start(config, true, &mut |n| status.notice(n)) {
+    let console = !analysis.hosts;
+    let mut session = match Session::start(config, console, &mut |n| status.notice(n)) {
         Ok(Started::Running(session)) => session,
         Ok(Started::Parent { message, .. }) => {
             status.say(&message);
@@ -191,7 +194,9 @@ fn run(config: &Config) -> ExitCode {
     // The progress display shares the terminal with nothing else: standard error is a
     // terminal and standard output goes elsewhere.
     let display = match session.progress() {
-        Some(progress) if io::stderr().is_terminal() && !io::stdout().is_terminal() => {
+        Some(progress)
+            if io::stderr().is_terminal() && (analysis.hosts || !io::stdout().is_terminal()) =>
+        {
             progress::Display::start(progress, Arc::clone(&observations))
         }
         _ => progress::Display::hidden(),
@@ -212,6 +217,14 @@ fn run(config: &Config) -> ExitCode {
         if let Some(text) = stats.eviction_warning(session.engine().limits()) {
             warn(&text);
         }
+    }
+    if analysis.hosts {
+        let hosts = p0fmod::output::hosts::sorted(session.hosts());
+        print_out(&if json {
+            p0fmod::output::hosts::host_json_lines(&hosts)
+        } else {
+            p0fmod::output::hosts::host_table(&hosts)
+        });
     }
     match result {
         // A file that yielded nothing before its damage: nothing could be read.

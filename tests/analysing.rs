@@ -394,3 +394,116 @@ fn progress_is_drawn_on_a_terminal_only() {
     // The statistics come after the display was cleared.
     assert!(screen.contains("[+] Read "), "{screen}");
 }
+
+/// The subject's address of a p0f log line (`subj=cli` → the `cli=` address).
+fn subject_of(line: &str) -> String {
+    let field = |k: &str| {
+        line.split('|')
+            .find_map(|f| f.strip_prefix(k))
+            .unwrap()
+            .to_string()
+    };
+    let end = if field("subj=") == "cli" {
+        "cli="
+    } else {
+        "srv="
+    };
+    let text = field(end);
+    let addr = text.rsplit_once('/').unwrap().0;
+    // p0f writes IPv6 without `::`; compare in RFC 5952 text.
+    addr.parse::<std::net::IpAddr>().unwrap().to_string()
+}
+
+#[test]
+fn host_summary_rows_match_the_host_table_and_p0f_log() {
+    use p0fmod_session::p0fmod::Config;
+    use p0fmod_session::{Session, Started};
+    let fp = fp();
+    let dir = scratch("analysing-hosts");
+    let name = "local-linux-veth-uptime-hostchange.pcap";
+    let whole = std::fs::read(local(name)).unwrap();
+    let (head, tail) = split_pcap(&whole, packets_in(&whole) / 2);
+    let (a, b) = (dir.join("part1.pcap"), dir.join("part2.pcap"));
+    std::fs::write(&a, &head).unwrap();
+    std::fs::write(&b, &tail).unwrap();
+    let args = ["-f", &fp, "-r", &s(&a), "-r", &s(&b), "--hosts"];
+
+    // JSON lines: the library's host table, in address order.
+    let (code, stdout, stderr) = run(&[&args[..], &["--json"]].concat());
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stderr.contains("All done."),
+        "status lines go to stderr: {stderr}"
+    );
+    let rows: Vec<serde_json::Value> = stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let mut config = Config::new();
+    config.set_fp_file(&fp).unwrap();
+    config.add_read_file(&a);
+    config.add_read_file(&b);
+    let Ok(Started::Running(mut session)) = Session::start(&config, false, &mut |_| {}) else {
+        panic!("session")
+    };
+    session
+        .run(&Default::default(), &mut |_| {}, &mut |_| {})
+        .unwrap();
+    let mut table = session.hosts();
+    table.sort_by_key(|h| (h.addr.is_ipv6(), h.addr));
+    let expected: Vec<serde_json::Value> = table
+        .iter()
+        .map(|h| serde_json::to_value(h).unwrap())
+        .collect();
+    assert_eq!(rows, expected);
+
+    // The text table: one row per host, checked against p0f's log of the capture: the
+    // observations about each host, and its last OS.
+    let (code, stdout, _) = run(&args);
+    assert_eq!(code, 0);
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert!(lines[0].starts_with("address "), "{stdout}");
+    assert_eq!(lines.len(), rows.len() + 1, "{stdout}");
+    let reference = log_lines(&local(&format!("{name}.log")));
+    let columns = |line: &str| -> Vec<String> {
+        line.split("  ")
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+            .map(str::to_string)
+            .collect()
+    };
+    let title = columns(lines[0]);
+    let col = |name: &str| title.iter().position(|t| t == name).unwrap();
+    for (line, row) in lines[1..].iter().zip(&rows) {
+        let cells = columns(line);
+        assert_eq!(cells.len(), title.len(), "{line}");
+        let addr = &cells[col("address")];
+        assert_eq!(row["addr"].as_str().unwrap(), addr);
+        let about: Vec<&String> = reference
+            .iter()
+            .filter(|l| subject_of(l) == *addr)
+            .collect();
+        assert_eq!(
+            cells[col("observations")],
+            about.len().to_string(),
+            "{addr}: {line}"
+        );
+        let last_os = about
+            .iter()
+            .filter_map(|l| l.split('|').find_map(|f| f.strip_prefix("os=")))
+            .rfind(|os| *os != "???")
+            .unwrap_or("-");
+        assert_eq!(cells[col("os")], last_os, "{addr}: {line}");
+        let changes = about
+            .iter()
+            .filter(|l| l.contains("mod=host change|"))
+            .count();
+        let shown = if changes == 0 {
+            "-".to_string()
+        } else {
+            changes.to_string()
+        };
+        assert_eq!(cells[col("host change")], shown, "{addr}");
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}

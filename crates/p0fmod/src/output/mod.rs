@@ -2,6 +2,7 @@
 //! blocks and log lines ([`p0f`]), and JSON lines ([`json`]). Formatting happens here, and
 //! only for observations that are written.
 
+pub mod hosts;
 pub mod json;
 pub mod p0f;
 
