@@ -17,6 +17,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::Instant;
 
+use p0fmod::output::report::{ReportCollector, ReportRun, html_report};
 use p0fmod::{Config, OfflineRun, OutputFormat, RunError, load_database};
 use p0fmod_live::privileges::running_setuid;
 use p0fmod_session::{Notice, Session, StartError, Started, print_err, print_error, print_out};
@@ -187,6 +188,17 @@ fn run(config: &Config, analysis: &Analysis) -> ExitCode {
             return ExitCode::from(1);
         }
     };
+    // The report's file is created now, so that a path that cannot be written stops the
+    // run before it starts.
+    let mut report = match &analysis.report {
+        None => None,
+        Some(path) => match std::fs::File::create(path) {
+            Ok(file) => Some((path, file, ReportCollector::new())),
+            Err(e) => {
+                return fatal(&format!("Cannot write report '{}': {e}", path.display()));
+            }
+        },
+    };
     let stop = Arc::new(AtomicBool::new(false));
     install_stop_handler(&stop, config.daemon());
     let started = Instant::now();
@@ -203,28 +215,55 @@ fn run(config: &Config, analysis: &Analysis) -> ExitCode {
     };
     let result = session.run(
         &stop,
-        &mut |_| {
+        &mut |obs| {
             observations.fetch_add(1, Ordering::Relaxed);
+            if let Some((_, _, collector)) = report.as_mut() {
+                collector.add(obs);
+            }
         },
         &mut |n| display.suspend(|| status.notice(n)),
     );
     drop(display);
+    let elapsed = started.elapsed();
+    let stats = session.engine().stats();
+    let eviction = stats.eviction_warning(session.engine().limits());
     if !session.is_daemon() {
-        let stats = session.engine().stats();
-        for line in stats.summary_lines(started.elapsed()) {
+        for line in stats.summary_lines(elapsed) {
             print_err(&format!("{line}\n"));
         }
-        if let Some(text) = stats.eviction_warning(session.engine().limits()) {
-            warn(&text);
+        if let Some(text) = &eviction {
+            warn(text);
         }
     }
+    let hosts = if analysis.hosts || report.is_some() {
+        p0fmod::output::hosts::sorted(session.hosts())
+    } else {
+        Vec::new()
+    };
     if analysis.hosts {
-        let hosts = p0fmod::output::hosts::sorted(session.hosts());
         print_out(&if json {
             p0fmod::output::hosts::host_json_lines(&hosts)
         } else {
             p0fmod::output::hosts::host_table(&hosts)
         });
+    }
+    if let Some((path, mut file, collector)) = report {
+        let run = ReportRun {
+            captures: config
+                .read_files()
+                .iter()
+                .map(|p| p.display().to_string())
+                .chain(config.iface().map(|i| format!("interface {i}")))
+                .collect(),
+            stats,
+            eviction_warning: eviction,
+            hosts: &hosts,
+            elapsed: elapsed.as_secs_f64(),
+        };
+        if let Err(e) = file.write_all(html_report(&run, &collector).as_bytes()) {
+            return fatal(&format!("Cannot write report '{}': {e}", path.display()));
+        }
+        print_err(&format!("[+] Report written to '{}'.\n", path.display()));
     }
     match result {
         // A file that yielded nothing before its damage: nothing could be read.

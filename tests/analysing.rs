@@ -507,3 +507,110 @@ fn host_summary_rows_match_the_host_table_and_p0f_log() {
     }
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// `--report`: a self-contained page that a real browser (Debian's chromium, headless)
+/// renders with every host of the host table and no script error.
+#[test]
+fn report_renders_in_a_real_browser() {
+    let dir = scratch("analysing-report");
+    let report = dir.join("report.html");
+    let (a, b) = (
+        s(&local("local-linux-veth-uptime-hostchange.pcap")),
+        s(&repo().join("tests/data/crafted/nat_ttl.pcap")),
+    );
+    let (code, stdout, stderr) = run(&["-r", &a, "-r", &b, "--report", &s(&report)]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stderr.contains(&format!("[+] Report written to '{}'.", s(&report))));
+    assert!(
+        stdout.trim_end().ends_with("packets."),
+        "stdout ends with p0f's line"
+    );
+    let page = std::fs::read_to_string(&report).unwrap();
+    // Self-contained: no external script, style, image or link.
+    for needle in ["<link", " src=", "@import", "url(", "https://"] {
+        assert!(!page.contains(needle), "{needle} in the page");
+    }
+    let (_, hosts_json, _) = run(&["-r", &a, "-r", &b, "--hosts", "--json"]);
+    let addrs: Vec<String> = hosts_json
+        .lines()
+        .map(|l| {
+            let v: serde_json::Value = serde_json::from_str(l).unwrap();
+            v["addr"].as_str().unwrap().to_string()
+        })
+        .collect();
+    assert!(addrs.len() >= 3);
+
+    let Some(chromium) = ["chromium", "chromium-browser"].into_iter().find(|c| {
+        Command::new(c)
+            .arg("--version")
+            .output()
+            .is_ok_and(|o| o.status.success())
+    }) else {
+        eprintln!(
+            "skipped the browser half: no chromium (scripts/setup installs Debian's package)"
+        );
+        std::fs::remove_dir_all(&dir).unwrap();
+        return;
+    };
+    let profile = dir.join("profile");
+    let out = Command::new(chromium)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            &format!("--user-data-dir={}", s(&profile)),
+            "--dump-dom",
+            &format!("file://{}", s(&report)),
+        ])
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    let dom = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        dom.contains("data-status=\"rendered\""),
+        "the script did not finish: {dom}"
+    );
+    assert!(
+        dom.contains("<pre id=\"errors\"></pre>"),
+        "a script error: {dom}"
+    );
+    // The host table, built by the script: one row per host.
+    let table = dom
+        .split("<table id=\"hosts\">")
+        .nth(1)
+        .unwrap()
+        .split("</table>")
+        .next()
+        .unwrap();
+    assert_eq!(table.matches("<tr>").count(), addrs.len() + 1, "{table}");
+    for addr in &addrs {
+        assert!(
+            table.contains(&format!("<td class=\"\">{addr}</td>")),
+            "{addr}: {table}"
+        );
+    }
+    // The OS mix, the events and the timeline are drawn.
+    assert!(dom.contains("title=\"Linux 4.19 and newer\""), "OS mix");
+    let events = dom
+        .split("<table id=\"events\">")
+        .nth(1)
+        .unwrap()
+        .split("</table>")
+        .next()
+        .unwrap();
+    assert!(
+        events.contains("host change") && events.contains("ip sharing"),
+        "{events}"
+    );
+    assert!(dom.contains("<svg") && dom.contains("<rect"), "timeline");
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -34,6 +34,13 @@ impl KindCounts {
         self.0[kind as usize] += 1;
     }
 
+    /// Adds every count of `other`.
+    pub fn merge(&mut self, other: &KindCounts) {
+        for (mine, theirs) in self.0.iter_mut().zip(other.0) {
+            *mine += theirs;
+        }
+    }
+
     /// Every kind with its count, in [`Kind::ALL`]'s order (zeros included).
     pub fn iter(&self) -> impl Iterator<Item = (Kind, u64)> + '_ {
         Kind::ALL.into_iter().map(|k| (k, self.get(k)))

@@ -1,10 +1,12 @@
 //! Outputs: every way observations leave the engine. One [`Sink`] trait; p0f's console
 //! blocks and log lines ([`p0f`]), and JSON lines ([`json`]). Formatting happens here, and
-//! only for observations that are written.
+//! only for observations that are written. At the end of a run: the per-host summary
+//! ([`hosts`]) and the HTML report ([`report`]).
 
 pub mod hosts;
 pub mod json;
 pub mod p0f;
+pub mod report;
 
 use std::fmt::Write as _;
 use std::io;
