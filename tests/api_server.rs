@@ -491,6 +491,46 @@ fn a_client_that_hangs_up_mid_answer_does_not_kill_the_server() {
 }
 
 #[test]
+fn a_listening_socket_with_a_full_queue_is_in_use_and_the_check_does_not_block() {
+    let dir = scratch("api-fullq");
+    let sock = dir.join("api.sock");
+    let listener = std::os::unix::net::UnixListener::bind(&sock).unwrap();
+    // Fill the listener's queue (non-blocking connects until EAGAIN): a blocking connect
+    // would now wait until something is accepted.
+    use nix::sys::socket::{AddressFamily, SockFlag, SockType, UnixAddr, connect, socket};
+    use std::os::fd::AsRawFd;
+    let addr = UnixAddr::new(&sock).unwrap();
+    let mut queued = Vec::new();
+    loop {
+        let probe = socket(
+            AddressFamily::Unix,
+            SockType::Stream,
+            SockFlag::SOCK_NONBLOCK,
+            None,
+        )
+        .unwrap();
+        match connect(probe.as_raw_fd(), &addr) {
+            Ok(()) => queued.push(probe),
+            Err(nix::errno::Errno::EAGAIN) => break,
+            Err(e) => panic!("{e}"),
+        }
+        assert!(queued.len() < 100_000, "the queue never filled");
+    }
+    let (tx, rx) = std::sync::mpsc::channel();
+    let sock2 = sock.clone();
+    std::thread::spawn(move || {
+        let _ = tx.send(ApiServer::bind(&sock2, ServerOptions::default()).map(|_| ()));
+    });
+    match rx.recv_timeout(Duration::from_secs(10)) {
+        Ok(Err(BindError::InUse(_))) => {}
+        Ok(other) => panic!("expected 'in use', got {other:?}"),
+        Err(_) => panic!("the in-use check blocked on a full queue"),
+    }
+    drop(listener);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
 fn socket_file_rules() {
     let dir = scratch("api-bind");
     let options = ServerOptions::default();

@@ -14,7 +14,8 @@
 //!   one just over 16 MiB (p0f reads it; p0fmod refuses it, docs/divergences.md #6);
 //! * a SYN flood from a million random sources through the engine with `-m 100,1000`:
 //!   both caches stay at their limits;
-//! * a log path planted as a dangling symlink.
+//! * a log path planted as a dangling symlink; a log and a database that are FIFOs (refused
+//!   without blocking); a log ending in a torn line.
 //!
 //! Cutting a pcap inside a packet, text that is not a capture and a log symlinked to an
 //! existing file are in `tests/cli.rs`.
@@ -626,6 +627,82 @@ fn a_log_path_that_is_a_dangling_symlink_is_refused() {
             .file_type()
             .is_symlink()
     );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// A FIFO at `path` (made with mkfifo(1)).
+fn fifo(path: &Path) {
+    let status = Command::new("mkfifo")
+        .arg(path)
+        .status()
+        .expect("mkfifo runs");
+    assert!(status.success());
+}
+
+#[test]
+fn fifos_for_the_log_and_the_database_are_refused_without_blocking() {
+    // A FIFO nobody reads as the log, and one nobody writes as the database, used to
+    // block the start-up forever (in open); `run` fails the test past its deadline.
+    let dir = scratch("robust-fifo");
+    let capture = write(
+        &dir,
+        "one.pcap",
+        &pcap(1, &[record(1_700_000_000, &Syn::linux(1).frame())]),
+    );
+    let log = dir.join("log.fifo");
+    fifo(&log);
+    let started = Instant::now();
+    let (code, _, err) = run(&["-r", path_str(&capture), "-o", path_str(&log)]);
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains(&format!("'{}' is not a regular file.", log.display())),
+        "{err}"
+    );
+    let db = dir.join("db.fifo");
+    fifo(&db);
+    let (code, _, err) = run(&["-f", path_str(&db), "-r", path_str(&capture)]);
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains("Not a regular file (a FIFO or a socket)"),
+        "{err}"
+    );
+    assert!(started.elapsed() < Duration::from_secs(20));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn a_log_ending_in_a_torn_line_gets_a_line_end_before_the_next_run_s_lines() {
+    // A previous run killed (or out of space) in the middle of a line left a fragment.
+    let dir = scratch("robust-torn");
+    let capture = write(
+        &dir,
+        "one.pcap",
+        &pcap(1, &[record(1_700_000_000, &Syn::linux(1).frame())]),
+    );
+    let log = write(
+        &dir,
+        "p0fmod.log",
+        b"[2026/01/01 00:00:00] mod=syn|cli=10.0.0.1/4",
+    );
+    let (code, _, err) = run(&["-r", path_str(&capture), "-o", path_str(&log)]);
+    assert_eq!(code, 0, "{err}");
+    let text = std::fs::read_to_string(&log).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(
+        lines[0], "[2026/01/01 00:00:00] mod=syn|cli=10.0.0.1/4",
+        "{text}"
+    );
+    assert!(
+        lines[1].starts_with('[') && lines[1].contains("mod=syn"),
+        "{text}"
+    );
+    assert!(text.ends_with('\n'));
+    // A log that ends in a line end is appended to as it is.
+    let before = text.len();
+    let (code, _, err) = run(&["-r", path_str(&capture), "-o", path_str(&log)]);
+    assert_eq!(code, 0, "{err}");
+    let text = std::fs::read_to_string(&log).unwrap();
+    assert!(text[before..].starts_with('['), "{text}");
     std::fs::remove_dir_all(&dir).unwrap();
 }
 

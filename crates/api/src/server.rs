@@ -42,7 +42,8 @@ use std::time::{Duration, Instant};
 use nix::errno::Errno;
 use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
 use nix::sys::socket::{
-    AddressFamily, Backlog, MsgFlags, SockFlag, SockType, UnixAddr, bind, listen, send, socket,
+    AddressFamily, Backlog, MsgFlags, SockFlag, SockType, UnixAddr, bind, connect, listen, send,
+    socket,
 };
 use nix::sys::stat::{Mode, umask};
 use p0fmod::HostInfo;
@@ -396,9 +397,25 @@ impl fmt::Debug for ApiServer {
     }
 }
 
-/// True when something accepts connections on the socket at `path`.
+/// True when something listens on the socket at `path`. The connection is tried without
+/// blocking: a listener whose queue is full (`EAGAIN`) is one that is in use, where a
+/// blocking connect would wait for as long as it stays full.
 fn socket_answers(path: &Path) -> bool {
-    UnixStream::connect(path).is_ok()
+    let Ok(fd) = socket(
+        AddressFamily::Unix,
+        SockType::Stream,
+        SockFlag::SOCK_CLOEXEC | SockFlag::SOCK_NONBLOCK,
+        None,
+    ) else {
+        return false;
+    };
+    let Ok(addr) = UnixAddr::new(path) else {
+        return false;
+    };
+    matches!(
+        connect(fd.as_raw_fd(), &addr),
+        Ok(()) | Err(Errno::EAGAIN | Errno::EINPROGRESS)
+    )
 }
 
 impl ApiServer {

@@ -65,11 +65,27 @@ impl Database {
                 message,
             }]))
         };
+        use std::os::unix::fs::{FileTypeExt, OpenOptionsExt};
         let mut bytes = Vec::new();
+        // Opened without blocking (a FIFO with no writer would block the open forever),
+        // then refused if it is a FIFO or a socket, whose reads could block as long.
+        let file = match std::fs::OpenOptions::new()
+            .read(true)
+            .custom_flags(libc::O_NONBLOCK)
+            .open(path)
+        {
+            Ok(file) => file,
+            Err(e) => return file_error(format!("Cannot open for reading: {e}")),
+        };
+        match file.metadata() {
+            Ok(m) if m.file_type().is_fifo() || m.file_type().is_socket() => {
+                return file_error("Not a regular file (a FIFO or a socket)".to_string());
+            }
+            _ => {}
+        }
         // One byte more than allowed tells a file that is too large (or endless, such as
         // /dev/zero) from one that just fits.
-        let read = std::fs::File::open(path)
-            .and_then(|f| f.take(MAX_DB_FILE_LEN + 1).read_to_end(&mut bytes));
+        let read = file.take(MAX_DB_FILE_LEN + 1).read_to_end(&mut bytes);
         match read {
             Err(e) => file_error(format!("Cannot open for reading: {e}")),
             Ok(n) if n as u64 > MAX_DB_FILE_LEN => file_error(format!(

@@ -151,6 +151,12 @@ impl std::error::Error for LogOpenError {}
 /// Opens a log file as p0f does (spec §5.2): an existing file is appended to without
 /// following symlinks and must be a regular file; a new one is created with mode 0600;
 /// an exclusive advisory lock keeps a second writer out.
+///
+/// Two additions to p0f's rules: the file is opened without blocking, so that a FIFO with
+/// no reader is refused at once (`... is not a regular file.`) instead of hanging the
+/// start; and when the file ends in a fragment of a line (a previous run killed or out of
+/// space in the middle of one), a line end is appended first, so the next line starts on
+/// a line of its own.
 pub fn open_log(path: &Path) -> Result<File, LogOpenError> {
     let err = |message: String, source: Option<io::Error>| LogOpenError {
         path: path.to_path_buf(),
@@ -158,26 +164,32 @@ pub fn open_log(path: &Path) -> Result<File, LogOpenError> {
         source,
     };
     let shown = path.display();
+    let not_regular = || err(format!("'{shown}' is not a regular file."), None);
+    let flags = libc::O_NOFOLLOW | libc::O_NONBLOCK;
     let file = match OpenOptions::new()
+        .read(true)
         .append(true)
-        .custom_flags(libc::O_NOFOLLOW)
+        .custom_flags(flags)
         .open(path)
     {
         Ok(f) => f,
         Err(e) if e.kind() == io::ErrorKind::NotFound => OpenOptions::new()
+            .read(true)
             .append(true)
             .create_new(true)
             .mode(0o600)
-            .custom_flags(libc::O_NOFOLLOW)
+            .custom_flags(flags)
             .open(path)
             .map_err(|e| err(format!("Cannot open '{shown}'."), Some(e)))?,
+        // A FIFO that nobody reads (O_NONBLOCK makes its open fail at once).
+        Err(e) if e.raw_os_error() == Some(libc::ENXIO) => return Err(not_regular()),
         Err(e) => return Err(err(format!("Cannot open '{shown}'."), Some(e))),
     };
     let meta = file
         .metadata()
         .map_err(|e| err(format!("fstat() on '{shown}' failed."), Some(e)))?;
     if !meta.file_type().is_file() {
-        return Err(err(format!("'{shown}' is not a regular file."), None));
+        return Err(not_regular());
     }
     if file.try_lock().is_err() {
         return Err(err(
@@ -185,7 +197,23 @@ pub fn open_log(path: &Path) -> Result<File, LogOpenError> {
             None,
         ));
     }
+    end_torn_line(&file, meta.len())
+        .map_err(|e| err(format!("Cannot write to '{shown}'."), Some(e)))?;
     Ok(file)
+}
+
+/// Appends a line end when the file's last byte is not one.
+fn end_torn_line(file: &File, len: u64) -> io::Result<()> {
+    use std::os::unix::fs::FileExt;
+    if len == 0 {
+        return Ok(());
+    }
+    let mut last = [0u8; 1];
+    file.read_exact_at(&mut last, len - 1)?;
+    if last[0] != b'\n' {
+        (&*file).write_all(b"\n")?;
+    }
+    Ok(())
 }
 
 /// p0f's log lines on a writer (normally the locked `-o` file), buffered.
