@@ -7,6 +7,7 @@ use md5::{Digest, Md5};
 
 use crate::hello::{ClientHello, HelloFormat, ServerHello};
 use crate::is_grease;
+use crate::text::{Text, hex_into};
 
 /// An MD5 digest in lower-case hex (32 ASCII characters), held inline.
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
@@ -15,12 +16,8 @@ pub struct Md5Hex([u8; 32]);
 impl Md5Hex {
     /// The MD5 of `text`.
     pub fn of(text: &str) -> Md5Hex {
-        let digest = Md5::digest(text.as_bytes());
         let mut out = [0u8; 32];
-        for (i, b) in digest.iter().enumerate() {
-            out[2 * i] = HEX[usize::from(b >> 4)];
-            out[2 * i + 1] = HEX[usize::from(b & 15)];
-        }
+        hex_into(&Md5::digest(text.as_bytes()), &mut out);
         Md5Hex(out)
     }
 
@@ -42,8 +39,6 @@ impl std::fmt::Debug for Md5Hex {
     }
 }
 
-const HEX: &[u8; 16] = b"0123456789abcdef";
-
 /// Writes the JA3 string of a ClientHello into `out` (replacing its content) and returns
 /// its MD5: `legacy_version,ciphers,extensions,supported_groups,ec_point_formats`.
 ///
@@ -54,18 +49,17 @@ pub fn ja3(hello: &ClientHello<'_>, out: &mut String) -> Option<Md5Hex> {
     if hello.format() == HelloFormat::Sslv2 {
         return None;
     }
-    write_dec(out, hello.legacy_version);
-    out.push(',');
-    write_dashed(out, hello.cipher_suites().filter(|&c| !is_grease(c)));
-    out.push(',');
-    write_dashed(
-        out,
-        hello.extensions().map(|e| e.typ).filter(|&t| !is_grease(t)),
-    );
-    out.push(',');
-    write_dashed(out, hello.supported_groups().filter(|&g| !is_grease(g)));
-    out.push(',');
-    write_dashed(out, hello.ec_point_formats().iter().map(|&f| u16::from(f)));
+    let mut t = Text::new(out);
+    t.dec(hello.legacy_version);
+    t.byte(b',');
+    t.dec_list(hello.cipher_suites().filter(|&c| !is_grease(c)));
+    t.byte(b',');
+    t.dec_list(hello.extensions().map(|e| e.typ).filter(|&t| !is_grease(t)));
+    t.byte(b',');
+    t.dec_list(hello.supported_groups().filter(|&g| !is_grease(g)));
+    t.byte(b',');
+    t.dec_list(hello.ec_point_formats().iter().map(|&f| u16::from(f)));
+    t.finish();
     Some(Md5Hex::of(out))
 }
 
@@ -73,37 +67,12 @@ pub fn ja3(hello: &ClientHello<'_>, out: &mut String) -> Option<Md5Hex> {
 /// its MD5: `legacy_version,cipher_suite,extensions`.
 pub fn ja3s(hello: &ServerHello<'_>, out: &mut String) -> Md5Hex {
     out.clear();
-    write_dec(out, hello.legacy_version);
-    out.push(',');
-    write_dec(out, hello.cipher_suite);
-    out.push(',');
-    write_dashed(
-        out,
-        hello.extensions().map(|e| e.typ).filter(|&t| !is_grease(t)),
-    );
+    let mut t = Text::new(out);
+    t.dec(hello.legacy_version);
+    t.byte(b',');
+    t.dec(hello.cipher_suite);
+    t.byte(b',');
+    t.dec_list(hello.extensions().map(|e| e.typ).filter(|&t| !is_grease(t)));
+    t.finish();
     Md5Hex::of(out)
-}
-
-fn write_dashed(out: &mut String, values: impl Iterator<Item = u16>) {
-    for (i, v) in values.enumerate() {
-        if i > 0 {
-            out.push('-');
-        }
-        write_dec(out, v);
-    }
-}
-
-fn write_dec(out: &mut String, v: u16) {
-    let mut digits = [0u8; 5];
-    let mut n = v;
-    let mut i = digits.len();
-    loop {
-        i -= 1;
-        digits[i] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    out.extend(digits[i..].iter().map(|&b| char::from(b)));
 }

@@ -3,7 +3,7 @@
 //! §2.2 describes it.
 //!
 //! The hashed forms are built on the stack (no allocation unless a hello lists more than
-//! 512 cipher suites or extensions); the raw forms are written into a caller's `String`.
+//! 256 cipher suites or extensions); the raw forms are written into a caller's `String`.
 //!
 //! SSLv2-format hellos are fingerprinted as FoxIO's `ja4.py` over tshark does (the only
 //! oracle that fingerprints them): the version field of the CLIENT-HELLO, no cipher suites
@@ -14,6 +14,7 @@ use sha2::{Digest, Sha256};
 
 use crate::hello::{ClientHello, ext};
 use crate::is_grease;
+use crate::text::{Flush, Text, hex_into};
 
 /// The transport that carried a ClientHello: JA4's first character.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -72,11 +73,13 @@ pub struct Ja4Hashes {
 /// Computes `ja4` and `ja4_o` of a ClientHello; `transport` gives the prefix.
 pub fn ja4(hello: &ClientHello<'_>, transport: Transport) -> Ja4Hashes {
     let a = part_a(hello, transport);
-    let sorted_ciphers = Sorted::new(ciphers(hello));
-    let sorted_exts = Sorted::new(extension_types(hello).filter(|&t| !is_sni_or_alpn(t)));
+    let mut sorted_ciphers = Sorted::new();
+    sorted_ciphers.fill(ciphers(hello));
+    let mut sorted_exts = Sorted::new();
+    sorted_exts.fill(extension_types(hello).filter(|&t| !is_sni_or_alpn(t)));
 
     let b = hash12(
-        |h| write_list(h, sorted_ciphers.as_slice().iter().copied()),
+        |h| h.hex_list(sorted_ciphers.as_slice().iter().copied()),
         sorted_ciphers.len(),
     );
     let c = hash12(
@@ -84,7 +87,7 @@ pub fn ja4(hello: &ClientHello<'_>, transport: Transport) -> Ja4Hashes {
         sorted_exts.len(),
     );
     let n_wire = extension_types(hello).count();
-    let b_o = hash12(|h| write_list(h, ciphers(hello)), sorted_ciphers.len());
+    let b_o = hash12(|h| h.hex_list(ciphers(hello)), sorted_ciphers.len());
     let c_o = hash12(|h| write_ext_part(h, hello, extension_types(hello)), n_wire);
     Ja4Hashes {
         ja4: assemble(&a, &b, &c),
@@ -94,22 +97,24 @@ pub fn ja4(hello: &ClientHello<'_>, transport: Transport) -> Ja4Hashes {
 
 /// Writes `ja4_r` (sorted, unhashed) into `out`, replacing its content.
 pub fn ja4_r(hello: &ClientHello<'_>, transport: Transport, out: &mut String) {
-    let sorted_ciphers = Sorted::new(ciphers(hello));
-    let sorted_exts = Sorted::new(extension_types(hello).filter(|&t| !is_sni_or_alpn(t)));
-    raw(hello, transport, out, |out| {
-        write_list(out, sorted_ciphers.as_slice().iter().copied());
-        out.put(b"_");
-        write_ext_part(out, hello, sorted_exts.as_slice().iter().copied());
+    let mut sorted_ciphers = Sorted::new();
+    sorted_ciphers.fill(ciphers(hello));
+    let mut sorted_exts = Sorted::new();
+    sorted_exts.fill(extension_types(hello).filter(|&t| !is_sni_or_alpn(t)));
+    raw(hello, transport, out, |t| {
+        t.hex_list(sorted_ciphers.as_slice().iter().copied());
+        t.byte(b'_');
+        write_ext_part(t, hello, sorted_exts.as_slice().iter().copied());
     });
 }
 
 /// Writes `ja4_ro` (wire order, unhashed, SNI and ALPN included) into `out`, replacing
 /// its content.
 pub fn ja4_ro(hello: &ClientHello<'_>, transport: Transport, out: &mut String) {
-    raw(hello, transport, out, |out| {
-        write_list(out, ciphers(hello));
-        out.put(b"_");
-        write_ext_part(out, hello, extension_types(hello));
+    raw(hello, transport, out, |t| {
+        t.hex_list(ciphers(hello));
+        t.byte(b'_');
+        write_ext_part(t, hello, extension_types(hello));
     });
 }
 
@@ -117,12 +122,14 @@ fn raw(
     hello: &ClientHello<'_>,
     transport: Transport,
     out: &mut String,
-    rest: impl FnOnce(&mut String),
+    rest: impl FnOnce(&mut Text<'_, String>),
 ) {
     out.clear();
-    out.put(&part_a(hello, transport));
-    out.put(b"_");
-    rest(out);
+    let mut t = Text::new(out);
+    t.bytes(&part_a(hello, transport));
+    t.byte(b'_');
+    rest(&mut t);
+    t.finish();
 }
 
 /// JA4's version code for a protocol version (`00` for anything outside its table,
@@ -198,66 +205,36 @@ fn extension_types<'a>(hello: &ClientHello<'a>) -> impl Iterator<Item = u16> + '
 
 /// The extension list, then `_` and the signature algorithms (wire order, GREASE
 /// removed) when there are any.
-fn write_ext_part(out: &mut impl Sink, hello: &ClientHello<'_>, exts: impl Iterator<Item = u16>) {
-    write_list(out, exts);
+fn write_ext_part<F: Flush>(
+    t: &mut Text<'_, F>,
+    hello: &ClientHello<'_>,
+    exts: impl Iterator<Item = u16>,
+) {
+    t.hex_list(exts);
     let mut sigs = hello
         .signature_algorithms()
         .filter(|&s| !is_grease(s))
         .peekable();
     if sigs.peek().is_some() {
-        out.put(b"_");
-        write_list(out, sigs);
+        t.byte(b'_');
+        t.hex_list(sigs);
     }
 }
 
 const HEX: &[u8; 16] = b"0123456789abcdef";
 
-/// Where fingerprint text goes: a hash or a string.
-pub(crate) trait Sink {
-    fn put(&mut self, bytes: &[u8]);
-}
-
-impl Sink for String {
-    fn put(&mut self, bytes: &[u8]) {
-        self.extend(bytes.iter().map(|&b| char::from(b)));
-    }
-}
-
-impl Sink for Sha256 {
-    fn put(&mut self, bytes: &[u8]) {
-        self.update(bytes);
-    }
-}
-
-/// Values as 4-digit lower-case hex, joined with `,`.
-fn write_list(out: &mut impl Sink, values: impl Iterator<Item = u16>) {
-    for (i, v) in values.enumerate() {
-        let [hi, lo] = v.to_be_bytes();
-        let item = [
-            b',',
-            HEX[usize::from(hi >> 4)],
-            HEX[usize::from(hi & 15)],
-            HEX[usize::from(lo >> 4)],
-            HEX[usize::from(lo & 15)],
-        ];
-        out.put(if i == 0 { &item[1..] } else { &item });
-    }
-}
-
 /// The first 12 hex digits of the SHA-256 of what `write` produces, or `000000000000`
 /// when the list it hashes has `n == 0` entries.
-fn hash12(write: impl FnOnce(&mut Sha256), n: usize) -> [u8; 12] {
+fn hash12(write: impl FnOnce(&mut Text<'_, Sha256>), n: usize) -> [u8; 12] {
     if n == 0 {
         return [b'0'; 12];
     }
-    let mut h = Sha256::new();
-    write(&mut h);
-    let digest = h.finalize();
+    let mut hasher = Sha256::new();
+    let mut t = Text::new(&mut hasher);
+    write(&mut t);
+    t.finish();
     let mut out = [0u8; 12];
-    for (i, b) in digest.iter().take(6).enumerate() {
-        out[2 * i] = HEX[usize::from(b >> 4)];
-        out[2 * i + 1] = HEX[usize::from(b & 15)];
-    }
+    hex_into(&hasher.finalize(), &mut out);
     out
 }
 
@@ -269,37 +246,38 @@ fn assemble(a: &[u8; 10], b: &[u8; 12], c: &[u8; 12]) -> Ja4 {
     Ja4(s)
 }
 
-/// Values sorted ascending, inline up to 512 of them.
+/// Values sorted ascending, inline up to 256 of them (more spill to the heap).
 struct Sorted {
-    inline: [u16; 512],
+    inline: [u16; 256],
     len: usize,
     spill: Vec<u16>,
 }
 
 impl Sorted {
-    fn new(values: impl Iterator<Item = u16>) -> Self {
-        let mut s = Sorted {
-            inline: [0; 512],
+    fn new() -> Self {
+        Sorted {
+            inline: [0; 256],
             len: 0,
             spill: Vec::new(),
-        };
+        }
+    }
+    fn fill(&mut self, values: impl Iterator<Item = u16>) {
         for v in values {
-            if s.len < s.inline.len() {
-                s.inline[s.len] = v;
+            if self.len < self.inline.len() {
+                self.inline[self.len] = v;
             } else {
-                if s.spill.is_empty() {
-                    s.spill.extend_from_slice(&s.inline);
+                if self.spill.is_empty() {
+                    self.spill.extend_from_slice(&self.inline);
                 }
-                s.spill.push(v);
+                self.spill.push(v);
             }
-            s.len += 1;
+            self.len += 1;
         }
-        if s.spill.is_empty() {
-            s.inline[..s.len].sort_unstable();
+        if self.spill.is_empty() {
+            self.inline[..self.len].sort_unstable();
         } else {
-            s.spill.sort_unstable();
+            self.spill.sort_unstable();
         }
-        s
     }
     fn as_slice(&self) -> &[u16] {
         if self.spill.is_empty() {

@@ -36,6 +36,7 @@ pub mod hello;
 mod ja3;
 mod ja4;
 pub mod record;
+mod text;
 
 pub use error::ParseError;
 pub use facts::{HelloFacts, is_post_quantum_group};
