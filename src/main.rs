@@ -97,7 +97,11 @@ fn main() -> ExitCode {
             }
             Err(e) => fatal(&e.to_string()),
         },
-        Action::Run(config, analysis) => run(&config, &analysis),
+        Action::Run(config, analysis) => {
+            // As p0f: every descriptor above 2 inherited from the launcher is closed.
+            let closed = p0fmod_live::descriptors::close_inherited();
+            run(&config, &analysis, closed)
+        }
         Action::Harvest(config) => harvest(&config),
     }
 }
@@ -167,7 +171,9 @@ fn list_interfaces() -> ExitCode {
     }
 }
 
-fn run(config: &Config, analysis: &Analysis) -> ExitCode {
+/// Runs a capture; `closed` is how many inherited descriptors were closed (said, as p0f
+/// says it, just before the database line).
+fn run(config: &Config, analysis: &Analysis, closed: u32) -> ExitCode {
     let json = config.output_format() == OutputFormat::Json;
     let json_on_stdout = json && config.log_file().is_none();
     // With --hosts, stdout carries the host table only: no console output, status lines
@@ -176,7 +182,17 @@ fn run(config: &Config, analysis: &Analysis) -> ExitCode {
         to_stderr: json_on_stdout || analysis.hosts,
     };
     let console = !analysis.hosts;
-    let mut session = match Session::start(config, console, &mut |n| status.notice(n)) {
+    let mut closed_line = p0fmod_live::descriptors::closed_message(closed);
+    let mut start_notice = |n: Notice| {
+        if let Notice::Status(line) = &n
+            && (line.starts_with("[+] Loaded ") || line.starts_with("[!] No signatures found"))
+            && let Some(closed) = closed_line.take()
+        {
+            status.say(&closed);
+        }
+        status.notice(n);
+    };
+    let mut session = match Session::start(config, console, &mut start_notice) {
         Ok(Started::Running(session)) => session,
         Ok(Started::Parent { message, .. }) => {
             status.say(&message);

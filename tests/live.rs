@@ -854,3 +854,56 @@ fn list_interfaces_is_p0f_s() {
         assert_eq!(ours, theirs);
     }
 }
+
+/// The daemon's pid from the parent's `[+] Daemon process created, PID N ...` line.
+fn daemon_pid(out: &str) -> Option<u32> {
+    out.split("[+] Daemon process created, PID ")
+        .nth(1)?
+        .split(' ')
+        .next()?
+        .parse()
+        .ok()
+}
+
+#[test]
+fn a_daemon_started_with_an_inherited_pipe_lets_the_pipe_end() {
+    // `p0fmod -d ... 9>&1 | cat`: descriptor 9, a copy of the pipe to cat, used to stay
+    // open in the daemon, so cat (and the shell) never returned. p0f closes it at start.
+    let Some(mut lab) = Lab::new(51) else { return };
+    let sock = lab.dir.join("api.sock");
+    let script = format!(
+        "{P0FMOD} -d -i {} -s {} 9>&1 | cat",
+        lab.veth_a(),
+        sock.display()
+    );
+    let pid = lab.spawn_a("pipe", "sh", &["-c", &script]);
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let child = lab.children.iter_mut().find(|c| c.id() == pid).unwrap();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break Some(status);
+        }
+        if Instant::now() > deadline {
+            break None;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    let (out, err) = lab.output_of("pipe");
+    if let Some(daemon) = daemon_pid(&out) {
+        lab.daemons.push(daemon);
+    }
+    let status = status.unwrap_or_else(|| panic!("the pipe never ended:\n{out}\n{err}"));
+    assert!(status.success(), "{out}\n{err}");
+    // p0f's line; the count depends on what the test harness leaves open too.
+    assert!(
+        out.lines()
+            .any(|l| l.starts_with("[+] Closed ") && l.contains(" file descriptor")),
+        "{out}"
+    );
+    let daemon = daemon_pid(&out).unwrap_or_else(|| panic!("no daemon pid in:\n{out}"));
+    assert!(process_alive(daemon), "the daemon runs on");
+    wait_for("the socket", Duration::from_secs(10), || {
+        socket_ready(&sock)
+    });
+    lab.stop_daemon(daemon);
+}

@@ -17,6 +17,7 @@
 
 #[allow(unsafe_code)]
 pub mod daemon;
+pub mod descriptors;
 pub mod event_loop;
 pub mod privileges;
 pub mod setup;
