@@ -407,8 +407,14 @@ impl<'a> ClientHello<'a> {
     /// ALPN protocol names in order (empty if the extension is absent).
     pub fn alpn_protocols(&self) -> AlpnProtocols<'a> {
         AlpnProtocols {
-            data: self.extension(ext::ALPN).map_or(&[], |d| prefixed(d, 2)),
+            data: self.alpn_raw(),
         }
+    }
+
+    /// The ALPN ProtocolNameList as sent, without its 2-byte length (each name with its
+    /// 1-byte length); empty if the extension is absent.
+    pub fn alpn_raw(&self) -> &'a [u8] {
+        self.extension(ext::ALPN).map_or(&[], |d| prefixed(d, 2))
     }
 
     /// supported_groups in wire order, GREASE included.
@@ -571,10 +577,16 @@ impl<'a> ServerHello<'a> {
         U16s::new(d).next()
     }
 
+    /// The ALPN ProtocolNameList as sent (the chosen name with its 1-byte length),
+    /// without its 2-byte length; empty if the extension is absent.
+    pub fn alpn_raw(&self) -> &'a [u8] {
+        self.extension(ext::ALPN).map_or(&[], |d| prefixed(d, 2))
+    }
+
     /// The ALPN protocol chosen, if any.
     pub fn alpn_protocol(&self) -> Option<&'a [u8]> {
         AlpnProtocols {
-            data: prefixed(self.extension(ext::ALPN)?, 2),
+            data: self.alpn_raw(),
         }
         .next()
     }

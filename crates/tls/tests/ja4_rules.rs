@@ -359,3 +359,43 @@ fn ja3s_string_and_hash() {
     // MD5 of that string (Python hashlib).
     assert_eq!(md5.as_str(), "15af977ce25de452b96affa2addb1036");
 }
+
+/// The ClientHello of RFC 9001 Appendix A.2 (QUIC): the spec note computed its JA4 and
+/// JA3 with its own script and asked for a second implementation to cross-check.
+#[test]
+fn rfc9001_quic_client_hello() {
+    use p0fmod_tls::split_handshake;
+    let text = include_str!("data/rfc9001-a2-crypto-frame.hex");
+    let hex: String = text
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .flat_map(|l| l.chars())
+        .filter(|c| c.is_ascii_hexdigit())
+        .collect();
+    let frame: Vec<u8> = (0..hex.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).unwrap())
+        .collect();
+    // CRYPTO frame: type 0x06, offset 0 (1-byte varint), length 0x40f1 (2-byte varint).
+    assert_eq!(&frame[..4], &[0x06, 0x00, 0x40, 0xf1]);
+    let (msg_type, body) = split_handshake(&frame[4..]).unwrap();
+    assert_eq!(msg_type, 1);
+    let hello = ClientHello::parse(body).unwrap();
+    assert_eq!(hello.server_name(), Some(&b"example.com"[..]));
+    assert!(hello.quic_transport_parameters().is_some());
+    let h = ja4(&hello, Transport::Quic);
+    assert_eq!(h.ja4.as_str(), "q13d0211an_62ed6f6ca7ad_4d634acda6c0");
+    assert_eq!(h.ja4_o.as_str(), "q13d0211an_62ed6f6ca7ad_46fb564859bb");
+    let mut s = String::new();
+    ja4_r(&hello, Transport::Quic, &mut s);
+    assert_eq!(
+        s,
+        "q13d0211an_1301,1302_0005,000a,000d,001c,002b,002d,0033,0039,ff01_0403,0503,0603,0203,0804,0805,0806"
+    );
+    let md5 = ja3(&hello, &mut s).unwrap();
+    assert_eq!(
+        s,
+        "771,4865-4866,0-65281-10-16-5-51-43-13-45-28-57,29-23-24,"
+    );
+    assert_eq!(md5.as_str(), "41bc9ae914d6cb3bd0bd0a5453ab7d7f");
+}

@@ -247,6 +247,7 @@ fn server_hello_views() {
     let h = ServerHello::parse(&body).unwrap();
     assert!(!h.is_hello_retry_request());
     assert_eq!(h.alpn_protocol(), Some(&b"h2"[..]));
+    assert_eq!(h.alpn_raw(), b"\x02h2");
     assert_eq!(h.version(), 0x0303);
     // TLS 1.3 draft 18: no session id, no compression method.
     let mut draft = vec![0x7f, 0x12];
