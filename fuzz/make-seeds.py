@@ -192,6 +192,59 @@ def main():
     write("api_query", "bad-magic-and-type", b"\x14" + query(4, b"", magic=0x50304602) + query(5, b""))
     write("api_query", "hang-up", b"\x7f" + known4 * 8)
 
+    # QUIC: chunks [kind][len u16 LE][bytes] (fuzz_targets/quic_initial.rs). Raw RFC 9001 /
+    # RFC 9369 Appendix A Initials, and frames to be protected by the target.
+    vectors = ROOT / "crates" / "quic" / "tests" / "vectors"
+
+    def hexfile(name):
+        return bytes.fromhex("".join(vectors.joinpath(name).read_text().split()))
+
+    def chunk(kind, data):
+        return bytes([kind]) + struct.pack("<H", len(data)) + data
+
+    def varint(v):
+        return bytes([v]) if v < 0x40 else struct.pack(">H", 0x4000 | v)
+
+    def crypto(offset, data):
+        return b"\x06" + varint(offset) + varint(len(data)) + data
+
+    crypto_frame = hexfile("a2-crypto-frame.hex")
+    hello = crypto_frame[4:]
+    server = hexfile("a3-server-payload.hex")
+    for v, name in ((1, "rfc9001"), (2, "rfc9369")):
+        suffix = "-".join([name, ""])
+        write("quic_initial", suffix + "client-raw", chunk(0, hexfile(f"{name}-a2-protected.hex")))
+        write("quic_initial", suffix + "both-raw",
+              chunk(0, hexfile(f"{name}-a2-protected.hex")) + chunk(1, hexfile(f"{name}-a3-protected.hex")))
+    for version in range(4):
+        k = 2 | (version << 2)
+        split = (chunk(k, b"\x01" + crypto(100, hello[100:]) + b"\x00" * 8 + crypto(0, hello[:100]))
+                 + chunk(k, crypto(50, hello[50:150])))
+        write("quic_initial", f"split-v{version}", split + chunk(k | 1, server))
+    write("quic_initial", "retry", chunk(2, crypto(0, hello[:60])) + chunk(0x13, b"\x00") + chunk(2, crypto(0, hello)))
+    write("quic_initial", "bad-frames", chunk(2, b"\x01\x08\x00\x06\x00\x05ab"))
+
+    # DTLS: chunks [kind][len u16 LE][datagram] (fuzz_targets/dtls_handshake.rs).
+    def hs(msg_type, seq, body, start, end):
+        def u24(v):
+            return struct.pack(">I", v)[1:]
+        return bytes([msg_type]) + u24(len(body)) + struct.pack(">H", seq) + u24(start) + u24(end - start) + body[start:end]
+
+    def record(version, seq, fragments):
+        payload = b"".join(fragments)
+        return bytes([22]) + struct.pack(">H", version) + b"\x00\x00" + struct.pack(">Q", seq)[2:] + struct.pack(">H", len(payload)) + payload
+
+    body = bytes((i * 31 + 7) & 0xFF for i in range(300))
+    write("dtls_handshake", "one-record", chunk(0, record(0xFEFD, 0, [hs(1, 0, body, 0, 300)])))
+    write("dtls_handshake", "fragmented",
+          chunk(0, record(0xFEFF, 0, [hs(1, 0, body, 120, 300)])) + chunk(0, record(0xFEFF, 1, [hs(1, 0, body, 0, 130)])))
+    write("dtls_handshake", "cookie-retry",
+          chunk(0, record(0xFEFD, 0, [hs(1, 0, body, 0, 300)]))
+          + chunk(1, record(0xFEFF, 0, [hs(3, 0, body[:35], 0, 35)]))
+          + chunk(0, record(0xFEFD, 1, [hs(1, 1, body, 0, 150), hs(1, 1, body, 150, 300)])))
+    write("dtls_handshake", "server-hello-dtls13",
+          chunk(1, record(0xFEFD, 0, [hs(2, 0, body[:90], 0, 90)]) + b"\x2c\x00\x01\x00\x10" + b"\x55" * 16))
+
 
 def tls_seeds():
     """tls_parser seeds: real hellos as streams (whole, cut, re-split over two records),
