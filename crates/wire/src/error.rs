@@ -12,6 +12,9 @@ pub enum DecodeError {
     NotIp,
     /// The IP packet does not carry TCP (or carries IPv6 extension headers, as p0f).
     NotTcp,
+    /// [`crate::decode_udp`]: the IP packet does not carry UDP (or carries IPv6 extension
+    /// headers).
+    NotUdp,
     /// An IPv4 fragment (p0f does not reassemble).
     Fragment,
     /// A header is cut short or its length fields are impossible.
@@ -36,6 +39,8 @@ pub enum Layer {
     Ipv6,
     /// The TCP header.
     Tcp,
+    /// The UDP header.
+    Udp,
 }
 
 impl std::fmt::Display for DecodeError {
@@ -44,6 +49,7 @@ impl std::fmt::Display for DecodeError {
             DecodeError::UnsupportedLinkType(l) => write!(f, "unsupported link type {l}"),
             DecodeError::NotIp => write!(f, "not an IP packet"),
             DecodeError::NotTcp => write!(f, "not a TCP packet"),
+            DecodeError::NotUdp => write!(f, "not a UDP packet"),
             DecodeError::Fragment => write!(f, "IPv4 fragment"),
             DecodeError::Truncated { layer, offset } => {
                 write!(

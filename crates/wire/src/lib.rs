@@ -11,6 +11,7 @@
 //! (VLAN stacks, PPPoE, MPLS, 802.11, NFLOG, ...) instead of guessing an offset.
 //!
 //! Modules: [`link`] (link layers), [`tcp`] (TCP header and the [`decode`] entry point),
+//! [`udp`] (UDP datagrams for QUIC and DTLS, [`decode_udp`], apart from p0f's TCP path),
 //! [`options`] (the TCP options walk), [`quirks`] (the quirk set), [`error`] (drop reasons).
 //!
 //! Contract: every length is checked before it is read; no input makes a function of this
@@ -25,6 +26,7 @@ pub mod link;
 pub mod options;
 pub mod quirks;
 pub mod tcp;
+pub mod udp;
 
 pub use error::{DecodeError, Layer};
 pub use ip::IpVersion;
@@ -32,3 +34,4 @@ pub use link::{LinkType, ip_payload};
 pub use options::{MAX_TCP_OPT, OptLayout, TcpOptions};
 pub use quirks::Quirks;
 pub use tcp::{MAX_PACKET_LEN, TcpFlags, TcpPacket, decode};
+pub use udp::{UdpPacket, decode_udp};

@@ -6,6 +6,7 @@
 
 pub mod cache;
 pub mod reassembly;
+pub mod udp;
 
 use std::net::IpAddr;
 
