@@ -105,7 +105,7 @@ def engine_records(frames):
 
 
 def main():
-    for target in ["wire_decode", "capture_reader", "http_parser", "fp_parser", "engine", "api_query", "tls_parser"]:
+    for target in ["wire_decode", "capture_reader", "http_parser", "fp_parser", "engine", "api_query", "tls_parser", "tls_reassembly"]:
         shutil.rmtree(CORPUS / target, ignore_errors=True)
 
     seen_frames, seen_payloads = set(), set()
@@ -178,6 +178,7 @@ def main():
           b"label = g:!:OpenSSL:\nsig = t:12:*:ff01,?0000:*:::*\n[tls:sideways]\n")
 
     tls_seeds()
+    tls_reassembly_seeds()
 
     # API queries (host byte order: little-endian here).
     def query(addr_type, addr, magic=0x50304601):
@@ -278,6 +279,35 @@ def tls_seeds():
                 write("tls_parser", f"{stem}-server-body", b"\x03" + body)
     v2 = bytes([1, 3, 1, 0, 9, 0, 0, 0, 16]) + bytes.fromhex("000039000035010080") + b"\x42" * 16
     write("tls_parser", "sslv2-client-hello", b"\x00" + bytes([0x80, len(v2)]) + v2)
+
+
+def tls_reassembly_seeds():
+    """tls_reassembly seeds: a real ClientHello and ServerHello as TCP segments of one
+    connection, in order, reordered, retransmitted, overlapping, with a gap and a close."""
+    def rec(control, offset, payload):
+        return bytes([control]) + struct.pack("<HH", offset, len(payload)) + payload
+
+    for path in TLS_CAPTURES + [ROOT / "tests" / "data" / "tls" / "local" / "local-tls-chromium-156.0.8078.114-v4-sni.pcap"]:
+        stem = path.name.split("-v4")[0].removeprefix("local-tls-")
+        hellos = {}
+        for link, frame in read_capture(path.read_bytes()):
+            payload = tcp_payload(link, frame)
+            if len(payload) >= 9 and payload[0] == 22 and payload[5] in (1, 2) and payload[5] not in hellos:
+                hellos[payload[5]] = payload
+        if 1 not in hellos:
+            continue
+        client = hellos[1]
+        server = hellos.get(2, b"")
+        cut = len(client) // 2
+        a, b = client[:cut], client[cut:]
+        header = bytes([3, 30])
+        write("tls_reassembly", f"{stem}-in-order", header + rec(0, 0, a) + rec(0, cut, b) + rec(4, 0, server))
+        write("tls_reassembly", f"{stem}-reordered", header + rec(0, cut, b) + rec(0, 0, a) + rec(4, 0, server))
+        write("tls_reassembly", f"{stem}-retransmitted-overlapping",
+              header + rec(0x80, 0, a) + rec(0, cut - 10, client[cut - 10:]) + rec(0x80, 0, client))
+        write("tls_reassembly", f"{stem}-gap-closed",
+              header + rec(0, 0, a[:20]) + rec(0, cut, b) + rec(0x10, len(client), b"") + rec(0x14, 0, b""))
+        write("tls_reassembly", f"{stem}-expired", header + rec(0, 0, a) + rec(0x40, 0, b"") + rec(0x41, 0, b""))
 
 
 if __name__ == "__main__":

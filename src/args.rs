@@ -71,6 +71,8 @@ Operating mode and output settings:
   -u user   - switch to the specified unprivileged account and chroot
   -d        - fork into background (requires -o or -s)
   --json    - write one JSON object per observation (to -o, or stdout)
+  --no-tls  - no TLS fingerprinting (tls request / tls response): p0f's
+              observations only
   --print-db - print the signature database in p0f.fp syntax and exit
   --harvest - with -r: print the signatures seen that the database does not
               name (or only generically), as p0f.fp lines to edit, and exit
@@ -179,6 +181,7 @@ pub fn parse_args(args: &[String]) -> Result<Action, ArgError> {
                         ));
                     }
                 }
+                "no-tls" => config.set_no_tls()?,
                 "threads" => {
                     let Some(value) = args.get(i) else {
                         return Err(ArgError::Usage(Some(

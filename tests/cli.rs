@@ -311,3 +311,41 @@ fn json_writes_ipv6_in_rfc_5952_text() {
     }
     assert!(seen > 0);
 }
+
+#[test]
+fn tls_lines_are_written_unless_no_tls_is_given() {
+    let capture = repo()
+        .join("tests/data/tls/local/local-tls-curl-7.88.1-v4-sni.pcap")
+        .to_string_lossy()
+        .into_owned();
+    let dir = scratch("cli-tls");
+    let log = dir.join("tls.log");
+    let log_s = log.to_string_lossy().into_owned();
+    let read = |path: &std::path::Path| std::fs::read_to_string(path).unwrap_or_default();
+    let (code, out, _) = run(&["-r", &capture, "-o", &log_s]);
+    assert_eq!(code, 0);
+    let text = read(&log);
+    assert_eq!(text.matches("mod=tls request|").count(), 1, "{text}");
+    assert_eq!(text.matches("mod=tls response|").count(), 1, "{text}");
+    assert!(
+        text.contains("|ja4=t13d3112h2_e8f1e7e78f70_b26ce05bbdd6|"),
+        "{text}"
+    );
+    assert!(out.contains(" (tls request) ]-"), "{out}");
+    std::fs::remove_file(&log).unwrap();
+    let (code, out, _) = run(&["-r", &capture, "-o", &log_s, "--no-tls"]);
+    assert_eq!(code, 0);
+    let text = read(&log);
+    assert!(
+        !text.contains("mod=tls") && !out.contains("(tls "),
+        "{text}"
+    );
+    assert!(text.contains("mod=syn|"), "{text}");
+    let (code, _, err) = run(&["-r", &capture, "--no-tls", "--no-tls"]);
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("Multiple --no-tls options not supported."),
+        "{err}"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}

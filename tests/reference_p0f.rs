@@ -37,7 +37,7 @@ fn run_reference(fp: &Path, capture: &Path, log: &Path, extra: &[&str]) -> Strin
 }
 
 /// The console blocks (`.-[ ... ]-` to `` `---- ``) printed on stdout, leaving out the
-/// `reason = date` ones.
+/// `reason = date` ones and p0fmod's TLS additions (`(tls request)`, `(tls response)`).
 fn console_blocks(stdout: &str) -> Vec<String> {
     let mut blocks = Vec::new();
     let mut current: Option<String> = None;
@@ -49,11 +49,11 @@ fn console_blocks(stdout: &str) -> Vec<String> {
             block.push_str(line);
             block.push('\n');
             if line.starts_with("`----") {
-                blocks.extend(
-                    current
-                        .take()
-                        .filter(|b| !b.contains("| reason   = date\n")),
-                );
+                blocks.extend(current.take().filter(|b| {
+                    !b.contains("| reason   = date\n")
+                        && !b.contains(" (tls request) ]-\n")
+                        && !b.contains(" (tls response) ]-\n")
+                }));
             }
         }
     }

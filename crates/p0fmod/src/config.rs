@@ -87,6 +87,7 @@ pub struct Config {
     filter: Option<String>,
     format: OutputFormat,
     threads: Option<u32>,
+    no_tls: bool,
 }
 
 /// A note that does not stop a run (the seed's start codes -5 and -6).
@@ -302,6 +303,24 @@ impl Config {
         }
         self.threads = Some(n);
         Ok(())
+    }
+
+    /// `--no-tls`: no TLS fingerprinting (no `tls request` / `tls response`
+    /// observations, no TLS state): exactly p0f's observations.
+    pub fn set_no_tls(&mut self) -> Result<(), ConfigError> {
+        if self.no_tls {
+            return Err(ConfigError::new(
+                -1,
+                "Multiple --no-tls options not supported.",
+            ));
+        }
+        self.no_tls = true;
+        Ok(())
+    }
+
+    /// Whether TLS fingerprinting is on (the default).
+    pub fn tls(&self) -> bool {
+        !self.no_tls
     }
 
     /// Threads for offline runs (default 1).

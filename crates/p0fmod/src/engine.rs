@@ -21,9 +21,13 @@ use crate::observation::{
     Details, Distance, HttpDetails, Kind, Language, MatchLabel, NatReasons, Observation, Subject,
     TcpDetails,
 };
+use crate::state::cache::AgeMap;
 use crate::state::cache::Slot;
+use crate::state::reassembly::MAX_WINDOW;
+use crate::state::tls::{HelloEvent, Outcome, StreamStart, TlsStats, TlsTable};
 use crate::state::{
-    FlowKey, HostOs, HttpSigRecord, HttpState, Limits, MatchedTcp, NAT_SCORES, Tables, TcpSigRecord,
+    FlowKey, Host, HostOs, HttpSigRecord, HttpState, Limits, MatchedTcp, NAT_SCORES, Tables,
+    TcpSigRecord,
 };
 use crate::stats::{EngineStats, KindCounts};
 
@@ -51,10 +55,16 @@ pub struct Engine {
     frames: u64,
     bytes: u64,
     observations: KindCounts,
+    /// TLS hello tracking, when on.
+    tls: Option<TlsTable>,
+    /// Hellos reported complete and incomplete.
+    tls_hellos: [u64; 2],
+    /// The last packet time (what observations made at the end of a capture carry).
+    last_time: Timestamp,
 }
 
 impl Engine {
-    /// An engine with empty caches.
+    /// An engine with empty caches, TLS fingerprinting on.
     pub fn new(db: Arc<Database>, limits: Limits) -> Engine {
         Engine {
             db,
@@ -63,7 +73,42 @@ impl Engine {
             frames: 0,
             bytes: 0,
             observations: KindCounts::default(),
+            tls: Some(TlsTable::new(limits)),
+            tls_hellos: [0; 2],
+            last_time: Timestamp { sec: 0, usec: 0 },
         }
+    }
+
+    /// Turns TLS fingerprinting (`tls request` / `tls response` observations) on or off.
+    /// Off, the engine writes exactly p0f's observations and keeps no TLS state. Turning
+    /// it off drops the connections being tracked without reporting them.
+    pub fn set_tls(&mut self, on: bool) {
+        if on != self.tls.is_some() {
+            self.tls = on.then(|| TlsTable::new(self.tables.limits));
+        }
+    }
+
+    /// Whether TLS fingerprinting is on.
+    pub fn tls_enabled(&self) -> bool {
+        self.tls.is_some()
+    }
+
+    /// Ends the run: the hellos still being read are reported as incomplete (reason
+    /// `capture_end`). Call once when a capture is exhausted; packets may still follow.
+    pub fn finish(&mut self, emit: &mut dyn FnMut(&Observation<'_>)) {
+        let now = self.last_time;
+        let Some(tls) = &mut self.tls else {
+            return;
+        };
+        let mut sink = TlsSink {
+            db: &self.db,
+            hosts: &mut self.tables.hosts,
+            counts: &mut self.observations,
+            hellos: &mut self.tls_hellos,
+            now,
+            emit,
+        };
+        tls.finish(&mut |ev| sink.hello(ev));
     }
 
     /// The signature database.
@@ -86,6 +131,17 @@ impl Engine {
             observations: self.observations,
             hosts: self.tables.host_stats,
             flows: self.tables.flow_stats,
+            tls: self.tls_stats(),
+        }
+    }
+
+    /// The TLS counters (zero while TLS fingerprinting is off).
+    fn tls_stats(&self) -> TlsStats {
+        let table = self.tls.as_ref().map(|t| t.stats).unwrap_or_default();
+        TlsStats {
+            hellos_complete: self.tls_hellos[0],
+            hellos_incomplete: self.tls_hellos[1],
+            ..table
         }
     }
 
@@ -153,7 +209,19 @@ impl Engine {
         if counted {
             self.packets += 1;
             if self.packets.is_multiple_of(EXPIRE_INTERVAL) {
-                self.tables.expire(clamp_time(ts).sec);
+                let now = clamp_time(ts);
+                self.tables.expire(now.sec);
+                if let Some(tls) = &mut self.tls {
+                    let mut sink = TlsSink {
+                        db: &self.db,
+                        hosts: &mut self.tables.hosts,
+                        counts: &mut self.observations,
+                        hellos: &mut self.tls_hellos,
+                        now,
+                        emit,
+                    };
+                    tls.expire(now.sec, &mut |ev| sink.hello(ev));
+                }
             }
         }
         let pkt = decoded?;
@@ -168,14 +236,87 @@ impl Engine {
         pkt: &TcpPacket<'_>,
         emit: &mut dyn FnMut(&Observation<'_>),
     ) {
+        let now = clamp_time(ts);
+        self.last_time = now;
         let mut ctx = Ctx {
             db: &self.db,
             t: &mut self.tables,
             counts: &mut self.observations,
-            now: clamp_time(ts),
+            now,
             emit,
+            stream_start: None,
         };
         ctx.dispatch(pkt);
+        let stream_start = ctx.stream_start;
+        if let Some(tls) = &mut self.tls
+            && (stream_start.is_some() || tls.wants(pkt))
+        {
+            let mut sink = TlsSink {
+                db: &self.db,
+                hosts: &mut self.tables.hosts,
+                counts: &mut self.observations,
+                hellos: &mut self.tls_hellos,
+                now,
+                emit,
+            };
+            tls.on_packet(pkt, now.sec, stream_start, &mut |ev| sink.hello(ev));
+        }
+    }
+}
+
+/// Where the TLS table's hellos become observations: fingerprinted, matched, counted,
+/// noted on the host record (when p0f's table has the host; TLS never adds hosts).
+struct TlsSink<'a, 'e> {
+    db: &'a Database,
+    hosts: &'a mut AgeMap<IpAddr, Host>,
+    counts: &'a mut KindCounts,
+    hellos: &'a mut [u64; 2],
+    now: Timestamp,
+    emit: &'e mut dyn FnMut(&Observation<'_>),
+}
+
+impl TlsSink<'_, '_> {
+    fn hello(&mut self, ev: HelloEvent<'_>) {
+        let (details, label) = match ev.outcome {
+            Outcome::Complete(hs) => crate::fp::tls::complete(
+                self.db,
+                &hs,
+                ev.from_client,
+                p0fmod_tls::Transport::Tcp,
+                ev.carriage,
+            ),
+            Outcome::Incomplete(missing) => {
+                (crate::fp::tls::incomplete(missing, ev.carriage), None)
+            }
+        };
+        self.hellos[usize::from(details.hello.is_none())] += 1;
+        let (kind, subject, addr) = if ev.from_client {
+            (Kind::TlsRequest, Subject::Client, ev.key.client)
+        } else {
+            (Kind::TlsResponse, Subject::Server, ev.key.server)
+        };
+        self.counts.add(kind);
+        if let Some(slot) = self.hosts.find(&addr) {
+            let host = self.hosts.get_mut(slot);
+            let n = &mut host.observations[kind as usize];
+            *n = n.saturating_add(1);
+            if label.is_some() {
+                if ev.from_client {
+                    host.tls_client = label;
+                } else {
+                    host.tls_server = label;
+                }
+            }
+        }
+        let obs = Observation {
+            time: self.now,
+            kind,
+            client: SocketAddr::new(ev.key.client, ev.key.cli_port),
+            server: SocketAddr::new(ev.key.server, ev.key.srv_port),
+            subject,
+            details: Details::Tls(details),
+        };
+        (self.emit)(&obs);
     }
 }
 
@@ -186,6 +327,9 @@ struct Ctx<'a, 'e> {
     counts: &'a mut KindCounts,
     now: Timestamp,
     emit: &'e mut dyn FnMut(&Observation<'_>),
+    /// Set when p0f's flow shows where the packet's stream starts and the packet is
+    /// early data out of order (read by TLS tracking, never by p0f's steps).
+    stream_start: Option<StreamStart>,
 }
 
 /// A flow being worked on: its slot and key.
@@ -195,7 +339,8 @@ struct FlowRef {
     key: FlowKey,
 }
 
-fn match_label<'db>(db: &'db Database, label: &'db Label) -> MatchLabel<'db> {
+/// A database label as an observation's match.
+pub(crate) fn match_label<'db>(db: &'db Database, label: &'db Label) -> MatchLabel<'db> {
     MatchLabel {
         name: Cow::Borrowed(db.name(label.name)),
         flavor: label.flavor.as_deref().map(Cow::Borrowed),
@@ -326,6 +471,18 @@ impl<'a> Ctx<'a, '_> {
                 (&mut flow.next_srv_seq, &mut flow.response)
             };
             if *expected != pkt.seq {
+                // Early data out of order on a fresh connection: where the stream starts
+                // is known, which lets TLS hold the segment until the first bytes come.
+                if buf.is_empty()
+                    && pay_len > 0
+                    && pkt.seq.wrapping_sub(*expected) < MAX_WINDOW as u32
+                {
+                    self.stream_start = Some(StreamStart {
+                        key: f.key,
+                        from_client: to_srv,
+                        seq: *expected,
+                    });
+                }
                 return;
             }
             append_capped(buf, pkt.payload);

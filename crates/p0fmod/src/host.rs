@@ -145,9 +145,9 @@ pub struct HostInfo {
     pub host_change: Option<EventHistory>,
     /// Observations about this host, by p0f's `mod=` keyword (kinds never seen left out).
     pub observations: BTreeMap<&'static str, u32>,
-    /// Last TLS client application (filled by TLS fingerprinting when present).
+    /// Last TLS client application (from a `tls request` matched in `[tls:request]`).
     pub tls_client: Option<LabelMatch>,
-    /// Last TLS server application (filled by TLS fingerprinting when present).
+    /// Last TLS server application (from a `tls response` matched in `[tls:response]`).
     pub tls_server: Option<LabelMatch>,
     /// Cross-layer consistency verdict (filled by the verdict logic when present).
     pub verdict: Option<Verdict>,
@@ -197,8 +197,12 @@ impl HostInfo {
                 .filter(|&&k| count(k) > 0)
                 .map(|&k| (k.keyword(), count(k)))
                 .collect(),
-            tls_client: None,
-            tls_server: None,
+            tls_client: host
+                .tls_client
+                .map(|(id, fuzzy)| LabelMatch::from_label(db, id, fuzzy)),
+            tls_server: host
+                .tls_server
+                .map(|(id, fuzzy)| LabelMatch::from_label(db, id, fuzzy)),
             verdict: None,
         }
     }

@@ -14,6 +14,10 @@ use p0fmod_wire::{IpVersion, OptLayout, Quirks};
 
 use crate::output::{Text, display_via_text, push_uint};
 
+pub mod tls;
+
+pub use tls::TlsDetails;
+
 /// The kind of an observation: p0f's `mod=` keyword.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Kind {
@@ -37,11 +41,15 @@ pub enum Kind {
     HostChange,
     /// A sign that several hosts share this address (`ip sharing`).
     IpSharing,
+    /// A TLS ClientHello (`tls request`): a p0fmod addition, not in p0f's output.
+    TlsRequest,
+    /// A TLS ServerHello (`tls response`): a p0fmod addition.
+    TlsResponse,
 }
 
 impl Kind {
     /// Every kind, in declaration order (`Kind::ALL[k as usize] == k`).
-    pub const ALL: [Kind; 10] = [
+    pub const ALL: [Kind; 12] = [
         Kind::Syn,
         Kind::SynAck,
         Kind::SendsynProbe,
@@ -52,6 +60,8 @@ impl Kind {
         Kind::HttpResponse,
         Kind::HostChange,
         Kind::IpSharing,
+        Kind::TlsRequest,
+        Kind::TlsResponse,
     ];
 
     /// p0f's keyword for this kind.
@@ -67,6 +77,8 @@ impl Kind {
             Kind::HttpResponse => "http response",
             Kind::HostChange => "host change",
             Kind::IpSharing => "ip sharing",
+            Kind::TlsRequest => "tls request",
+            Kind::TlsResponse => "tls response",
         }
     }
 }
@@ -385,6 +397,8 @@ pub enum Details<'a> {
     },
     /// `http request` / `http response`.
     Http(HttpDetails<'a>),
+    /// `tls request` / `tls response`.
+    Tls(TlsDetails<'a>),
     /// `host change` / `ip sharing`.
     Nat {
         /// Reasons.
@@ -470,6 +484,7 @@ impl Observation<'_> {
                 label: h.label.map(MatchLabel::into_owned),
                 ..h
             }),
+            Details::Tls(t) => Details::Tls(t.into_owned()),
             Details::Nat { reasons, raw_hits } => Details::Nat { reasons, raw_hits },
         };
         Observation {

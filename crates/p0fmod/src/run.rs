@@ -103,9 +103,24 @@ struct Consumer {
     engine: Engine,
     summary: RunSummary,
     warned_link_types: Vec<u32>,
+    finished: bool,
 }
 
 impl Consumer {
+    /// At the end of the capture: the engine reports what it still holds (TLS hellos
+    /// being read), once.
+    fn finish(&mut self, emit: &mut dyn FnMut(&Observation<'_>)) {
+        if self.finished {
+            return;
+        }
+        self.finished = true;
+        let observations = &mut self.summary.observations;
+        self.engine.finish(&mut |obs| {
+            *observations += 1;
+            emit(obs);
+        });
+    }
+
     fn consume(
         &mut self,
         len: usize,
@@ -264,6 +279,7 @@ impl OfflineRun {
                 engine: Engine::new(db, limits),
                 summary: RunSummary::default(),
                 warned_link_types: Vec::new(),
+                finished: false,
             },
             threads: 1,
             filter: filter.map(str::to_string),
@@ -274,6 +290,8 @@ impl OfflineRun {
     /// counts, the filter compiled again for the new capture's link type.
     pub fn continue_with(&mut self, capture: FileCapture) -> Result<(), RunError> {
         self.source = Source::new(capture, self.filter.as_deref())?;
+        // The end of each capture ends the TLS hellos still being read.
+        self.consumer.finished = false;
         Ok(())
     }
 
@@ -286,6 +304,11 @@ impl OfflineRun {
     /// a second thread, ahead of fingerprinting and output. The output is the same.
     pub fn set_threads(&mut self, threads: usize) {
         self.threads = threads.max(1);
+    }
+
+    /// Turns TLS fingerprinting on (the default) or off ([`Engine::set_tls`]).
+    pub fn set_tls(&mut self, on: bool) {
+        self.consumer.engine.set_tls(on);
     }
 
     /// The engine (for its host table).
@@ -367,6 +390,9 @@ impl OfflineRun {
             while !self.source.finished && !stopped() {
                 self.step(4096, &mut emit, warn);
             }
+        }
+        if self.source.finished {
+            self.consumer.finish(&mut emit);
         }
         self.consumer.summary.interrupted = interrupted() && !self.source.finished;
         if let Some(e) = failure.take() {

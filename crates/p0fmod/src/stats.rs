@@ -18,6 +18,7 @@ use crate::state::Limits;
 /// The largest `-m c` and `-m h` a configuration accepts.
 const MAX_CONN_LIMIT: u64 = 100_000;
 const MAX_HOSTS_LIMIT: u64 = 500_000;
+pub use crate::state::tls::TlsStats;
 
 /// A count per observation kind.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -114,6 +115,8 @@ pub struct EngineStats {
     pub hosts: TableStats,
     /// The flow (connection) table.
     pub flows: TableStats,
+    /// TLS hellos and the TLS table (all zero when TLS fingerprinting is off).
+    pub tls: TlsStats,
 }
 
 impl EngineStats {
@@ -153,6 +156,13 @@ impl EngineStats {
             table(&self.hosts),
             table(&self.flows)
         ));
+        let tls = &self.tls;
+        if tls.hellos_complete + tls.hellos_incomplete > 0 {
+            lines.push(format!(
+                "[+] TLS hellos: {} complete, {} incomplete; TLS connections: {} seen, {} evicted, {} expired.",
+                tls.hellos_complete, tls.hellos_incomplete, tls.connections, tls.evicted, tls.expired
+            ));
+        }
         lines
     }
 

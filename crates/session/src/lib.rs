@@ -546,6 +546,7 @@ impl Session {
                 other => StartError::Fatal(other.to_string()),
             })?;
         run.set_threads(config.threads() as usize);
+        run.set_tls(config.tls());
         let progress = Progress::new(&inputs.captures, run.progress());
         notice(Notice::Status(read_status(&first)));
         notice(Notice::Status(match config.filter() {
@@ -1016,7 +1017,11 @@ mod live {
         Ok(Started::Running(Session {
             source: Source::Live(Box::new(Live {
                 capture,
-                engine: Engine::new(db, config.limits()),
+                engine: {
+                    let mut engine = Engine::new(db, config.limits());
+                    engine.set_tls(config.tls());
+                    engine
+                },
                 api,
             })),
             outputs,

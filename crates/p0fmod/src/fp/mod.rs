@@ -3,6 +3,7 @@
 
 pub mod http;
 pub mod tcp;
+pub mod tls;
 
 /// Largest TTL distance allowed for a non-fuzzy match.
 pub const MAX_DIST: u8 = 35;

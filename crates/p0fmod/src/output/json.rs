@@ -8,7 +8,8 @@ use serde_json::{Map, Value, json};
 
 use super::Sink;
 use crate::fp::MAX_DIST;
-use crate::observation::{Details, Distance, Language, MatchLabel, Observation};
+use crate::observation::tls::TlsDetails;
+use crate::observation::{Details, Distance, Kind, Language, MatchLabel, Observation};
 
 fn label_json(label: &Option<MatchLabel<'_>>, kind: &str, fuzzy: bool) -> Value {
     match label {
@@ -22,6 +23,89 @@ fn label_json(label: &Option<MatchLabel<'_>>, kind: &str, fuzzy: bool) -> Value 
             "fuzzy": fuzzy,
         }),
     }
+}
+
+/// The fields of a `tls request` / `tls response` object (docs/json.md). The hello's
+/// fields are present and null when the hello is incomplete.
+fn tls_json(kind: Kind, t: &TlsDetails<'_>, m: &mut Map<String, Value>) {
+    let request = kind == Kind::TlsRequest;
+    m.insert("match".into(), label_json(&t.label, "app", t.fuzzy));
+    m.insert("complete".into(), json!(t.hello.is_some()));
+    m.insert(
+        "missing".into(),
+        match &t.missing {
+            None => Value::Null,
+            Some(x) => json!({
+                "reason": x.reason.as_str(),
+                "have": x.have,
+                "wanted": x.wanted,
+                "held": x.held,
+                "detail": x.detail,
+                "text": x.to_string(),
+            }),
+        },
+    );
+    let c = &t.carriage;
+    m.insert("transport".into(), json!(c.transport));
+    m.insert("segments".into(), json!(c.segments));
+    m.insert("retransmits".into(), json!(c.retransmits));
+    m.insert("dropped_segments".into(), json!(c.dropped));
+    m.insert("records".into(), json!(c.records));
+    m.insert("sslv2".into(), json!(c.sslv2));
+    m.insert("tfo".into(), json!(c.tfo));
+    m.insert("starttls".into(), json!(c.starttls.map(|p| p.as_str())));
+    m.insert("retry".into(), json!(c.retry));
+    let h = t.hello.as_deref();
+    let get = |f: &dyn Fn(&crate::observation::tls::TlsHello) -> Value| h.map_or(Value::Null, f);
+    m.insert(
+        "version".into(),
+        get(&|h| json!(p0fmod_tls::version_name(h.version()))),
+    );
+    m.insert("legacy_version".into(), get(&|h| json!(h.legacy_version)));
+    m.insert("versions".into(), get(&|h| json!(h.versions)));
+    m.insert("ciphers".into(), get(&|h| json!(h.ciphers)));
+    m.insert("extensions".into(), get(&|h| json!(h.extensions)));
+    if request {
+        m.insert("groups".into(), get(&|h| json!(h.groups)));
+        m.insert(
+            "signature_algorithms".into(),
+            get(&|h| json!(h.signature_algorithms)),
+        );
+    }
+    m.insert(
+        "key_share_groups".into(),
+        get(&|h| json!(h.key_share_groups)),
+    );
+    m.insert("post_quantum".into(), get(&|h| json!(h.post_quantum)));
+    if request {
+        m.insert("grease".into(), get(&|h| json!(h.grease)));
+    }
+    m.insert("hello_len".into(), get(&|h| json!(h.hello_len)));
+    if request {
+        m.insert("sni".into(), get(&|h| json!(h.sni)));
+    }
+    m.insert("alpn".into(), get(&|h| json!(h.alpn)));
+    if request {
+        let ja4 = h.and_then(|h| h.ja4.as_ref());
+        m.insert("ja4".into(), json!(ja4.map(|j| &j.ja4)));
+        m.insert("ja4_r".into(), json!(ja4.map(|j| &j.ja4_r)));
+        m.insert("ja4_o".into(), json!(ja4.map(|j| &j.ja4_o)));
+        m.insert("ja4_ro".into(), json!(ja4.map(|j| &j.ja4_ro)));
+        let ja3 = h.and_then(|h| h.ja3.as_ref());
+        m.insert("ja3".into(), json!(ja3.map(|j| &j.1)));
+        m.insert("ja3_string".into(), json!(ja3.map(|j| &j.0)));
+    } else {
+        m.insert("cipher".into(), json!(h.and_then(|h| h.ciphers.first())));
+        let ja3s = h.and_then(|h| h.ja3s.as_ref());
+        m.insert("ja3s".into(), json!(ja3s.map(|j| &j.1)));
+        m.insert("ja3s_string".into(), json!(ja3s.map(|j| &j.0)));
+        m.insert(
+            "hello_retry_request".into(),
+            get(&|h| json!(h.hello_retry_request)),
+        );
+    }
+    m.insert("params".into(), json!(t.params().collect::<Vec<_>>()));
+    m.insert("raw_sig".into(), json!(t.raw_sig));
 }
 
 /// The JSON object of one observation.
@@ -102,6 +186,7 @@ pub fn to_json(obs: &Observation<'_>) -> Value {
             m.insert("params".into(), json!(params));
             m.insert("raw_sig".into(), json!(h.raw_sig));
         }
+        Details::Tls(t) => tls_json(obs.kind, t, &mut m),
         Details::Nat { reasons, raw_hits } => {
             m.insert("reason".into(), json!(reasons.names().collect::<Vec<_>>()));
             m.insert("raw_hits".into(), json!(raw_hits));

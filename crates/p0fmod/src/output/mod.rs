@@ -13,7 +13,8 @@ use std::io;
 use std::net::{IpAddr, SocketAddr};
 
 use crate::fp::MAX_DIST;
-use crate::observation::{Details, Distance, Language, Observation};
+use crate::observation::tls::{TlsEnd, TlsHello, TlsMissing};
+use crate::observation::{Details, Distance, Kind, Language, Observation};
 
 /// Something that takes observations.
 pub trait Sink {
@@ -172,6 +173,19 @@ impl Text for Params<'_> {
                 ];
                 tos = (t.tos != 0).then_some(t.tos);
             }
+            Details::Tls(t) => {
+                let start = out.len();
+                for word in t.params() {
+                    if out.len() > start {
+                        out.push(' ');
+                    }
+                    out.push_str(&word);
+                }
+                if out.len() == start {
+                    out.push_str("none");
+                }
+                return;
+            }
             Details::Http(h) => {
                 words[0] = h.dishonest.then_some("dishonest");
                 words[1] = h.anonymous.then_some("anonymous");
@@ -245,6 +259,100 @@ impl Text for Hits {
     }
 }
 
+/// A protocol version's name (`TLS1.3`).
+struct VersionName(u16);
+
+impl Text for VersionName {
+    fn append_to(&self, out: &mut String) {
+        out.push_str(&p0fmod_tls::version_name(self.0));
+    }
+}
+
+/// A 16-bit value as four lower-case hex digits (as JA4's raw form writes them).
+pub struct Hex4(pub u16);
+
+impl Text for Hex4 {
+    fn append_to(&self, out: &mut String) {
+        const HEX: &[u8; 16] = b"0123456789abcdef";
+        for shift in [12, 8, 4, 0] {
+            out.push(HEX[usize::from((self.0 >> shift) & 0xf)] as char);
+        }
+    }
+}
+
+/// Escaped names joined with commas (`h2,http/1.1`), or `none`.
+struct Names<'h>(&'h [String]);
+
+impl Text for Names<'_> {
+    fn append_to(&self, out: &mut String) {
+        if self.0.is_empty() {
+            out.push_str("none");
+        }
+        for (i, name) in self.0.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            out.push_str(name);
+        }
+    }
+}
+
+impl Text for TlsMissing {
+    fn append_to(&self, out: &mut String) {
+        out.push_str(self.reason.as_str());
+        match self.reason {
+            TlsEnd::Malformed => {
+                if let Some(detail) = &self.detail {
+                    out.push_str(" (");
+                    out.push_str(detail);
+                    out.push(')');
+                }
+            }
+            TlsEnd::TooLarge => {}
+            _ if self.wanted == 0 => out.push_str(", start missing"),
+            _ => {
+                out.push_str(", have ");
+                push_uint(out, self.have);
+                out.push_str(" of ");
+                push_uint(out, self.wanted);
+                out.push_str(" bytes");
+            }
+        }
+    }
+}
+
+display_via_text!(Hex4, TlsMissing);
+
+/// The fields of a complete hello.
+fn tls_hello_fields(kind: Kind, h: &TlsHello, field: &mut dyn FnMut(&str, &FieldValue<'_>)) {
+    field("ver", &FieldValue::Show(&VersionName(h.version())));
+    if kind == Kind::TlsRequest {
+        match &h.sni {
+            Some(sni) => field("sni", &FieldValue::Text(sni)),
+            None => field("sni", &FieldValue::Text("none")),
+        }
+        field("alpn", &FieldValue::Show(&Names(&h.alpn)));
+        match &h.ja4 {
+            Some(j) => field("ja4", &FieldValue::Text(&j.ja4)),
+            None => field("ja4", &FieldValue::Missing),
+        }
+        match &h.ja3 {
+            Some((_, md5)) => field("ja3", &FieldValue::Text(md5)),
+            None => field("ja3", &FieldValue::Text("none")),
+        }
+    } else {
+        match h.ciphers.first() {
+            Some(&c) => field("cipher", &FieldValue::Show(&Hex4(c))),
+            None => field("cipher", &FieldValue::Missing),
+        }
+        field("alpn", &FieldValue::Show(&Names(&h.alpn)));
+        match &h.ja3s {
+            Some((_, md5)) => field("ja3s", &FieldValue::Text(md5)),
+            None => field("ja3s", &FieldValue::Missing),
+        }
+    }
+}
+
 /// Calls `field` with each key and value of an observation, in p0f's order (spec §5.3).
 pub fn for_each_field(obs: &Observation<'_>, field: &mut dyn FnMut(&str, &FieldValue<'_>)) {
     match &obs.details {
@@ -301,6 +409,23 @@ pub fn for_each_field(obs: &Observation<'_>, field: &mut dyn FnMut(&str, &FieldV
             field("lang", &lang);
             field("params", &FieldValue::Show(&Params(&obs.details)));
             field("raw_sig", &FieldValue::Text(&h.raw_sig));
+        }
+        Details::Tls(t) => {
+            match &t.label {
+                Some(label) => field("app", &FieldValue::Show(label)),
+                None => field("app", &FieldValue::Missing),
+            }
+            if let Some(h) = &t.hello {
+                tls_hello_fields(obs.kind, h, field);
+            }
+            if let Some(m) = &t.missing {
+                field("missing", &FieldValue::Show(m));
+            }
+            field("params", &FieldValue::Show(&Params(&obs.details)));
+            match &t.raw_sig {
+                Some(sig) => field("raw_sig", &FieldValue::Text(sig)),
+                None => field("raw_sig", &FieldValue::Missing),
+            }
         }
         Details::Nat { reasons, raw_hits } => {
             field("reason", &FieldValue::Show(reasons));

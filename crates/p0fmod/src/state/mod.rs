@@ -7,6 +7,7 @@
 pub mod cache;
 pub mod reassembly;
 pub mod udp;
+pub mod tls;
 
 use std::net::IpAddr;
 
@@ -169,6 +170,10 @@ pub struct Host {
     pub http_resp_port: u16,
     /// Observations about this host, indexed by kind (`Kind::ALL[i]`).
     pub observations: [u32; Kind::ALL.len()],
+    /// Last TLS client application matched (label, fuzzy).
+    pub tls_client: Option<(LabelId, bool)>,
+    /// Last TLS server application matched (label, fuzzy).
+    pub tls_server: Option<(LabelId, bool)>,
 }
 
 impl Host {
@@ -199,6 +204,8 @@ impl Host {
             http_resp: None,
             http_resp_port: 0,
             observations: [0; Kind::ALL.len()],
+            tls_client: None,
+            tls_server: None,
         }
     }
 }

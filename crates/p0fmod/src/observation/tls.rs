@@ -1,0 +1,305 @@
+//! TLS observation records: what a ClientHello (`tls request`) or ServerHello
+//! (`tls response`) said, how it was carried, or, when it could not be read whole, what
+//! was missing. Plain owned data, made once per hello.
+
+use std::borrow::Cow;
+
+use super::MatchLabel;
+
+/// The protocol of a plaintext STARTTLS exchange seen before the handshake.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum StartTls {
+    /// SMTP's (also NNTP's and ManageSieve's) bare `STARTTLS` command.
+    Smtp,
+    /// IMAP's `<tag> STARTTLS`.
+    Imap,
+    /// POP3's `STLS`.
+    Pop3,
+    /// FTP's `AUTH TLS` / `AUTH SSL`.
+    Ftp,
+    /// XMPP's `<starttls/>` element.
+    Xmpp,
+    /// LDAP's StartTLS extended request (OID 1.3.6.1.4.1.1466.20037).
+    Ldap,
+    /// PostgreSQL's SSLRequest.
+    Postgresql,
+}
+
+impl StartTls {
+    /// The protocol's name in outputs.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StartTls::Smtp => "smtp",
+            StartTls::Imap => "imap",
+            StartTls::Pop3 => "pop3",
+            StartTls::Ftp => "ftp",
+            StartTls::Xmpp => "xmpp",
+            StartTls::Ldap => "ldap",
+            StartTls::Postgresql => "postgresql",
+        }
+    }
+}
+
+/// What carried a hello: the transport, and how much of it was needed.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct TlsCarriage {
+    /// Transport: `tcp` (later also `quic`, `dtls`).
+    pub transport: &'static str,
+    /// TCP segments (QUIC: packets) that brought bytes of the hello's records.
+    pub segments: u16,
+    /// Segments that brought nothing new (retransmissions, repeated overlaps).
+    pub retransmits: u16,
+    /// Segments dropped because too many out-of-order ranges were held at once.
+    pub dropped: u16,
+    /// TLS records the hello spanned (0 when incomplete and unknown).
+    pub records: u16,
+    /// An SSLv2-format ClientHello.
+    pub sslv2: bool,
+    /// The hello began in the data of a TCP Fast Open SYN.
+    pub tfo: bool,
+    /// The handshake followed this plaintext STARTTLS exchange.
+    pub starttls: Option<StartTls>,
+    /// The second hello of its direction, after a HelloRetryRequest.
+    pub retry: bool,
+}
+
+/// Why a hello could not be read whole.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum TlsEnd {
+    /// The connection closed (RST, or FIN from both ends) with bytes missing.
+    Closed,
+    /// The connection was tracked longer than the connection age limit (`-t c`).
+    Expired,
+    /// The TLS table was full (`-m c` entries) and this was its oldest connection.
+    Evicted,
+    /// The capture ended.
+    CaptureEnd,
+    /// A new connection (SYN) reused the same addresses and ports.
+    NewConnection,
+    /// The hello announces more than one record's worth (16,384 bytes), or needs more
+    /// than the 16,389-byte reassembly window.
+    TooLarge,
+    /// The bytes are not a well-formed hello.
+    Malformed,
+}
+
+impl TlsEnd {
+    /// The reason's name in outputs.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TlsEnd::Closed => "closed",
+            TlsEnd::Expired => "expired",
+            TlsEnd::Evicted => "evicted",
+            TlsEnd::CaptureEnd => "capture_end",
+            TlsEnd::NewConnection => "new_connection",
+            TlsEnd::TooLarge => "too_large",
+            TlsEnd::Malformed => "malformed",
+        }
+    }
+}
+
+/// What was missing from a hello that could not be read whole.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TlsMissing {
+    /// Why reading stopped.
+    pub reason: TlsEnd,
+    /// Stream bytes held in order from the hello's first byte (where the first gap is).
+    pub have: u32,
+    /// Least stream bytes the hello needs (0 when unknown: the first bytes never came).
+    pub wanted: u32,
+    /// Bytes held within those `wanted`, in order or not.
+    pub held: u32,
+    /// For [`TlsEnd::Malformed`]: what was wrong.
+    pub detail: Option<Cow<'static, str>>,
+}
+
+/// JA4 in its four forms (FoxIO's JA4, BSD-3-Clause).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Ja4Set {
+    /// `ja4`: sorted, hashed.
+    pub ja4: String,
+    /// `ja4_r`: sorted, raw.
+    pub ja4_r: String,
+    /// `ja4_o`: original order, hashed.
+    pub ja4_o: String,
+    /// `ja4_ro`: original order, raw.
+    pub ja4_ro: String,
+}
+
+/// The facts and fingerprints of one complete hello.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TlsHello {
+    /// `legacy_version` of the hello.
+    pub legacy_version: u16,
+    /// Versions offered (client: supported_versions, else `legacy_version`) or chosen
+    /// (server), GREASE removed.
+    pub versions: Vec<u16>,
+    /// Cipher suites offered, or the one chosen, GREASE removed.
+    pub ciphers: Vec<u16>,
+    /// Extension types in wire order, GREASE removed.
+    pub extensions: Vec<u16>,
+    /// supported_groups (client).
+    pub groups: Vec<u16>,
+    /// signature_algorithms (client).
+    pub signature_algorithms: Vec<u16>,
+    /// Groups of the key shares sent (server: chosen, or asked for by a
+    /// HelloRetryRequest).
+    pub key_share_groups: Vec<u16>,
+    /// A post-quantum (ML-KEM or Kyber) key share was sent.
+    pub post_quantum: bool,
+    /// GREASE values appeared (client).
+    pub grease: bool,
+    /// Length of the handshake body (after its 4-byte header).
+    pub hello_len: u32,
+    /// Server name (client; bytes outside printable ASCII, `|`, `,` and `\` as `\xNN`).
+    pub sni: Option<String>,
+    /// ALPN protocols offered (client) or chosen (server), escaped as `sni`.
+    pub alpn: Vec<String>,
+    /// JA4 (client).
+    pub ja4: Option<Ja4Set>,
+    /// JA3 string and MD5 (client; not for SSLv2-format hellos).
+    pub ja3: Option<(String, String)>,
+    /// JA3S string and MD5 (server).
+    pub ja3s: Option<(String, String)>,
+    /// A HelloRetryRequest (server).
+    pub hello_retry_request: bool,
+}
+
+impl TlsHello {
+    /// The highest version offered, or the one chosen.
+    pub fn version(&self) -> u16 {
+        self.versions
+            .iter()
+            .copied()
+            .max_by_key(|&v| version_rank(v))
+            .unwrap_or(self.legacy_version)
+    }
+}
+
+/// Orders versions by age (TLS 1.3 drafts just below TLS 1.3, SSLv2 lowest).
+fn version_rank(v: u16) -> u32 {
+    match v {
+        0x0002 => 1,
+        0x7f00..=0x7fff => 0x0003_03ff + u32::from(v & 0xff),
+        0x0304 => 0x0003_04ff,
+        v => u32::from(v) << 8,
+    }
+}
+
+/// A `tls request` or `tls response` observation.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TlsDetails<'a> {
+    /// The application label from the database's `[tls:request]` / `[tls:response]`
+    /// sections, if one matched.
+    pub label: Option<MatchLabel<'a>>,
+    /// The match is fuzzy.
+    pub fuzzy: bool,
+    /// The hello, when it was read whole; `None` when incomplete.
+    pub hello: Option<Box<TlsHello>>,
+    /// What was missing, when incomplete.
+    pub missing: Option<TlsMissing>,
+    /// How the hello was carried.
+    pub carriage: TlsCarriage,
+    /// The raw signature in the database's TLS syntax, when one was made.
+    pub raw_sig: Option<String>,
+}
+
+impl TlsDetails<'_> {
+    /// The same details owning their text.
+    pub fn into_owned(self) -> TlsDetails<'static> {
+        TlsDetails {
+            label: self.label.map(MatchLabel::into_owned),
+            fuzzy: self.fuzzy,
+            hello: self.hello,
+            missing: self.missing,
+            carriage: self.carriage,
+            raw_sig: self.raw_sig,
+        }
+    }
+
+    /// The words of `params=`, in a fixed order.
+    pub fn params(&self) -> impl Iterator<Item = Cow<'static, str>> + '_ {
+        let hello = self.hello.as_deref();
+        let c = &self.carriage;
+        [
+            self.label
+                .as_ref()
+                .is_some_and(|l| l.generic)
+                .then_some(Cow::Borrowed("generic")),
+            self.fuzzy.then_some(Cow::Borrowed("fuzzy")),
+            self.missing
+                .is_some()
+                .then_some(Cow::Borrowed("incomplete")),
+            hello
+                .is_some_and(|h| h.hello_retry_request)
+                .then_some(Cow::Borrowed("hrr")),
+            c.retry.then_some(Cow::Borrowed("retry")),
+            hello
+                .is_some_and(|h| h.post_quantum)
+                .then_some(Cow::Borrowed("pq")),
+            c.sslv2.then_some(Cow::Borrowed("sslv2")),
+            c.tfo.then_some(Cow::Borrowed("tfo")),
+            c.starttls
+                .map(|p| Cow::Owned(format!("starttls:{}", p.as_str()))),
+        ]
+        .into_iter()
+        .flatten()
+    }
+}
+
+/// Appends `bytes` as text: printable ASCII as is, except `|`, `,`, `\` and anything
+/// else, which are written `\xNN` (so that log fields and lists stay parseable).
+pub fn push_escaped(out: &mut String, bytes: &[u8]) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    for &b in bytes {
+        if (0x21..0x7f).contains(&b) && !matches!(b, b'|' | b',' | b'\\') {
+            out.push(b as char);
+        } else {
+            out.push_str("\\x");
+            out.push(HEX[usize::from(b >> 4)] as char);
+            out.push(HEX[usize::from(b & 0xf)] as char);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escaping_keeps_fields_parseable() {
+        let mut s = String::new();
+        push_escaped(&mut s, b"h2");
+        assert_eq!(s, "h2");
+        s.clear();
+        push_escaped(&mut s, b"a|b,c\\d e\xba\xad");
+        assert_eq!(s, "a\\x7cb\\x2cc\\x5cd\\x20e\\xba\\xad");
+    }
+
+    #[test]
+    fn the_highest_version_ranks_drafts_below_tls13() {
+        let mut h = TlsHello {
+            legacy_version: 0x0303,
+            versions: vec![0x7f1c, 0x0304, 0x0303],
+            ciphers: vec![],
+            extensions: vec![],
+            groups: vec![],
+            signature_algorithms: vec![],
+            key_share_groups: vec![],
+            post_quantum: false,
+            grease: false,
+            hello_len: 0,
+            sni: None,
+            alpn: vec![],
+            ja4: None,
+            ja3: None,
+            ja3s: None,
+            hello_retry_request: false,
+        };
+        assert_eq!(h.version(), 0x0304);
+        h.versions = vec![0x0302, 0x7f12, 0x0303];
+        assert_eq!(h.version(), 0x7f12);
+        h.versions.clear();
+        assert_eq!(h.version(), 0x0303);
+    }
+}
