@@ -80,8 +80,49 @@ pub enum Detection {
 }
 
 /// Tells by content whether `stream` starts with a TLS handshake record or an
-/// SSLv2-format ClientHello. Needs five bytes.
+/// SSLv2-format ClientHello. Needs five bytes. ChangeCipherSpec records in front of the
+/// handshake record (TLS 1.3's middlebox compatibility mode sends one before the second
+/// ClientHello of a HelloRetryRequest exchange) are passed over.
 pub fn detect(stream: &[u8]) -> Detection {
+    match ccs_prefix(stream) {
+        Err(_) => Detection::NeedMore,
+        Ok(0) => detect_record(stream),
+        Ok(skip) => match detect_record(&stream[skip..]) {
+            Detection::Sslv2ClientHello => Detection::NotTls,
+            d => d,
+        },
+    }
+}
+
+/// The length of the ChangeCipherSpec records (each `20, 3, x, 0, 1, 1`) at the start of
+/// `stream`, or `Err(wanted)` when it ends inside one.
+fn ccs_prefix(stream: &[u8]) -> Result<usize, usize> {
+    const CCS_LEN: usize = 6;
+    let mut pos = 0;
+    loop {
+        let rest = &stream[pos..];
+        let matches = rest
+            .iter()
+            .take(CCS_LEN)
+            .enumerate()
+            .all(|(i, &b)| match i {
+                0 => b == CONTENT_CHANGE_CIPHER_SPEC,
+                1 => b == 3,
+                2 => b <= 4,
+                3 => b == 0,
+                _ => b == 1,
+            });
+        if rest.is_empty() || !matches {
+            return Ok(pos);
+        }
+        if rest.len() < CCS_LEN {
+            return Err(pos + CCS_LEN);
+        }
+        pos += CCS_LEN;
+    }
+}
+
+fn detect_record(stream: &[u8]) -> Detection {
     if stream.len() < RECORD_HEADER_LEN {
         // A prefix that cannot start either form is refused at once.
         let could_be = match stream.first() {
@@ -181,8 +222,39 @@ pub enum Extracted<'a> {
 /// boundary. A message inside one record is returned without copying; one split over
 /// several records is copied into `scratch` (cleared first; reuse it across calls so that
 /// nothing is allocated once it has grown). An SSLv2-format ClientHello is recognised too.
+/// ChangeCipherSpec records in front of the handshake record are passed over (see
+/// [`detect`]); offsets in the result count them.
 pub fn extract_handshake<'a>(stream: &'a [u8], scratch: &'a mut Vec<u8>) -> Extracted<'a> {
-    match detect(stream) {
+    let skip = match ccs_prefix(stream) {
+        Ok(skip) => skip,
+        Err(wanted) => return Extracted::NeedMore { wanted },
+    };
+    if skip == 0 {
+        return extract_records(stream, scratch);
+    }
+    match extract_records(&stream[skip..], scratch) {
+        Extracted::Complete(Handshake {
+            framing: Framing::Sslv2,
+            ..
+        }) => Extracted::NotTls,
+        Extracted::Complete(mut h) => {
+            h.end += skip;
+            h.record_end += skip;
+            Extracted::Complete(h)
+        }
+        Extracted::NeedMore { wanted } => Extracted::NeedMore {
+            wanted: wanted + skip,
+        },
+        Extracted::Malformed(mut e) => {
+            e.offset += skip;
+            Extracted::Malformed(e)
+        }
+        other => other,
+    }
+}
+
+fn extract_records<'a>(stream: &'a [u8], scratch: &'a mut Vec<u8>) -> Extracted<'a> {
+    match detect_record(stream) {
         Detection::NotTls => return Extracted::NotTls,
         Detection::NeedMore => {
             return Extracted::NeedMore {

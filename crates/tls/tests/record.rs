@@ -285,3 +285,39 @@ fn zero_length_server_hello_is_malformed() {
     let e = ServerHello::from_handshake(&m).unwrap_err();
     assert_eq!((e.offset, e.what), (0, "legacy_version cut short"));
 }
+
+#[test]
+fn change_cipher_spec_before_the_second_client_hello_is_passed_over() {
+    // TLS 1.3 middlebox compatibility: after a HelloRetryRequest the client sends
+    // ChangeCipherSpec, then its second ClientHello (foxio-ja4__tls-sni.pcapng frame 60).
+    let body = hello_body();
+    let mut stream = vec![20, 3, 3, 0, 1, 1];
+    stream.extend_from_slice(&record(1, &body));
+    assert_eq!(detect(&stream), Detection::Handshake { msg_type: Some(1) });
+    assert_eq!(detect(&stream[..4]), Detection::NeedMore);
+    assert_eq!(detect(&stream[..6]), Detection::NeedMore);
+    let mut scratch = Vec::new();
+    let Extracted::Complete(m) = extract_handshake(&stream, &mut scratch) else {
+        panic!()
+    };
+    assert_eq!(m.body, &body[..]);
+    assert_eq!((m.end, m.record_end), (stream.len(), stream.len()));
+    for n in 0..stream.len() {
+        match extract_handshake(&stream[..n], &mut scratch) {
+            Extracted::NeedMore { wanted } => assert!(wanted > n && wanted <= stream.len()),
+            other => panic!("prefix {n}: {other:?}"),
+        }
+    }
+    // Not a ChangeCipherSpec record (length 2), or followed by something else: not TLS.
+    assert_eq!(detect(&[20, 3, 3, 0, 2, 1, 1]), Detection::NotTls);
+    assert_eq!(
+        detect(&[20, 3, 3, 0, 1, 1, 23, 3, 3, 0, 10]),
+        Detection::NotTls
+    );
+    assert_eq!(
+        detect(&[20, 3, 3, 0, 1, 1, 0x80, 0x2e, 1, 3, 1]),
+        Detection::NotTls
+    );
+    let v2 = [20, 3, 3, 0, 1, 1, 0x80, 0x09, 1, 3, 1, 0, 0, 0, 0, 0, 0];
+    assert_eq!(extract_handshake(&v2, &mut scratch), Extracted::NotTls);
+}
