@@ -378,7 +378,7 @@ impl QuicConnection {
         let mut had_crypto = false;
         let mut pings = 0u16;
         let mut first_error = None;
-        for frame in Frames::new(opened.payload) {
+        for frame in Frames::with_crypto_type(opened.payload, header.params.crypto_frame) {
             match frame {
                 Ok(Frame::Crypto { offset, data }) => {
                     had_crypto = true;

@@ -1,6 +1,7 @@
 //! The frames an Initial packet may carry (RFC 9000 §12.4, §19): PADDING, PING, ACK,
 //! CRYPTO and CONNECTION_CLOSE (transport). Any other type ends the walk with
-//! [`Error::UnexpectedFrame`].
+//! [`Error::UnexpectedFrame`]. Google's T050/T051 number CRYPTO 0x08
+//! ([`Frames::with_crypto_type`]).
 
 use crate::error::Error;
 use crate::packet::read_varint;
@@ -36,14 +37,22 @@ pub enum Frame<'a> {
 pub struct Frames<'a> {
     buf: &'a [u8],
     pos: usize,
+    crypto: u64,
 }
 
 impl<'a> Frames<'a> {
     /// Walks the frames of `payload`.
     pub fn new(payload: &'a [u8]) -> Self {
+        Self::with_crypto_type(payload, 0x06)
+    }
+
+    /// Walks the frames of `payload` of a version whose CRYPTO frame has another type
+    /// ([`crate::VersionParams::crypto_frame`]).
+    pub fn with_crypto_type(payload: &'a [u8], crypto_frame: u8) -> Self {
         Frames {
             buf: payload,
             pos: 0,
+            crypto: u64::from(crypto_frame),
         }
     }
 
@@ -76,7 +85,7 @@ impl<'a> Frames<'a> {
                 }
                 Ok(Frame::Ack { largest })
             }
-            0x06 => {
+            t if t == self.crypto => {
                 let offset = read_varint(buf, &mut self.pos, "CRYPTO offset")?;
                 let len = read_varint(buf, &mut self.pos, "CRYPTO length")?;
                 let len = usize::try_from(len).unwrap_or(usize::MAX);
@@ -157,6 +166,22 @@ mod tests {
                 Frame::Padding(3),
             ]
         );
+    }
+
+    #[test]
+    fn google_crypto_frame_type() {
+        let payload = [0x08, 0x00, 0x02, 0x01, 0x00, 0x00];
+        let frames: Vec<_> = Frames::with_crypto_type(&payload, 0x08).collect();
+        assert_eq!(
+            frames[0],
+            Ok(Frame::Crypto {
+                offset: 0,
+                data: &[0x01, 0x00]
+            })
+        );
+        assert_eq!(frames[1], Ok(Frame::Padding(1)));
+        // 0x08 is a STREAM frame in v1: not allowed in an Initial.
+        assert!(Frames::new(&payload).next().unwrap().is_err());
     }
 
     #[test]

@@ -4,7 +4,8 @@
 //! fingerprinted by `p0fmod-tls`.
 //!
 //! QUIC (RFC 9000, RFC 9001, RFC 9369; ../shared/spec/tls-quic-fingerprinting.md §3):
-//! - [`version`]: the versions known (v1, v2, drafts 22–34, mvfst, the v2 drafts), their
+//! - [`version`]: the versions known (v1, v2, drafts 22–34, mvfst, the v2 drafts, Google
+//!   T050/T051), their
 //!   Initial salts, labels and packet type codes;
 //! - [`packet`]: long headers, the walk over coalesced packets, header protection and
 //!   packet numbers, AES-128-GCM decryption into a caller's scratch buffer;

@@ -12,6 +12,10 @@ const SALT_V2_DRAFT: [u8; 20] = hex20(*b"a707c203a59b47184a1d62ca570406ea7ae3e5d
 const SALT_DRAFT_29: [u8; 20] = hex20(*b"afbfec289993d24c9e9786f19c6111e04390a899");
 /// Initial salt of drafts 23 to 28 and of mvfst 0xfaceb002 / 0xfaceb00e.
 const SALT_DRAFT_23: [u8; 20] = hex20(*b"c3eef712c72ebb5a11a7d2432bb46365bef9f502");
+/// Initial salt of Google's QUIC T050 (TLS over the IETF packet format).
+const SALT_T050: [u8; 20] = hex20(*b"7ff579e5acd072915580304c43a2367c60488310");
+/// Initial salt of Google's QUIC T051.
+const SALT_T051: [u8; 20] = hex20(*b"7a4edef4e7ccee5fa4506c19124fc8ccda6e033d");
 /// Initial salt of draft 22 and of mvfst 0xfaceb001.
 const SALT_DRAFT_22: [u8; 20] = hex20(*b"7fbcdb0e7c66bbe9193a96cd21519ebd7a02644a");
 
@@ -56,6 +60,9 @@ pub struct VersionParams {
     /// The wire code (bits 0x30 of byte 0, shifted down) of an Initial packet; the other
     /// types follow in the version's order.
     pub initial_code: u8,
+    /// The CRYPTO frame's type: 0x06, except in Google's T050/T051 (0x08, gQUIC's
+    /// numbering).
+    pub crypto_frame: u8,
 }
 
 impl VersionParams {
@@ -80,6 +87,17 @@ const fn v1_like(version: u32, salt: &'static [u8; 20]) -> VersionParams {
         salt,
         labels: Labels::V1,
         initial_code: 0,
+        crypto_frame: 0x06,
+    }
+}
+
+const fn google_tls(version: u32, salt: &'static [u8; 20]) -> VersionParams {
+    VersionParams {
+        version,
+        salt,
+        labels: Labels::V1,
+        initial_code: 0,
+        crypto_frame: 0x08,
     }
 }
 
@@ -89,11 +107,12 @@ const fn v2_like(version: u32, salt: &'static [u8; 20]) -> VersionParams {
         salt,
         labels: Labels::V2,
         initial_code: 1,
+        crypto_frame: 0x06,
     }
 }
 
 /// The parameters of `version`, or `None` when no salt is known for it (Version
-/// Negotiation, gQUIC, reserved/greased versions, drafts before 22).
+/// Negotiation, gQUIC before T050, reserved/greased versions, drafts before 22).
 pub fn version_params(version: u32) -> Option<VersionParams> {
     Some(match version {
         VERSION_1 => v1_like(version, &SALT_V1),
@@ -109,6 +128,9 @@ pub fn version_params(version: u32) -> Option<VersionParams> {
         0xface_b001 => v1_like(version, &SALT_DRAFT_22),
         0xface_b002 | 0xface_b00e => v1_like(version, &SALT_DRAFT_23),
         0xface_b003 | 0xface_b004 => v1_like(version, &SALT_V1),
+        // Google QUIC with TLS: T050 and T051 ("T05" then a digit).
+        0x5430_3530 => google_tls(version, &SALT_T050),
+        0x5430_3531 => google_tls(version, &SALT_T051),
         _ => return None,
     })
 }

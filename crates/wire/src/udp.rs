@@ -3,6 +3,8 @@
 //! stays exactly p0f's.
 //!
 //! As for TCP, IPv4 fragments are dropped and IPv6 extension headers are not followed.
+//! Datagrams tunnelled in GENEVE (UDP port 6081) or VXLAN (port 4789) are decoded down to
+//! the inner UDP datagram (one level), since that is where the handshakes are.
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
@@ -17,6 +19,14 @@ const PROTO_UDP: u8 = 17;
 const UDP_HDR: usize = 8;
 /// IPv6 fixed header length.
 const IPV6_HDR: usize = 40;
+/// GENEVE's UDP port (RFC 8926).
+const GENEVE_PORT: u16 = 6081;
+/// VXLAN's UDP port (RFC 7348).
+const VXLAN_PORT: u16 = 4789;
+/// Link types of the inner frames: Ethernet, raw IPv4, raw IPv6.
+const LINK_ETHERNET: LinkType = LinkType(1);
+const LINK_IPV4: LinkType = LinkType(228);
+const LINK_IPV6: LinkType = LinkType(229);
 
 /// A UDP datagram's addresses and payload, borrowed from the frame.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -45,6 +55,39 @@ pub struct UdpPacket<'a> {
 /// for an IPv4 fragment; [`DecodeError::Truncated`] when a header or the UDP length does
 /// not fit the captured bytes.
 pub fn decode_udp(link: LinkType, frame: &[u8]) -> Result<UdpPacket<'_>, DecodeError> {
+    let outer = decode_udp_once(link, frame)?;
+    Ok(tunnelled(&outer)
+        .and_then(|(l, inner)| decode_udp_once(l, inner).ok())
+        .unwrap_or(outer))
+}
+
+/// The inner frame of a GENEVE or VXLAN datagram, with its link type.
+fn tunnelled<'a>(pkt: &UdpPacket<'a>) -> Option<(LinkType, &'a [u8])> {
+    let p = pkt.payload;
+    if pkt.dport == GENEVE_PORT || pkt.sport == GENEVE_PORT {
+        // Version 0; options length in 4-byte words; protocol type; VNI.
+        let first = u8_at(p, 0)?;
+        if first >> 6 != 0 {
+            return None;
+        }
+        let inner = p.get(8 + usize::from(first & 0x3f) * 4..)?;
+        let link = match be16(p, 2)? {
+            0x6558 => LINK_ETHERNET,
+            0x0800 => LINK_IPV4,
+            0x86dd => LINK_IPV6,
+            _ => return None,
+        };
+        Some((link, inner))
+    } else if pkt.dport == VXLAN_PORT || pkt.sport == VXLAN_PORT {
+        // The I flag set; then an Ethernet frame.
+        (u8_at(p, 0)? & 0x08 != 0).then_some(())?;
+        Some((LINK_ETHERNET, p.get(8..)?))
+    } else {
+        None
+    }
+}
+
+fn decode_udp_once(link: LinkType, frame: &[u8]) -> Result<UdpPacket<'_>, DecodeError> {
     let frame = frame.get(..MAX_PACKET_LEN).unwrap_or(frame);
     let ip = link::ip_payload(link, frame)?.ok_or(DecodeError::NotIp)?;
     // Where the IP header starts in the frame, for error offsets.
@@ -184,6 +227,28 @@ mod tests {
             decode_udp(LinkType(1), &cut[..cut.len() - 2]),
             Err(DecodeError::Truncated { .. })
         ));
+    }
+
+    #[test]
+    fn geneve_and_vxlan_inner_datagram() {
+        let inner = eth_v4(b"quic", 0, 17);
+        // GENEVE with 4 bytes of options, carrying IPv4 directly.
+        let mut geneve = vec![0x01, 0x00, 0x08, 0x00, 0, 0, 7, 0, 1, 2, 3, 4];
+        geneve.extend_from_slice(&inner[14..]);
+        let mut outer = eth_v4(&geneve, 0, 17);
+        outer[36..38].copy_from_slice(&6081u16.to_be_bytes());
+        let p = decode_udp(LinkType(1), &outer).unwrap();
+        assert_eq!((p.payload, p.dport), (&b"quic"[..], 443));
+        // VXLAN carrying Ethernet.
+        let mut vxlan = vec![0x08, 0, 0, 0, 0, 0, 7, 0];
+        vxlan.extend_from_slice(&inner);
+        let mut outer = eth_v4(&vxlan, 0, 17);
+        outer[36..38].copy_from_slice(&4789u16.to_be_bytes());
+        assert_eq!(decode_udp(LinkType(1), &outer).unwrap().payload, b"quic");
+        // Not a tunnel after all: the outer datagram.
+        let mut odd = eth_v4(&[0xff; 20], 0, 17);
+        odd[36..38].copy_from_slice(&6081u16.to_be_bytes());
+        assert_eq!(decode_udp(LinkType(1), &odd).unwrap().dport, 6081);
     }
 
     #[test]
