@@ -330,6 +330,101 @@ fn cut_gzip_stream_keeps_what_came_before() {
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
+#[test]
+fn a_gzip_of_huge_pcapng_blocks_is_read_in_bounded_memory() {
+    // A small .gz that expands to three 64 MiB blocks (a type no reader knows, all zeros)
+    // between packets: each block is skipped unread with a warning, the packets around
+    // them are reported, and the process stays far below one block's size (it used to
+    // buffer each block whole: 64 MiB and more).
+    let dir = scratch("robust-bomb");
+    let shb = block(
+        0x0a0d_0d0a,
+        &[
+            0x4d, 0x3c, 0x2b, 0x1a, 1, 0, 0, 0, 255, 255, 255, 255, 255, 255, 255, 255,
+        ],
+    );
+    let idb = block(1, &[1, 0, 0, 0, 0, 0, 4, 0]);
+    let epb = |frame: &[u8]| {
+        let mut body = vec![0; 12];
+        body.extend((frame.len() as u32).to_le_bytes());
+        body.extend((frame.len() as u32).to_le_bytes());
+        body.extend(frame);
+        block(6, &body)
+    };
+    const HUGE: u32 = 64 << 20;
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    gz.write_all(&[shb, idb].concat()).unwrap();
+    let mut offsets = Vec::new();
+    // The section header (28 bytes) and the interface (20 bytes) come first.
+    let mut offset = 28 + 20;
+    for h in 1..=3u8 {
+        let packet = epb(&Syn::linux(h).frame());
+        gz.write_all(&packet).unwrap();
+        offset += packet.len() as u64;
+        offsets.push(offset);
+        gz.write_all(&0x0bad_0bad_u32.to_le_bytes()).unwrap();
+        gz.write_all(&HUGE.to_le_bytes()).unwrap();
+        let zeros = vec![0u8; 1 << 20];
+        for _ in 0..(HUGE as usize - 12) >> 20 {
+            gz.write_all(&zeros).unwrap();
+        }
+        gz.write_all(&zeros[..(HUGE as usize - 12) % (1 << 20)])
+            .unwrap();
+        gz.write_all(&HUGE.to_le_bytes()).unwrap();
+        offset += u64::from(HUGE);
+    }
+    gz.write_all(&epb(&Syn::linux(4).frame())).unwrap();
+    let bytes = gz.finish().unwrap();
+    assert!(bytes.len() < 2 << 20, "{} bytes of gzip", bytes.len());
+    let file = write(&dir, "bomb.pcapng.gz", &bytes);
+    let log = dir.join("bomb.log");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_p0fmod"))
+        .args(["-r", path_str(&file), "-o", path_str(&log)])
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // The peak resident size, read while it runs (VmHWM only grows).
+    let status = format!("/proc/{}/status", child.id());
+    let mut peak_kib = 0u64;
+    let started = Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        assert!(started.elapsed() < DEADLINE, "the run did not end");
+        if let Ok(text) = std::fs::read_to_string(&status) {
+            for line in text.lines() {
+                if let Some(v) = line.strip_prefix("VmHWM:") {
+                    let kib = v.trim().trim_end_matches(" kB").trim().parse().unwrap_or(0);
+                    peak_kib = peak_kib.max(kib);
+                }
+            }
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    let output = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&output.stderr);
+    eprintln!("peak resident size: {peak_kib} KiB");
+    assert!(output.status.success(), "{err}");
+    for at in &offsets {
+        assert!(
+            err.contains(&format!(
+                "[!] WARNING: Skipped a pcapng unknown block of {HUGE} bytes at offset {at} \
+                 (blocks over 16 MiB are not read)."
+            )),
+            "offset {at}: {err}"
+        );
+    }
+    let lines = log_lines(&log);
+    for h in 1..=4 {
+        assert_eq!(syn_lines(&lines, h).len(), 1, "SYN {h}: {lines:?}");
+    }
+    // The bound: one 1 MiB read buffer and the inflater's window, whatever the blocks
+    // expand to; 40 MiB leaves room for a debug build's own size.
+    assert!(peak_kib > 0, "no reading of /proc/PID/status");
+    assert!(peak_kib < 40 << 10, "peak resident size {peak_kib} KiB");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
 /// Damaged packets between good ones: each is dropped or fingerprinted as p0f does, and
 /// the good packets around them are not affected.
 fn damaged_packets() -> Vec<(&'static str, Syn)> {

@@ -259,40 +259,76 @@ impl FileCapture {
         self.input.offset()
     }
 
+    /// The pcapng blocks over [`crate::MAX_BUFFERED_BLOCK`] skipped (unread) since the last
+    /// call: each is worth a warning. Always empty for classic pcap.
+    pub fn take_skipped(&mut self) -> Vec<crate::SkippedBlock> {
+        match &mut self.parser {
+            Parser::Pcapng(reader) => reader.take_skipped(),
+            Parser::Pcap(_) => Vec::new(),
+        }
+    }
+
+    /// [`FileCapture::next_packet`], handing every oversized block skipped on the way
+    /// (see [`FileCapture::take_skipped`]) to `skipped` first.
+    pub fn next_packet_reporting(
+        &mut self,
+        skipped: &mut dyn FnMut(crate::SkippedBlock),
+    ) -> Result<Option<RawPacket<'_>>, CaptureError> {
+        let result = self.next_record();
+        for block in self.take_skipped() {
+            skipped(block);
+        }
+        self.finish(result)
+    }
+
     /// The next packet, `Ok(None)` at a clean end of file.
     ///
     /// Damage (a record cut short, an impossible length, a corrupt gzip stream) comes back as
     /// [`CaptureError::Malformed`] with the offset of the damaged record, after every good
     /// packet before it; from then on the result is `Ok(None)`.
     pub fn next_packet(&mut self) -> Result<Option<RawPacket<'_>>, CaptureError> {
+        let result = self.next_record();
+        self.finish(result)
+    }
+
+    /// The parser's next record (or why there is none).
+    fn next_record(&mut self) -> Option<Result<Option<Record>, Fault>> {
         if self.finished {
-            return Ok(None);
+            return None;
         }
-        let result = if let Some(fault) = self.pending.take() {
+        Some(if let Some(fault) = self.pending.take() {
             Err(fault)
         } else {
             match &mut self.parser {
                 Parser::Pcap(reader) => reader.next(&mut self.input),
                 Parser::Pcapng(reader) => reader.next(&mut self.input, &mut self.link_types),
             }
-        };
+        })
+    }
+
+    /// The packet of a record, or the end, or the error with the file name.
+    fn finish(
+        &mut self,
+        result: Option<Result<Option<Record>, Fault>>,
+    ) -> Result<Option<RawPacket<'_>>, CaptureError> {
         match result {
-            Ok(Some(Record {
+            None => Ok(None),
+            Some(Ok(Some(Record {
                 ts,
                 link_type,
                 data,
                 orig_len,
-            })) => Ok(Some(RawPacket {
+            }))) => Ok(Some(RawPacket {
                 ts,
                 link_type,
                 data: self.input.slice(data),
                 orig_len,
             })),
-            Ok(None) => {
+            Some(Ok(None)) => {
                 self.finished = true;
                 Ok(None)
             }
-            Err(fault) => {
+            Some(Err(fault)) => {
                 self.finished = true;
                 Err(to_error(&self.path, fault, self.gzip))
             }

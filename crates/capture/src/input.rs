@@ -217,6 +217,41 @@ impl Input {
         at
     }
 
+    /// Consumes the next `n` bytes of the stream without keeping them: what is buffered,
+    /// then reads into the buffer that are thrown away, so skipping costs no memory.
+    /// `Ok(false)` when the stream ends first.
+    pub(crate) fn skip(&mut self, n: u64) -> Result<bool, Fault> {
+        let buffered = (self.end - self.start) as u64;
+        let from_buffer = buffered.min(n);
+        self.take(from_buffer as usize);
+        let mut left = n - from_buffer;
+        while left > 0 {
+            self.start = 0;
+            self.end = 0;
+            if self.eof {
+                return Ok(false);
+            }
+            let want = usize::try_from(left)
+                .unwrap_or(usize::MAX)
+                .min(self.buf.len());
+            match self.reader.read(&mut self.buf[..want]) {
+                Ok(0) => self.eof = true,
+                Ok(k) => {
+                    self.consumed += k as u64;
+                    left -= k as u64;
+                }
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(source) => {
+                    return Err(Fault::Io {
+                        offset: self.consumed,
+                        source,
+                    });
+                }
+            }
+        }
+        Ok(true)
+    }
+
     /// A [`Fault::Bad`] at the current offset.
     pub(crate) fn bad(&self, reason: String) -> Fault {
         Fault::Bad {

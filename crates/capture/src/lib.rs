@@ -37,6 +37,7 @@ mod pcapng;
 
 pub use error::CaptureError;
 pub use file::{CaptureFormat, FileCapture, ReadProgress, looks_like_capture};
+pub use pcapng::{MAX_BUFFERED_BLOCK, SkippedBlock};
 
 /// A packet time stamp as p0f sees it: seconds and microseconds since the Unix epoch.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]

@@ -19,8 +19,14 @@ const EPB: u32 = 6;
 /// The byte-order magic of a section header.
 const BYTE_ORDER_MAGIC: u32 = 0x1a2b_3c4d;
 
-/// The largest block accepted (anything bigger is taken as damage).
+/// The largest block length accepted (anything bigger is taken as damage).
 const MAX_BLOCK_LEN: u32 = 256 << 20;
+
+/// The largest block read into memory: 16 MiB, Wireshark's own limit, some 60 times the
+/// largest packet libpcap captures. A longer block (other than a section header) is
+/// skipped without being buffered, and reported as a [`SkippedBlock`], so a capture's
+/// blocks cost at most this much memory whatever they decompress to.
+pub const MAX_BUFFERED_BLOCK: u32 = 16 << 20;
 
 /// Option codes used here.
 const OPT_ENDOFOPT: u16 = 0;
@@ -52,6 +58,30 @@ enum Step {
     End,
 }
 
+/// A pcapng block longer than [`MAX_BUFFERED_BLOCK`] that was skipped, unread.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SkippedBlock {
+    /// Offset of the block in the (uncompressed) stream.
+    pub offset: u64,
+    /// The block's type.
+    pub block_type: u32,
+    /// The block's length.
+    pub len: u32,
+}
+
+impl std::fmt::Display for SkippedBlock {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "Skipped a pcapng {} block of {} bytes at offset {} (blocks over {} MiB are not read).",
+            block_name(self.block_type),
+            self.len,
+            self.offset,
+            MAX_BUFFERED_BLOCK >> 20
+        )
+    }
+}
+
 /// Reads the blocks of a pcapng stream.
 #[derive(Debug)]
 pub(crate) struct PcapngReader {
@@ -59,6 +89,8 @@ pub(crate) struct PcapngReader {
     interfaces: Vec<Interface>,
     /// Time of the last packet that had one, reused for Simple Packet Blocks.
     last_ts: Timestamp,
+    /// Oversized blocks skipped since [`PcapngReader::take_skipped`] was last called.
+    skipped: Vec<SkippedBlock>,
 }
 
 impl PcapngReader {
@@ -68,7 +100,13 @@ impl PcapngReader {
             endian: Endian::Little,
             interfaces: Vec::new(),
             last_ts: Timestamp::default(),
+            skipped: Vec::new(),
         }
+    }
+
+    /// The oversized blocks skipped since the last call.
+    pub(crate) fn take_skipped(&mut self) -> Vec<SkippedBlock> {
+        std::mem::take(&mut self.skipped)
     }
 
     /// Processes blocks up to (not including) the first packet block, recording link types
@@ -166,6 +204,28 @@ impl PcapngReader {
                 "{} block too short ({len} bytes, at least {min} needed)",
                 block_name(block_type)
             )));
+        }
+        if len > MAX_BUFFERED_BLOCK && block_type != SHB {
+            let offset = input.offset();
+            // All but the trailing length is skipped unread; the trailing length is checked.
+            if !input.skip(u64::from(len) - 4)? || !input.fill(4)? {
+                return Err(input.bad(format!(
+                    "file ends in the middle of a block: its header says {len} bytes"
+                )));
+            }
+            let trailing = endian.u32(input.available(), 0);
+            if trailing != len {
+                return Err(input.bad(format!(
+                    "block length mismatch: {len} at the start, {trailing} at the end"
+                )));
+            }
+            input.take(4);
+            self.skipped.push(SkippedBlock {
+                offset,
+                block_type,
+                len,
+            });
+            return Ok(Step::Other);
         }
         let n = len as usize;
         if !input.fill(n)? {

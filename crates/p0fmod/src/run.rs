@@ -59,6 +59,8 @@ pub enum RunWarning {
     UnsupportedLinkType(u32),
     /// The capture is damaged after some point; everything before it was processed.
     Damaged(CaptureError),
+    /// A pcapng block too large to be read into memory was skipped (reading goes on).
+    SkippedBlock(p0fmod_capture::SkippedBlock),
 }
 
 impl fmt::Display for RunWarning {
@@ -71,6 +73,7 @@ impl fmt::Display for RunWarning {
                 )
             }
             RunWarning::Damaged(e) => write!(f, "Capture damaged, stopped reading: {e}"),
+            RunWarning::SkippedBlock(b) => write!(f, "{b}"),
         }
     }
 }
@@ -171,7 +174,10 @@ impl Source {
         if self.finished {
             return Read::End;
         }
-        match self.capture.next_packet() {
+        match self
+            .capture
+            .next_packet_reporting(&mut |block| warn(RunWarning::SkippedBlock(block)))
+        {
             Ok(Some(packet)) => {
                 #[cfg(feature = "bpf")]
                 if let Some(filter) = &mut self.filter
