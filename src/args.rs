@@ -73,6 +73,9 @@ Operating mode and output settings:
   --json    - write one JSON object per observation (to -o, or stdout)
   --no-tls  - no TLS fingerprinting (tls request / tls response): p0f's
               observations only
+  --quiet   - no observations on the console (the -o log is still written)
+  --pid-file path - with -i: write the process id (the daemon's with -d)
+  --metrics host:port - with -i: statistics for Prometheus at /metrics
   --print-db - print the signature database in p0f.fp syntax and exit
   --harvest - with -r: print the signatures seen that the database does not
               name (or only generically), as p0f.fp lines to edit, and exit
@@ -194,6 +197,13 @@ pub fn parse_args(args: &[String]) -> Result<Action, ArgError> {
                 _ if long.starts_with("threads=") => {
                     config.set_threads(atol(&long["threads=".len()..]))?
                 }
+                "quiet" => config.set_quiet(),
+                _ if long_option(long, "pid-file").is_some() => {
+                    config.set_pid_file(long_value(long, "pid-file", args, &mut i)?)?
+                }
+                _ if long_option(long, "metrics").is_some() => {
+                    config.set_metrics_addr(long_value(long, "metrics", args, &mut i)?)?
+                }
                 _ => {
                     return Err(ArgError::Usage(Some(format!(
                         "unrecognized option '--{long}'"
@@ -264,6 +274,30 @@ pub fn parse_args(args: &[String]) -> Result<Action, ArgError> {
     })
 }
 
+/// `Some(attached value or "")` when `long` is the option `name` (`name` or `name=VALUE`).
+fn long_option<'a>(long: &'a str, name: &str) -> Option<&'a str> {
+    let rest = long.strip_prefix(name)?;
+    if rest.is_empty() {
+        Some("")
+    } else {
+        rest.strip_prefix('=')
+    }
+}
+
+/// The value of the long option `name`: attached (`--name=VALUE`) or the next argument.
+fn long_value(long: &str, name: &str, args: &[String], i: &mut usize) -> Result<String, ArgError> {
+    match long_option(long, name) {
+        Some(v) if long.len() > name.len() => Ok(v.to_string()),
+        _ => {
+            let value = args.get(*i).ok_or_else(|| {
+                ArgError::Usage(Some(format!("option '--{name}' requires an argument")))
+            })?;
+            *i += 1;
+            Ok(value.clone())
+        }
+    }
+}
+
 fn apply_value(config: &mut Config, flag: char, value: &str) -> Result<(), ArgError> {
     match flag {
         'f' => config.set_fp_file(value)?,
@@ -300,6 +334,22 @@ mod tests {
             Action::Run(c, _) | Action::PrintDb(c) => Ok(c),
             other => panic!("unexpected {other:?}"),
         }
+    }
+
+    #[test]
+    fn service_options() {
+        let c = parse("-i lo --quiet --pid-file /run/p.pid --metrics=127.0.0.1:9811").unwrap();
+        assert!(c.quiet());
+        assert_eq!(c.pid_file().unwrap().to_str(), Some("/run/p.pid"));
+        assert_eq!(c.metrics_addr(), Some("127.0.0.1:9811"));
+        let c = parse("--metrics [::1]:0 --pid-file=x").unwrap();
+        assert_eq!(c.metrics_addr(), Some("[::1]:0"));
+        assert_eq!(c.pid_file().unwrap().to_str(), Some("x"));
+        assert_eq!(
+            parse("--metrics").unwrap_err(),
+            ArgError::Usage(Some("option '--metrics' requires an argument".into()))
+        );
+        assert!(matches!(parse("--pid-filex"), Err(ArgError::Usage(_))));
     }
 
     #[test]

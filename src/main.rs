@@ -216,7 +216,7 @@ fn run(config: &Config, analysis: &Analysis, closed: u32) -> ExitCode {
         },
     };
     let stop = Arc::new(AtomicBool::new(false));
-    install_stop_handler(&stop, config.daemon());
+    install_handlers(&stop, config, &session);
     let started = Instant::now();
     let observations = Arc::new(AtomicU64::new(0));
     // The progress display shares the terminal with nothing else: standard error is a
@@ -244,8 +244,11 @@ fn run(config: &Config, analysis: &Analysis, closed: u32) -> ExitCode {
     let stats = session.engine().stats();
     let eviction = stats.eviction_warning(session.engine().limits());
     if !session.is_daemon() {
-        for line in stats.summary_lines(elapsed) {
-            print_err(&format!("{line}\n"));
+        // A live run printed its statistics (these lines among them) itself.
+        if !session.is_live() {
+            for line in stats.summary_lines(elapsed) {
+                print_err(&format!("{line}\n"));
+            }
         }
         if let Some(text) = &eviction {
             warn(text);
@@ -292,17 +295,42 @@ fn run(config: &Config, analysis: &Analysis, closed: u32) -> ExitCode {
     }
 }
 
-/// SIGINT / SIGTERM (and SIGHUP, except in daemon mode, where it is ignored) raise the stop
-/// flag; a second one exits at once with status 1, as p0f.
-fn install_stop_handler(stop: &Arc<AtomicBool>, daemon: bool) {
-    use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
-    for signal in [SIGINT, SIGTERM, SIGHUP] {
-        if signal == SIGHUP && daemon {
-            // A handler that raises a flag nobody reads: the signal is ignored.
-            let _ = signal_hook::flag::register(signal, Arc::new(AtomicBool::new(false)));
-            continue;
+/// SIGINT / SIGTERM raise the stop flag; a second one exits at once with status 1, as p0f.
+///
+/// Live capture: SIGHUP reopens the `-o` log (log rotation), SIGUSR2 holds the log's writes
+/// until the next SIGHUP (a rotation by copy and truncation), and SIGUSR1 prints the
+/// statistics; none of them stops the run. Without a log file, and for capture files, SIGHUP
+/// does what it does in p0f (stops the run; ignored in daemon mode), and the other two are
+/// ignored.
+fn install_handlers(stop: &Arc<AtomicBool>, config: &Config, session: &Session) {
+    use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM, SIGUSR1, SIGUSR2};
+    use signal_hook::flag::{register, register_conditional_shutdown};
+    let requests = session.requests();
+    let live = session.is_live();
+    for signal in [SIGINT, SIGTERM] {
+        let _ = register_conditional_shutdown(signal, 1, Arc::clone(stop));
+        let _ = register(signal, Arc::clone(stop));
+    }
+    // A handler that raises a flag nobody reads: the signal is ignored.
+    let ignore = |signal| register(signal, Arc::new(AtomicBool::new(false)));
+    if live && config.log_file().is_some() {
+        let _ = register(SIGHUP, Arc::clone(&requests.reopen_log));
+        let _ = register(SIGHUP, Arc::clone(&requests.wake));
+        let _ = register(SIGUSR2, Arc::clone(&requests.hold_log));
+        let _ = register(SIGUSR2, Arc::clone(&requests.wake));
+    } else {
+        if config.daemon() {
+            let _ = ignore(SIGHUP);
+        } else {
+            let _ = register_conditional_shutdown(SIGHUP, 1, Arc::clone(stop));
+            let _ = register(SIGHUP, Arc::clone(stop));
         }
-        let _ = signal_hook::flag::register_conditional_shutdown(signal, 1, Arc::clone(stop));
-        let _ = signal_hook::flag::register(signal, Arc::clone(stop));
+        let _ = ignore(SIGUSR2);
+    }
+    if live {
+        let _ = register(SIGUSR1, Arc::clone(&requests.report));
+        let _ = register(SIGUSR1, Arc::clone(&requests.wake));
+    } else {
+        let _ = ignore(SIGUSR1);
     }
 }

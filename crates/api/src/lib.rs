@@ -35,4 +35,4 @@ pub mod server;
 pub use client::{Client, ClientError, client_report, parse_address, query, query_json};
 pub use json::{JsonAnswer, JsonQuery};
 pub use proto::{ApiString, Query, QueryError, Response, Status};
-pub use server::{ApiServer, BindError, ServerError, ServerEvent, ServerOptions};
+pub use server::{ApiServer, ApiStats, BindError, ServerError, ServerEvent, ServerOptions};

@@ -87,6 +87,23 @@ impl Default for ServerOptions {
     }
 }
 
+/// The server's counters since it was bound.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize)]
+pub struct ApiStats {
+    /// Clients accepted.
+    pub clients_accepted: u64,
+    /// Clients refused because `max_clients` were connected.
+    pub clients_refused: u64,
+    /// Clients dropped for leaving their answers unread.
+    pub clients_stalled: u64,
+    /// p0f binary queries answered (refused ones included).
+    pub answers: u64,
+    /// JSON queries answered (refused ones included).
+    pub json_answers: u64,
+    /// Queries refused as malformed (binary status 0x00, or JSON `bad_query`).
+    pub bad_queries: u64,
+}
+
 /// Why the socket could not be opened. [`BindError::message`] is p0f's text.
 #[derive(Debug)]
 pub enum BindError {
@@ -281,6 +298,7 @@ impl Conn {
         &mut self,
         max_pending: usize,
         now: Instant,
+        stats: &mut ApiStats,
         lookup: &mut dyn FnMut(IpAddr) -> Option<HostInfo>,
         events: &mut dyn FnMut(ServerEvent),
     ) {
@@ -294,7 +312,7 @@ impl Conn {
                 self.eof = true;
                 // A last JSON request without its newline is answered all the same.
                 if let Some(line) = self.json.take() {
-                    self.queue(&answer_json(&line, lookup), now);
+                    self.answer_json(&line, now, stats, lookup);
                 }
                 return;
             }
@@ -320,7 +338,7 @@ impl Conn {
                 if byte == b'\n' {
                     let line = std::mem::take(line);
                     self.json = None;
-                    self.queue(&answer_json(&line, lookup), now);
+                    self.answer_json(&line, now, stats, lookup);
                 } else if line.len() <= MAX_JSON_REQUEST {
                     line.push(byte);
                 }
@@ -338,12 +356,30 @@ impl Conn {
             if self.have == QUERY_LEN {
                 self.have = 0;
                 let (response, refused) = answer(&self.partial, lookup);
+                stats.answers += 1;
                 if let Some(e) = refused {
+                    stats.bad_queries += 1;
                     events(ServerEvent::BadQuery(e));
                 }
                 self.queue(&response.encode(), now);
             }
         }
+    }
+
+    /// Answers one JSON request line.
+    fn answer_json(
+        &mut self,
+        line: &[u8],
+        now: Instant,
+        stats: &mut ApiStats,
+        lookup: &mut dyn FnMut(IpAddr) -> Option<HostInfo>,
+    ) {
+        let answer = answer_json(line, lookup);
+        stats.json_answers += 1;
+        if answer.starts_with(br#"{"status":"bad_query""#) {
+            stats.bad_queries += 1;
+        }
+        self.queue(&answer, now);
     }
 
     /// Appends an answer to the pending output.
@@ -385,6 +421,7 @@ pub struct ApiServer {
     path: PathBuf,
     options: ServerOptions,
     clients: Vec<Conn>,
+    stats: ApiStats,
 }
 
 impl fmt::Debug for ApiServer {
@@ -461,6 +498,7 @@ impl ApiServer {
             path: owned,
             options,
             clients: Vec::new(),
+            stats: ApiStats::default(),
         })
     }
 
@@ -477,6 +515,11 @@ impl ApiServer {
     /// Clients connected now.
     pub fn client_count(&self) -> usize {
         self.clients.len()
+    }
+
+    /// The counters since the socket was bound.
+    pub fn stats(&self) -> ApiStats {
+        self.stats
     }
 
     /// The descriptors to poll: the listener first, then one per client, each with the
@@ -516,7 +559,7 @@ impl ApiServer {
                 conn.write_answers(now);
             }
             if flags.contains(PollFlags::POLLIN) && !conn.closed {
-                conn.read_queries(max_pending, now, lookup, events);
+                conn.read_queries(max_pending, now, &mut self.stats, lookup, events);
                 if !conn.closed {
                     conn.write_answers(now);
                 }
@@ -535,6 +578,7 @@ impl ApiServer {
             }
             if !conn.closed && conn.pending() > 0 && now.duration_since(conn.progress) > stall {
                 conn.closed = true;
+                self.stats.clients_stalled += 1;
                 events(ServerEvent::StalledClient);
             }
             if conn.eof && conn.pending() == 0 {
@@ -564,6 +608,7 @@ impl ApiServer {
                     }
                     if self.clients.len() >= limit {
                         if !self.replace_idle() {
+                            self.stats.clients_refused += 1;
                             events(ServerEvent::TooManyClients);
                             drop(stream);
                             continue;
@@ -573,6 +618,7 @@ impl ApiServer {
                     if stream.set_nonblocking(true).is_err() {
                         continue;
                     }
+                    self.stats.clients_accepted += 1;
                     self.clients.push(Conn {
                         stream,
                         partial: [0; QUERY_LEN],

@@ -5,11 +5,15 @@
 //! flushed whenever `poll()` sees 10 ms without events, as p0f flushes its log, and also at
 //! least once a second under constant traffic (p0f would then flush only when its stdio
 //! buffer fills). The loop ends when the stop flag is raised (SIGINT / SIGTERM), with every
-//! sink flushed and the kernel's counters read.
+//! sink flushed and the kernel's counters read. It also returns, flushed, when the pause
+//! flag is raised, so that its caller can act between packets (reopen the log on SIGHUP,
+//! print statistics on SIGUSR1) and call [`LiveLoop::run`] again. With a publisher, it
+//! copies its statistics there every [`PUBLISH_INTERVAL`] (for `--metrics`).
 
 use std::fmt;
 use std::io;
 use std::os::fd::AsFd;
+use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
@@ -21,12 +25,16 @@ use p0fmod_api::{ApiServer, ServerError, ServerEvent};
 use p0fmod_capture::live::{CaptureStats, LiveCapture, LiveError as CaptureError};
 use p0fmod_wire::DecodeError;
 
+use crate::stats::ServiceStats;
+
 /// poll() timeout: p0f's 10 ms.
 const POLL_TIMEOUT_MS: u8 = 10;
 /// Most packets handled per wake-up before the API gets its turn.
 const PACKET_BATCH: usize = 1024;
 /// Longest time buffered output waits under constant traffic.
 const MAX_FLUSH_DELAY: Duration = Duration::from_secs(1);
+/// How often the statistics are copied to the publisher.
+pub const PUBLISH_INTERVAL: Duration = Duration::from_millis(250);
 
 /// Counts from a finished live run.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -37,6 +45,9 @@ pub struct LiveSummary {
     pub observations: u64,
     /// True when the loop ended because the stop flag was raised.
     pub interrupted: bool,
+    /// True when the loop returned because the pause flag was raised (the flag is left
+    /// raised: the caller lowers it).
+    pub paused: bool,
     /// The kernel's counters at the end, when they could be read.
     pub stats: Option<CaptureStats>,
 }
@@ -104,6 +115,14 @@ pub struct LiveLoop<'a, 's> {
     pub api: Option<&'a mut ApiServer>,
     /// Where observations go.
     pub sinks: &'a mut [&'s mut dyn Sink],
+    /// Makes [`LiveLoop::run`] return early when raised.
+    pub pause: Option<&'a AtomicBool>,
+    /// Receives the statistics every [`PUBLISH_INTERVAL`].
+    pub publish: Option<&'a Mutex<ServiceStats>>,
+    /// When the service started (the statistics' uptime).
+    pub started: Instant,
+    /// Makes [`LiveLoop::run`] return (as paused) once this time has passed.
+    pub wake_at: Option<Instant>,
 }
 
 fn revents(fd: &PollFd<'_>) -> PollFlags {
@@ -118,6 +137,20 @@ fn flush_all(sinks: &mut [&mut dyn Sink]) -> Result<(), LiveError> {
 }
 
 impl LiveLoop<'_, '_> {
+    /// The statistics now (reads the kernel's counters).
+    pub fn stats(&mut self) -> ServiceStats {
+        ServiceStats::collect(self.started, self.engine, self.capture, self.api.as_deref())
+    }
+
+    fn publish(&mut self) {
+        if let Some(publish) = self.publish {
+            let stats = self.stats();
+            *publish
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner) = stats;
+        }
+    }
+
     /// Runs until `stop` is raised or something fails. Sinks are flushed in both cases.
     pub fn run(
         &mut self,
@@ -128,6 +161,7 @@ impl LiveLoop<'_, '_> {
         let result = self.run_inner(stop, warn, &mut summary);
         let flushed = flush_all(self.sinks);
         summary.stats = self.capture.stats().ok();
+        self.publish();
         result.and(flushed).map(|()| summary)
     }
 
@@ -141,10 +175,23 @@ impl LiveLoop<'_, '_> {
         let mut dirty = false;
         let mut last_flush = Instant::now();
         let mut warned_link_types: Vec<u32> = Vec::new();
+        let mut last_publish: Option<Instant> = None;
         loop {
             if stop.load(Ordering::Relaxed) {
                 summary.interrupted = true;
                 return Ok(());
+            }
+            if self.pause.is_some_and(|p| p.load(Ordering::Relaxed))
+                || self.wake_at.is_some_and(|t| Instant::now() >= t)
+            {
+                summary.paused = true;
+                return Ok(());
+            }
+            if self.publish.is_some()
+                && last_publish.is_none_or(|t| t.elapsed() >= PUBLISH_INTERVAL)
+            {
+                self.publish();
+                last_publish = Some(Instant::now());
             }
             let (ready, capture_flags, api_flags) = {
                 let mut fds = vec![PollFd::new(self.capture.as_fd(), PollFlags::POLLIN)];

@@ -19,8 +19,12 @@
 pub mod daemon;
 pub mod descriptors;
 pub mod event_loop;
+pub mod logfile;
+pub mod metrics;
+pub mod pidfile;
 pub mod privileges;
 pub mod setup;
+pub mod stats;
 
 use std::io;
 

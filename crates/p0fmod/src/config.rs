@@ -88,6 +88,9 @@ pub struct Config {
     format: OutputFormat,
     threads: Option<u32>,
     no_tls: bool,
+    pid_file: Option<PathBuf>,
+    metrics_addr: Option<String>,
+    quiet: bool,
 }
 
 /// A note that does not stop a run (the seed's start codes -5 and -6).
@@ -323,6 +326,47 @@ impl Config {
         !self.no_tls
     }
 
+    /// `--quiet`: no observations on the console (console blocks, or JSON lines on stdout);
+    /// the `-o` log, the query socket and the status lines are not affected.
+    pub fn set_quiet(&mut self) {
+        self.quiet = true;
+    }
+
+    /// `--quiet` was given.
+    pub fn quiet(&self) -> bool {
+        self.quiet
+    }
+
+    /// `--pid-file PATH`: write the process id there (the daemon's, with `-d`) for the
+    /// run's length; live capture only.
+    pub fn set_pid_file(&mut self, path: impl Into<PathBuf>) -> Result<(), ConfigError> {
+        set_once(
+            &mut self.pid_file,
+            path.into(),
+            "Multiple --pid-file options not supported.",
+        )
+    }
+
+    /// `--pid-file`, if given.
+    pub fn pid_file(&self) -> Option<&std::path::Path> {
+        self.pid_file.as_deref()
+    }
+
+    /// `--metrics HOST:PORT`: serve the statistics in the Prometheus text format over HTTP
+    /// at `/metrics`; live capture only.
+    pub fn set_metrics_addr(&mut self, addr: impl Into<String>) -> Result<(), ConfigError> {
+        set_once(
+            &mut self.metrics_addr,
+            addr.into(),
+            "Multiple --metrics options not supported.",
+        )
+    }
+
+    /// `--metrics`, if given.
+    pub fn metrics_addr(&self) -> Option<&str> {
+        self.metrics_addr.as_deref()
+    }
+
     /// Threads for offline runs (default 1).
     pub fn threads(&self) -> u32 {
         self.threads.unwrap_or(1)
@@ -365,6 +409,12 @@ impl Config {
             return Err(ConfigError::new(
                 -8,
                 "Options -i and -r are mutually exclusive.",
+            ));
+        }
+        if self.read_file().is_some() && (self.pid_file.is_some() || self.metrics_addr.is_some()) {
+            return Err(ConfigError::new(
+                -9,
+                "Options --pid-file and --metrics are for live capture, not -r.",
             ));
         }
         let mut notes = Vec::new();
@@ -501,5 +551,28 @@ mod tests {
         );
         c.switch_user("nobody").unwrap();
         assert!(c.validate().unwrap().is_empty());
+    }
+
+    #[test]
+    fn pid_file_and_metrics_are_for_live_capture() {
+        let mut c = Config::new();
+        c.set_pid_file("/run/p0fmod.pid").unwrap();
+        c.set_metrics_addr("127.0.0.1:9811").unwrap();
+        assert_eq!(
+            c.set_pid_file("/x").unwrap_err().message(),
+            "Multiple --pid-file options not supported."
+        );
+        assert_eq!(c.set_metrics_addr("[::1]:1").unwrap_err().code(), -1);
+        assert!(c.validate().is_ok());
+        assert_eq!(c.metrics_addr(), Some("127.0.0.1:9811"));
+        c.set_read_file("x.pcap").unwrap();
+        let e = c.validate().unwrap_err();
+        assert_eq!(
+            (e.code(), e.message()),
+            (
+                -9,
+                "Options --pid-file and --metrics are for live capture, not -r."
+            )
+        );
     }
 }

@@ -49,9 +49,10 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+mod logfile;
+
 use std::collections::VecDeque;
 use std::fmt;
-use std::fs::File;
 use std::io::{self, Write};
 use std::net::IpAddr;
 use std::path::Path;
@@ -71,6 +72,8 @@ use p0fmod::{
 };
 use p0fmod_capture::ReadProgress;
 use p0fmod_db::DbErrors;
+
+use logfile::LogFile;
 
 #[cfg(feature = "live")]
 pub use p0fmod_live::Interface;
@@ -186,6 +189,23 @@ pub struct Summary {
     pub daemon_pid: Option<i32>,
 }
 
+/// Requests to a running live session, acted on between packets. Raise them from signal
+/// handlers (the `p0fmod` command: SIGHUP reopens the log, SIGUSR1 prints the
+/// statistics), then raise `wake` so that the event loop acts at once.
+#[derive(Clone, Debug, Default)]
+pub struct Requests {
+    /// Reopen the `-o` log (after a rotation renamed it); says so, or why not, through the
+    /// run's notices.
+    pub reopen_log: Arc<AtomicBool>,
+    /// Print the statistics (a [`Notice::Status`] of `[+] ...` lines).
+    pub report: Arc<AtomicBool>,
+    /// Hold the log's writes in memory until the next reopen (at most 60 s): for a
+    /// rotation that copies and truncates the log (logrotate's `copytruncate`).
+    pub hold_log: Arc<AtomicBool>,
+    /// Makes the event loop return to the session, which acts on the requests and goes on.
+    pub wake: Arc<AtomicBool>,
+}
+
 /// What [`Session::start`] gives.
 pub enum Started {
     /// Ready to run.
@@ -205,7 +225,9 @@ struct Outputs {
     // Boxed, to keep `Started::Running(Session)` small.
     console: Option<Box<ConsoleSink<io::Stdout>>>,
     json: Option<Box<JsonSink<Box<dyn Write + Send>>>>,
-    log: Option<LogSink<File>>,
+    log: Option<LogSink<LogFile>>,
+    /// The `-o` file behind `log` or `json`.
+    log_file: Option<LogFile>,
 }
 
 impl Outputs {
@@ -225,10 +247,14 @@ impl Outputs {
                 },
                 _ => StartError::Fatal(e.to_string()),
             })?;
+            let file = LogFile::new(file);
             match config.output_format() {
-                OutputFormat::Json => outputs.json = Some(Box::new(JsonSink::new(Box::new(file)))),
-                OutputFormat::P0f => outputs.log = Some(LogSink::new(file)),
+                OutputFormat::Json => {
+                    outputs.json = Some(Box::new(JsonSink::new(Box::new(file.clone()))))
+                }
+                OutputFormat::P0f => outputs.log = Some(LogSink::new(file.clone())),
             }
+            outputs.log_file = Some(file);
             notice(Notice::Status(format!(
                 "[+] Log file '{}' opened for writing.",
                 path.display()
@@ -470,6 +496,7 @@ pub struct Session {
     source: Source,
     outputs: Outputs,
     daemon: bool,
+    requests: Requests,
 }
 
 /// p0fmod's banner line.
@@ -482,9 +509,9 @@ pub fn banner() -> String {
 
 impl Session {
     /// Checks `config` and opens everything it names, saying p0f's status lines through
-    /// `notice`. With `console`, observations are also printed on stdout as p0f's console
-    /// blocks (or JSON lines, for the JSON format without a log file); daemon mode never
-    /// prints them.
+    /// `notice`. With `console` (and without [`Config::quiet`]), observations are also
+    /// printed on stdout as p0f's console blocks (or JSON lines, for the JSON format
+    /// without a log file); daemon mode never prints them.
     ///
     /// In daemon mode the process forks here: the original gets [`Started::Parent`], the
     /// daemon goes on with [`Started::Running`] (and should exit when its run ends). The
@@ -495,6 +522,7 @@ impl Session {
         notice: &mut dyn FnMut(Notice),
     ) -> Result<Started, StartError> {
         notice(Notice::Status(banner()));
+        let console = console && !config.quiet();
         for note in config.validate()? {
             notice(Notice::Note(note));
         }
@@ -566,6 +594,7 @@ impl Session {
             })),
             outputs,
             daemon: false,
+            requests: Requests::default(),
         }))
     }
 
@@ -605,6 +634,12 @@ impl Session {
     /// Every host in the table.
     pub fn hosts(&self) -> Vec<HostInfo> {
         self.engine().hosts()
+    }
+
+    /// The flags to raise for a running live session (reopen the log, print the
+    /// statistics); capture files ignore them.
+    pub fn requests(&self) -> Requests {
+        self.requests.clone()
     }
 
     /// Runs until the capture file ends, `stop` is raised, or something fails, writing the
@@ -649,18 +684,24 @@ impl Session {
                 if !self.daemon {
                     notice(Notice::Status("[+] Entered main event loop.\n".into()));
                 }
-                let mut sinks = self.outputs.sinks(observer);
-                live.run(&mut sinks.as_list(), stop, notice)?
+                let summary =
+                    live.run_serving(&mut self.outputs, observer, stop, &self.requests, notice)?;
+                if summary.interrupted {
+                    notice(Notice::Warning("User-initiated shutdown.".into()));
+                }
+                // The statistics, the kernel's counters among them.
+                notice(Notice::Status(live.stats().report()));
+                if !self.daemon {
+                    notice(Notice::Status(format!(
+                        "\nAll done. Processed {} packets.",
+                        summary.packets
+                    )));
+                }
+                return Ok(summary);
             }
         };
         if summary.interrupted {
             notice(Notice::Warning("User-initiated shutdown.".into()));
-        }
-        if let Some(k) = &summary.kernel {
-            notice(Notice::Status(format!(
-                "[+] Kernel capture statistics: {} packets received, {} dropped by the kernel, {} dropped by the interface.",
-                k.received, k.dropped, k.if_dropped
-            )));
         }
         if !self.daemon {
             notice(Notice::Status(format!(
@@ -880,26 +921,42 @@ mod live {
 
     use std::fs::File;
     use std::sync::Arc;
-    use std::sync::atomic::AtomicBool;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::time::{Duration, Instant};
 
-    use p0fmod::output::Sink;
-    use p0fmod::{Config, Database, Engine};
+    use p0fmod::{Config, Database, Engine, Observation};
     use p0fmod_api::{ApiServer, ServerOptions};
     use p0fmod_live::daemon::{Forked, fork_off};
+    use p0fmod_live::logfile::LogReopener;
+    use p0fmod_live::metrics::{MetricsListener, MetricsServer};
+    use p0fmod_live::pidfile::PidFile;
     use p0fmod_live::privileges::drop_privileges;
     use p0fmod_live::setup::{self, DefaultInterfaceError, FilterFailure};
+    use p0fmod_live::stats::ServiceStats;
     use p0fmod_live::{CaptureError, LiveCapture, LiveError, LiveLoop, os_message};
 
     use super::{
-        KernelStats, Notice, Outputs, Session, Source, StartError, Started, Summary, filter_error,
+        KernelStats, Notice, Outputs, Requests, Session, Source, StartError, Started, Summary,
+        filter_error,
     };
 
-    /// The capture, the engine and the query server of a live session.
+    /// The capture, the engine and the query server of a live session, with what the
+    /// service adds: the log's reopener, the metrics server, the PID file.
     pub(super) struct Live {
         capture: LiveCapture,
         pub(super) engine: Engine,
         api: Option<ApiServer>,
+        reopener: Option<LogReopener>,
+        metrics: Option<MetricsServer>,
+        // Held for its removal when the run ends.
+        _pid_file: Option<PidFile>,
+        started: Instant,
+        /// While the log is held: when to give up waiting for SIGHUP.
+        hold_until: Option<Instant>,
     }
+
+    /// Longest time the log is held waiting for SIGHUP.
+    const MAX_HOLD: Duration = Duration::from_secs(60);
 
     /// Opens the interface and puts p0f's filter in place.
     fn open_capture(
@@ -962,6 +1019,37 @@ mod live {
         let daemon = config.daemon();
         let capture = open_capture(config, notice)?;
         let outputs = Outputs::open(config, console && !daemon, notice)?;
+        // Held before privileges are dropped: the log's directory (SIGHUP reopens the log
+        // through it, also inside the chroot), the PID file, the metrics socket.
+        let reopener = match config.log_file() {
+            Some(path) => Some(LogReopener::new(path).map_err(|e| match &e.source {
+                Some(os) => StartError::System {
+                    message: e.message.clone(),
+                    os: os_message(os),
+                },
+                None => StartError::Fatal(e.message.clone()),
+            })?),
+            None => None,
+        };
+        let mut pid_file = match config.pid_file() {
+            Some(path) => Some(PidFile::create(path).map_err(|e| StartError::System {
+                message: e.to_string(),
+                os: os_message(&e.source),
+            })?),
+            None => None,
+        };
+        let metrics = match config.metrics_addr() {
+            Some(addr) => {
+                let listener =
+                    MetricsListener::bind(addr).map_err(|e| StartError::Fatal(e.to_string()))?;
+                notice(Notice::Status(format!(
+                    "[+] Serving metrics at http://{}/metrics.",
+                    listener.local_addr()
+                )));
+                Some(listener)
+            }
+            None => None,
+        };
         let api = match config.api_sock() {
             None => None,
             Some(path) => {
@@ -1008,12 +1096,29 @@ mod live {
                 os: e.os_error().desc().into(),
             })?;
             if let Forked::Parent { child, .. } = forked {
+                // The daemon's id is in the file before this process exits.
+                if let Some(pid_file) = pid_file.as_mut() {
+                    pid_file.write(child.unsigned_abs()).map_err(pid_error)?;
+                }
                 return Ok(Started::Parent {
                     pid: child,
                     message: forked.parent_message().unwrap_or_default(),
                 });
             }
+        } else if let Some(pid_file) = pid_file.as_mut() {
+            pid_file.write(std::process::id()).map_err(pid_error)?;
         }
+        if let Some(pid_file) = pid_file.as_mut() {
+            pid_file.arm();
+        }
+        let metrics = match metrics {
+            Some(listener) => Some(
+                listener
+                    .start()
+                    .map_err(|e| StartError::Fatal(e.to_string()))?,
+            ),
+            None => None,
+        };
         Ok(Started::Running(Session {
             source: Source::Live(Box::new(Live {
                 capture,
@@ -1023,25 +1128,140 @@ mod live {
                     engine
                 },
                 api,
+                reopener,
+                metrics,
+                _pid_file: pid_file,
+                started: Instant::now(),
+                hold_until: None,
             })),
             outputs,
             daemon,
+            requests: Requests::default(),
         }))
     }
 
+    fn pid_error(e: p0fmod_live::pidfile::PidFileError) -> StartError {
+        StartError::System {
+            message: e.to_string(),
+            os: os_message(&e.source),
+        }
+    }
+
     impl Live {
-        /// The event loop, until `stop` is raised or something fails.
-        pub(super) fn run(
+        /// The statistics now.
+        pub(super) fn stats(&mut self) -> ServiceStats {
+            ServiceStats::collect(
+                self.started,
+                &self.engine,
+                &mut self.capture,
+                self.api.as_ref(),
+            )
+        }
+
+        /// The event loop until `stop` is raised or something fails, acting on the
+        /// requests (reopen the log, print the statistics) as they come.
+        pub(super) fn run_serving(
             &mut self,
-            sinks: &mut [&mut dyn Sink],
+            outputs: &mut Outputs,
+            observer: &mut dyn FnMut(&Observation<'_>),
             stop: &AtomicBool,
+            requests: &Requests,
             notice: &mut dyn FnMut(Notice),
         ) -> Result<Summary, StartError> {
+            let mut total = Summary::default();
+            loop {
+                let (segment, paused) = {
+                    let mut sinks = outputs.sinks(observer);
+                    self.run(&mut sinks.as_list(), stop, &requests.wake, notice)?
+                };
+                total.packets += segment.packets;
+                total.observations += segment.observations;
+                total.interrupted = segment.interrupted;
+                total.kernel = segment.kernel;
+                if !paused {
+                    return Ok(total);
+                }
+                requests.wake.store(false, Ordering::SeqCst);
+                if requests.hold_log.swap(false, Ordering::SeqCst)
+                    && let Some(log) = &outputs.log_file
+                {
+                    // The loop flushed the sinks before returning: from here on, nothing
+                    // reaches the file until it is reopened.
+                    log.hold();
+                    self.hold_until = Some(Instant::now() + MAX_HOLD);
+                }
+                if requests.reopen_log.swap(false, Ordering::SeqCst) {
+                    self.reopen_log(outputs, notice);
+                    self.hold_until = None;
+                }
+                if self.hold_until.is_some_and(|t| Instant::now() >= t) {
+                    self.hold_until = None;
+                    if let Some(log) = &outputs.log_file
+                        && log.holding()
+                    {
+                        notice(Notice::Warning(
+                            "The log was held for 60 s without SIGHUP; writing on.".into(),
+                        ));
+                        if let Err(e) = log.release() {
+                            notice(Notice::Warning(format!("Writing the held log failed: {e}")));
+                        }
+                    }
+                }
+                if requests.report.swap(false, Ordering::SeqCst) {
+                    notice(Notice::Status(self.stats().report()));
+                }
+            }
+        }
+
+        /// Reopens the `-o` log: on failure, says why and goes on writing to the old one.
+        fn reopen_log(&mut self, outputs: &mut Outputs, notice: &mut dyn FnMut(Notice)) {
+            let Some(reopener) = &self.reopener else {
+                return;
+            };
+            let Some(log) = &outputs.log_file else {
+                return;
+            };
+            let reopened = match log.reopen(|current| reopener.reopen(current)) {
+                Ok(written) => written.map_err(|e| format!("Writing the held log failed ({e}).")),
+                Err(e) => {
+                    // Whatever was held goes to the old file.
+                    let released = log.release();
+                    Err(match released {
+                        Ok(()) => e.to_string(),
+                        Err(w) => format!("{e} Writing the held log failed ({w})."),
+                    })
+                }
+            };
+            match reopened {
+                Ok(()) => notice(Notice::Status(format!(
+                    "[+] Log file '{}' reopened.",
+                    reopener.path().display()
+                ))),
+                Err(why) => notice(Notice::Warning(format!(
+                    "{why} The log was not reopened; writing on to the old file."
+                ))),
+            }
+        }
+
+        /// The event loop until `stop` or `pause` is raised or something fails. Returns
+        /// the counts and whether it paused.
+        fn run(
+            &mut self,
+            sinks: &mut [&mut dyn p0fmod::output::Sink],
+            stop: &AtomicBool,
+            pause: &AtomicBool,
+            notice: &mut dyn FnMut(Notice),
+        ) -> Result<(Summary, bool), StartError> {
+            let publisher = self.metrics.as_ref().map(MetricsServer::publisher);
             let mut live = LiveLoop {
                 capture: &mut self.capture,
                 engine: &mut self.engine,
                 api: self.api.as_mut(),
                 sinks,
+                pause: Some(pause),
+                publish: publisher.as_deref(),
+                started: self.started,
+                wake_at: self.hold_until,
             };
             let s = live
                 .run(stop, &mut |w| notice(Notice::Warning(w.to_string())))
@@ -1052,7 +1272,7 @@ mod live {
                     },
                     e => StartError::Fatal(e.to_string()),
                 })?;
-            Ok(Summary {
+            let summary = Summary {
                 packets: s.packets,
                 observations: s.observations,
                 interrupted: s.interrupted,
@@ -1062,7 +1282,8 @@ mod live {
                     if_dropped: k.if_dropped,
                 }),
                 ..Summary::default()
-            })
+            };
+            Ok((summary, s.paused))
         }
     }
 }

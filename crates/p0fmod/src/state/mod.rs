@@ -6,8 +6,8 @@
 
 pub mod cache;
 pub mod reassembly;
-pub mod udp;
 pub mod tls;
+pub mod udp;
 
 use std::net::IpAddr;
 
