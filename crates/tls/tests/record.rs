@@ -321,3 +321,22 @@ fn change_cipher_spec_before_the_second_client_hello_is_passed_over() {
     let v2 = [20, 3, 3, 0, 1, 1, 0x80, 0x09, 1, 3, 1, 0, 0, 0, 0, 0, 0];
     assert_eq!(extract_handshake(&v2, &mut scratch), Extracted::NotTls);
 }
+
+#[test]
+fn tls_inside_openvpn_framing_is_not_tls_on_the_wire() {
+    // OpenVPN over TCP (mercury__openvpn_tcp_multi.pcap, docs/divergences.md T4): each
+    // packet is a 2-byte length, an opcode (P_CONTROL_V1 = 4 << 3), the session id, an
+    // ACK list, a packet id, then a piece of the TLS stream. The stream does not start
+    // with a TLS record, so nothing is fingerprinted.
+    let tls = record(1, &hello_body());
+    let mut pkt = vec![4 << 3];
+    pkt.extend_from_slice(&[0x11; 8]); // session id
+    pkt.push(0); // no ACKs
+    pkt.extend_from_slice(&[0, 0, 0, 1]); // packet id
+    pkt.extend_from_slice(&tls);
+    let mut stream = (pkt.len() as u16).to_be_bytes().to_vec();
+    stream.extend_from_slice(&pkt);
+    assert_eq!(detect(&stream), Detection::NotTls);
+    let mut scratch = Vec::new();
+    assert_eq!(extract_handshake(&stream, &mut scratch), Extracted::NotTls);
+}
