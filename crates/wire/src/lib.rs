@@ -26,6 +26,7 @@ pub mod link;
 pub mod options;
 pub mod quirks;
 pub mod tcp;
+pub mod tunnel;
 pub mod udp;
 
 pub use error::{DecodeError, Layer};

@@ -144,7 +144,21 @@ impl<'a> TcpPacket<'a> {
 /// assert_eq!(p.opt_layout.as_slice(), &[2, 0]);
 /// assert_eq!(p.quirks.to_string(), "df,id+");
 /// ```
+///
+/// A GENEVE packet (UDP port 6081) is opened and its inner frame decoded instead
+/// ([`crate::tunnel`]): p0f does not open tunnels, and reports nothing for them.
 pub fn decode(link: LinkType, frame: &[u8]) -> Result<TcpPacket<'_>, DecodeError> {
+    match decode_direct(link, frame) {
+        Err(DecodeError::NotTcp) => match crate::tunnel::geneve_inner(link, frame) {
+            Some((inner_link, inner)) => decode_direct(inner_link, inner),
+            None => Err(DecodeError::NotTcp),
+        },
+        other => other,
+    }
+}
+
+/// [`decode`] without opening tunnels.
+fn decode_direct(link: LinkType, frame: &[u8]) -> Result<TcpPacket<'_>, DecodeError> {
     let frame = frame.get(..MAX_PACKET_LEN).unwrap_or(frame);
     let span = link::locate(link, frame)?.ok_or(DecodeError::NotIp)?;
     let ip_bytes = frame.get(span.start..span.end).unwrap_or(&[]);
