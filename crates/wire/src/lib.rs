@@ -35,4 +35,4 @@ pub use link::{LinkType, ip_payload};
 pub use options::{MAX_TCP_OPT, OptLayout, TcpOptions};
 pub use quirks::Quirks;
 pub use tcp::{MAX_PACKET_LEN, TcpFlags, TcpPacket, decode};
-pub use udp::{UdpPacket, decode_udp, tunnel_inner};
+pub use udp::{UdpPacket, decode_udp};

@@ -61,14 +61,6 @@ pub fn decode_udp(link: LinkType, frame: &[u8]) -> Result<UdpPacket<'_>, DecodeE
         .unwrap_or(outer))
 }
 
-/// The inner frame of a frame that is a GENEVE (UDP port 6081) or VXLAN (4789) datagram,
-/// with the inner frame's link type (one level), or `None`. This is where TCP inside such
-/// tunnels is found, for the TLS handshakes: [`crate::decode`] of the inner frame gives
-/// the packet (p0f itself never looks inside tunnels).
-pub fn tunnel_inner(link: LinkType, frame: &[u8]) -> Option<(LinkType, &[u8])> {
-    tunnelled(&decode_udp_once(link, frame).ok()?)
-}
-
 /// The inner frame of a GENEVE or VXLAN datagram, with its link type.
 fn tunnelled<'a>(pkt: &UdpPacket<'a>) -> Option<(LinkType, &'a [u8])> {
     let p = pkt.payload;
@@ -257,26 +249,6 @@ mod tests {
         let mut odd = eth_v4(&[0xff; 20], 0, 17);
         odd[36..38].copy_from_slice(&6081u16.to_be_bytes());
         assert_eq!(decode_udp(LinkType(1), &odd).unwrap().dport, 6081);
-    }
-
-    #[test]
-    fn tcp_inside_geneve() {
-        // A TCP SYN (Ethernet, IPv4, TCP with no options) inside GENEVE, Ethernet inside.
-        let mut tcp_frame = vec![0u8; 12];
-        tcp_frame.extend_from_slice(&[0x08, 0x00, 0x45, 0, 0, 40, 0, 1, 0x40, 0, 64, 6, 0, 0]);
-        tcp_frame.extend_from_slice(&[10, 0, 0, 1, 10, 0, 0, 2, 0xc0, 0x00, 0x01, 0xbb]);
-        tcp_frame.extend_from_slice(&[0, 0, 0, 1, 0, 0, 0, 0, 0x50, 0x02, 0xff, 0xff, 0, 0, 0, 0]);
-        let mut geneve = vec![0x00, 0x00, 0x65, 0x58, 0, 0, 9, 0];
-        geneve.extend_from_slice(&tcp_frame);
-        let mut outer = eth_v4(&geneve, 0, 17);
-        outer[36..38].copy_from_slice(&6081u16.to_be_bytes());
-        let (link, inner) = tunnel_inner(LinkType(1), &outer).unwrap();
-        assert_eq!((link, inner), (LINK_ETHERNET, &tcp_frame[..]));
-        let p = crate::decode(link, inner).unwrap();
-        assert_eq!((p.src_port, p.dst_port, p.seq), (49152, 443, 1));
-        // Not a tunnel: no inner frame.
-        assert_eq!(tunnel_inner(LinkType(1), &eth_v4(b"x", 0, 17)), None);
-        assert_eq!(tunnel_inner(LinkType(1), &tcp_frame), None);
     }
 
     #[test]
