@@ -374,6 +374,9 @@ fn extract_sslv2(stream: &[u8]) -> Extracted<'_> {
     let Some(len) = sslv2_length(stream) else {
         return Extracted::NotTls;
     };
+    if len > MAX_HANDSHAKE_LEN {
+        return Extracted::TooLarge { length: len };
+    }
     let end = 2 + len;
     if stream.len() < end {
         return Extracted::NeedMore { wanted: end };

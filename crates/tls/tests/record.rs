@@ -150,6 +150,12 @@ fn limits_and_errors() {
         extract_handshake(b"SSH-2.0-OpenSSH_9.2\r\n", &mut scratch),
         Extracted::NotTls
     );
+    // An SSLv2 CLIENT-HELLO announcing 20,000 bytes (its 15-bit length allows 32,767).
+    let v2 = [0x80 | 0x4e, 0x20, 1, 3, 1];
+    assert_eq!(
+        extract_handshake(&v2, &mut scratch),
+        Extracted::TooLarge { length: 20_000 }
+    );
     // The hello continues in an application-data record.
     let mut stream = records(1, &hello_body(), &[20]);
     stream[25] = 23;
