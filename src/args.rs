@@ -265,6 +265,11 @@ pub fn parse_args(args: &[String]) -> Result<Action, ArgError> {
             ));
         }
     }
+    if config.threads() > 1 && config.read_files().is_empty() && !print_db {
+        return Err(ArgError::Fatal(
+            "--threads reads capture files ahead: it works with -r only.".into(),
+        ));
+    }
     Ok(if harvest {
         Action::Harvest(config)
     } else if print_db {
@@ -389,6 +394,16 @@ mod tests {
             panic!()
         };
         assert_eq!(c.filter(), Some("-o"));
+    }
+
+    #[test]
+    fn threads_need_a_capture_file() {
+        assert_eq!(
+            parse("-i eth0 --threads 2").unwrap_err(),
+            ArgError::Fatal("--threads reads capture files ahead: it works with -r only.".into())
+        );
+        assert_eq!(parse("-r x --threads 2").unwrap().threads(), 2);
+        assert_eq!(parse("-i eth0 --threads 1").unwrap().threads(), 1);
     }
 
     #[test]
