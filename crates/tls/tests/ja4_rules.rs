@@ -64,14 +64,15 @@ const SPEC_CIPHERS: &str =
     "1301,1302,1303,c02b,c02f,c02c,c030,cca9,cca8,c013,c014,009c,009d,002f,0035";
 const SPEC_SIGALGS: &str = "0403,0804,0401,0503,0805,0501,0806,0601";
 
-/// The spec note's vector (§2.2): 15 ciphers, 16 extensions with SNI and ALPN `h2`,
+/// The spec note's vector (§2.2; the extension order of FoxIO's `JA4.md` example
+/// `ja4_ro`): 15 ciphers, 16 extensions with SNI and ALPN `h2`,
 /// supported_versions TLS 1.3, and the given signature algorithms (`None`: extension
 /// 0x000d present with an empty list).
 fn spec_hello(sigalgs: Option<&str>, grease: bool) -> Vec<u8> {
     let mut ciphers = hex_list(SPEC_CIPHERS);
     let mut exts: Vec<(u16, Vec<u8>)> = Vec::new();
     for t in
-        hex_list("0000,0017,ff01,000a,000b,0023,0010,000d,0012,0033,002d,002b,0005,001b,0015,4469")
+        hex_list("001b,0000,0033,0010,4469,0017,002d,000d,0005,0023,0012,002b,ff01,000b,000a,0015")
     {
         let data = match t {
             0x0000 => sni("example.com"),
@@ -113,7 +114,14 @@ fn ja4_of(body: &[u8], t: Transport) -> (String, String) {
 fn spec_vector_sorted_hashes() {
     let (j, o) = ja4_of(&spec_hello(Some(SPEC_SIGALGS), false), Transport::Tcp);
     assert_eq!(j, "t13d1516h2_8daaf6152771_e5627efa2ab1");
-    assert_eq!(&o[..23], "t13d1516h2_acb858a92679");
+    assert_eq!(o, "t13d1516h2_acb858a92679_18f69afefd3d");
+    let mut ro = String::new();
+    let body = spec_hello(Some(SPEC_SIGALGS), false);
+    ja4_ro(&ClientHello::parse(&body).unwrap(), Transport::Tcp, &mut ro);
+    assert_eq!(
+        ro,
+        "t13d1516h2_1301,1302,1303,c02b,c02f,c02c,c030,cca9,cca8,c013,c014,009c,009d,002f,0035_001b,0000,0033,0010,4469,0017,002d,000d,0005,0023,0012,002b,ff01,000b,000a,0015_0403,0804,0401,0503,0805,0501,0806,0601"
+    );
 }
 
 #[test]
