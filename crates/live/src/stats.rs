@@ -123,6 +123,36 @@ impl ServiceStats {
             }
             let _ = registry.register(Box::new(family));
         }
+        if let Ok(family) = IntCounterVec::new(
+            Opts::new(
+                "p0fmod_tls_hellos_total",
+                "TLS hellos over TCP: complete (fingerprinted) or incomplete",
+            ),
+            &["outcome"],
+        ) {
+            for (outcome, n) in [
+                ("complete", e.tls.hellos_complete),
+                ("incomplete", e.tls.hellos_incomplete),
+            ] {
+                family.with_label_values(&[outcome]).inc_by(n);
+            }
+            let _ = registry.register(Box::new(family));
+        }
+        counter(
+            "tls_connections",
+            "Connections tracked in the TLS table",
+            e.tls.connections,
+        );
+        counter(
+            "tls_connections_evicted",
+            "TLS table entries removed to stay within -m",
+            e.tls.evicted,
+        );
+        counter(
+            "tls_connections_expired",
+            "TLS table entries removed by age (-t)",
+            e.tls.expired,
+        );
         for (table, t) in [("hosts", &e.hosts), ("flows", &e.flows)] {
             gauge(
                 table,
@@ -222,6 +252,7 @@ mod tests {
         engine.observations.add(Kind::Syn);
         engine.observations.add(Kind::HttpRequest);
         engine.hosts.created = 2;
+        engine.tls.hellos_complete = 5;
         engine.hosts.current = 2;
         ServiceStats {
             uptime: Duration::from_secs(3),
@@ -270,6 +301,8 @@ mod tests {
             "p0fmod_kernel_dropped_packets_total 1",
             "p0fmod_api_answers_total 4",
             "p0fmod_api_clients 1",
+            "p0fmod_tls_hellos_total{outcome=\"complete\"} 5",
+            "p0fmod_tls_hellos_total{outcome=\"incomplete\"} 0",
         ] {
             assert!(text.lines().any(|l| l == line), "{line} in\n{text}");
         }
