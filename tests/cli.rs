@@ -349,3 +349,29 @@ fn tls_lines_are_written_unless_no_tls_is_given() {
     );
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn quiet_stops_the_console_output_only() {
+    let dir = scratch("cli-quiet");
+    let log = dir.join("p0fmod.log");
+    let capture = sample("local-linux-ipv4-http.pcap");
+    let (code, out, _) = run(&["-r", &capture, "-o", &log.to_string_lossy(), "--quiet"]);
+    assert_eq!(code, 0);
+    assert!(!out.contains(".-["), "no console blocks:\n{out}");
+    assert!(
+        out.contains("[+] Processing capture data."),
+        "status lines stay:\n{out}"
+    );
+    assert!(!log_lines(&log).is_empty(), "the log is written");
+    let (code, out, _) = run(&["-r", &capture, "--json", "--quiet"]);
+    assert_eq!(code, 0);
+    assert!(!out.contains("\"mod\""), "no JSON lines on stdout:\n{out}");
+    // --pid-file and --metrics are for live capture.
+    let (code, _, err) = run(&["-r", &capture, "--metrics", "127.0.0.1:0"]);
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("Options --pid-file and --metrics are for live capture, not -r."),
+        "{err}"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
