@@ -907,3 +907,108 @@ fn a_daemon_started_with_an_inherited_pipe_lets_the_pipe_end() {
     });
     lab.stop_daemon(daemon);
 }
+
+/// A tmpfs mounted for a test, lazily unmounted (even while busy) when dropped.
+struct Tmpfs(PathBuf);
+
+impl Tmpfs {
+    fn mount(path: &Path, size: &str) -> Option<Tmpfs> {
+        std::fs::create_dir_all(path).unwrap();
+        let out = run(Command::new("mount").args([
+            "-t",
+            "tmpfs",
+            "-o",
+            &format!("size={size}"),
+            "tmpfs",
+            &path.to_string_lossy(),
+        ]));
+        if !out.status.success() {
+            eprintln!(
+                "SKIPPED: cannot mount a tmpfs: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            return None;
+        }
+        Some(Tmpfs(path.to_path_buf()))
+    }
+}
+
+impl Drop for Tmpfs {
+    fn drop(&mut self) {
+        let _ = run(Command::new("umount").arg("-l").arg(&self.0));
+    }
+}
+
+/// Fills the file system holding `path` with one file: written until it refuses more.
+fn fill(path: &Path) {
+    let mut f = File::create(path).unwrap();
+    let chunk = vec![0u8; 4096];
+    while f.write_all(&chunk).is_ok() {}
+    let _ = f.sync_all();
+}
+
+#[test]
+fn a_full_log_file_system_stops_neither_capture_nor_api_and_writing_resumes() {
+    // p0fmod used to stop with `Output write failed: No space left on device`, taking the
+    // query socket down, and leaving a partial line in the log.
+    let Some(mut lab) = Lab::new(52) else { return };
+    let Some(disk) = Tmpfs::mount(&lab.dir.join("disk"), "256k") else {
+        return;
+    };
+    lab.start_http_server();
+    let filler = disk.0.join("filler");
+    fill(&filler);
+    let sock = lab.dir.join("api.sock");
+    let log = disk.0.join("p0fmod.log");
+    let (sock_s, log_s, veth) = (
+        sock.to_string_lossy().into_owned(),
+        log.to_string_lossy().into_owned(),
+        lab.veth_a(),
+    );
+    let pid = lab.spawn_a("full", P0FMOD, &["-i", &veth, "-o", &log_s, "-s", &sock_s]);
+    wait_for("the API socket", Duration::from_secs(20), || {
+        socket_ready(&sock)
+    });
+    let (server, client) = (lab.server_v4(), lab.client_v4());
+    // Enough traffic for the log to try to write (it cannot: the disk is full).
+    for _ in 0..3 {
+        lab.curl(&server, None, FIREFOX_LINUX);
+    }
+    wait_for("the failure warning", Duration::from_secs(10), || {
+        lab.output_of("full")
+            .1
+            .contains("[!] WARNING: Log write failed (")
+    });
+    // Capture and the API go on.
+    wait_for("capture to go on", Duration::from_secs(10), || {
+        query(&sock, &client).total_conn == 3
+    });
+    lab.curl(&server, None, FIREFOX_LINUX);
+    wait_for("capture to go on", Duration::from_secs(10), || {
+        query(&sock, &client).total_conn == 4
+    });
+    assert!(process_alive(pid));
+    assert!(read(&log).is_empty(), "nothing, not even part of a line");
+    // Space comes back: the lines kept in memory are written, then the new ones.
+    std::fs::remove_file(&filler).unwrap();
+    wait_for("writes to resume", Duration::from_secs(10), || {
+        lab.output_of("full")
+            .1
+            .contains("[!] WARNING: Log writes resumed; 0 lines could not be written.")
+    });
+    lab.curl(&server, None, FIREFOX_LINUX);
+    wait_for(
+        "the fifth connection in the log",
+        Duration::from_secs(10),
+        || read(&log).matches("|subj=cli|").count() >= 5 * 2,
+    );
+    let text = read(&log);
+    assert!(text.ends_with('\n'), "{text}");
+    assert!(text.lines().all(|l| l.starts_with('[')), "{text}");
+    signal(pid, "-INT");
+    let child = lab.children.iter_mut().find(|c| c.id() == pid).unwrap();
+    let status = child.wait().unwrap();
+    let (out, err) = lab.output_of("full");
+    assert!(status.success(), "{out}\n{err}");
+    drop(disk);
+}

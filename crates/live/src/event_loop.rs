@@ -3,7 +3,8 @@
 //!
 //! Packets go through the same [`Engine`] and [`Sink`]s as an offline run. Sinks are
 //! flushed whenever `poll()` sees 10 ms without events, as p0f flushes its log, and also at
-//! least once a second under constant traffic (p0f would then flush only when its stdio
+//! least once a second (under constant traffic, and so that a log that refused writes
+//! retries them) (p0f would then flush only when its stdio
 //! buffer fills). The loop ends when the stop flag is raised (SIGINT / SIGTERM), with every
 //! sink flushed and the kernel's counters read. It also returns, flushed, when the pause
 //! flag is raised, so that its caller can act between packets (reopen the log on SIGHUP,
@@ -89,12 +90,15 @@ pub enum LiveWarning {
     Api(ServerEvent),
     /// Frames of a link type p0fmod cannot decode (reported once per type).
     UnsupportedLinkType(u32),
+    /// An output's health changed (a log that stopped or resumed taking writes).
+    Output(String),
 }
 
 impl fmt::Display for LiveWarning {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             LiveWarning::Api(e) => write!(f, "{e}"),
+            LiveWarning::Output(text) => f.write_str(text),
             LiveWarning::UnsupportedLinkType(l) => {
                 write!(
                     f,
@@ -136,6 +140,15 @@ fn flush_all(sinks: &mut [&mut dyn Sink]) -> Result<(), LiveError> {
     Ok(())
 }
 
+/// Hands what the sinks have to say about their health to `warn`.
+fn sink_notices(sinks: &mut [&mut dyn Sink], warn: &mut dyn FnMut(LiveWarning)) {
+    for sink in sinks.iter_mut() {
+        while let Some(text) = sink.take_notice() {
+            warn(LiveWarning::Output(text));
+        }
+    }
+}
+
 impl LiveLoop<'_, '_> {
     /// The statistics now (reads the kernel's counters).
     pub fn stats(&mut self) -> ServiceStats {
@@ -160,6 +173,7 @@ impl LiveLoop<'_, '_> {
         let mut summary = LiveSummary::default();
         let result = self.run_inner(stop, warn, &mut summary);
         let flushed = flush_all(self.sinks);
+        sink_notices(self.sinks, warn);
         summary.stats = self.capture.stats().ok();
         self.publish();
         result.and(flushed).map(|()| summary)
@@ -222,8 +236,10 @@ impl LiveLoop<'_, '_> {
                 )
                 .map_err(LiveError::Api)?;
             }
-            if dirty && (ready == 0 || last_flush.elapsed() >= MAX_FLUSH_DELAY) {
+            // Also once a second with nothing new: a log that refused writes retries them.
+            if (dirty && ready == 0) || last_flush.elapsed() >= MAX_FLUSH_DELAY {
                 flush_all(self.sinks)?;
+                sink_notices(self.sinks, warn);
                 dirty = false;
                 last_flush = Instant::now();
             }

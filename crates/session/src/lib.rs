@@ -66,6 +66,7 @@ use p0fmod::inputs::Input;
 use p0fmod::output::Sink;
 use p0fmod::output::json::JsonSink;
 use p0fmod::output::p0f::{ConsoleSink, LogSink, open_log};
+use p0fmod::output::resilient::{LogHealth, ResilientFile};
 use p0fmod::{
     Config, ConfigError, ConfigWarning, Engine, HostInfo, Observation, OfflineRun, OutputFormat,
     OwnedObservation, RunError, RunWarning, load_database,
@@ -225,17 +226,22 @@ struct Outputs {
     // Boxed, to keep `Started::Running(Session)` small.
     console: Option<Box<ConsoleSink<io::Stdout>>>,
     json: Option<Box<JsonSink<Box<dyn Write + Send>>>>,
-    log: Option<LogSink<LogFile>>,
+    log: Option<LogSink<Box<dyn Write + Send>>>,
     /// The `-o` file behind `log` or `json`.
     log_file: Option<LogFile>,
+    /// The health of a resilient log (live sessions), for the end-of-run report.
+    log_health: Option<LogHealth>,
 }
 
 impl Outputs {
     /// Opens the log file (with p0f's line) and, if `console`, p0f's console blocks on
-    /// stdout (JSON lines when the format is JSON and there is no log file).
+    /// stdout (JSON lines when the format is JSON and there is no log file). With
+    /// `resilient` (live sessions), the log survives write failures
+    /// ([`p0fmod::output::resilient`]); otherwise a failed write ends the run.
     fn open(
         config: &Config,
         console: bool,
+        resilient: bool,
         notice: &mut dyn FnMut(Notice),
     ) -> Result<Outputs, StartError> {
         let mut outputs = Outputs::default();
@@ -248,13 +254,25 @@ impl Outputs {
                 _ => StartError::Fatal(e.to_string()),
             })?;
             let file = LogFile::new(file);
-            match config.output_format() {
-                OutputFormat::Json => {
-                    outputs.json = Some(Box::new(JsonSink::new(Box::new(file.clone()))))
+            let health = resilient.then(LogHealth::default);
+            let writer: Box<dyn Write + Send> = match &health {
+                Some(h) => Box::new(ResilientFile::new(file.clone(), h.clone())),
+                None => Box::new(file.clone()),
+            };
+            match (config.output_format(), health.clone()) {
+                (OutputFormat::Json, None) => {
+                    outputs.json = Some(Box::new(JsonSink::new(writer)));
                 }
-                OutputFormat::P0f => outputs.log = Some(LogSink::new(file.clone())),
+                (OutputFormat::Json, Some(h)) => {
+                    outputs.json = Some(Box::new(JsonSink::new(writer).with_health(h)));
+                }
+                (OutputFormat::P0f, None) => outputs.log = Some(LogSink::new(writer)),
+                (OutputFormat::P0f, Some(h)) => {
+                    outputs.log = Some(LogSink::new(writer).with_health(h));
+                }
             }
             outputs.log_file = Some(file);
+            outputs.log_health = health;
             notice(Notice::Status(format!(
                 "[+] Log file '{}' opened for writing.",
                 path.display()
@@ -581,7 +599,7 @@ impl Session {
             Some(rule) => format!("[+] Custom filtering rule enabled: {rule}"),
             None => "[+] Default packet filtering configured.".to_string(),
         }));
-        let mut outputs = Outputs::open(config, console, notice)?;
+        let mut outputs = Outputs::open(config, console, false, notice)?;
         if inputs.several {
             outputs.set_source(&first.name());
         }
@@ -686,6 +704,20 @@ impl Session {
                 }
                 let summary =
                     live.run_serving(&mut self.outputs, observer, stop, &self.requests, notice)?;
+                if let Some(health) = &self.outputs.log_health {
+                    let lost = health.lost_lines();
+                    if lost > 0 || health.failing() {
+                        notice(Notice::Warning(format!(
+                            "{lost} log line{} could not be written{}.",
+                            if lost == 1 { "" } else { "s" },
+                            if health.failing() {
+                                ", and the log still refuses writes"
+                            } else {
+                                ""
+                            }
+                        )));
+                    }
+                }
                 if summary.interrupted {
                     notice(Notice::Warning("User-initiated shutdown.".into()));
                 }
@@ -1018,7 +1050,7 @@ mod live {
     ) -> Result<Started, StartError> {
         let daemon = config.daemon();
         let capture = open_capture(config, notice)?;
-        let outputs = Outputs::open(config, console && !daemon, notice)?;
+        let outputs = Outputs::open(config, console && !daemon, true, notice)?;
         // Held before privileges are dropped: the log's directory (SIGHUP reopens the log
         // through it, also inside the chroot), the PID file, the metrics socket.
         let reopener = match config.log_file() {

@@ -75,6 +75,16 @@ impl LogFile {
     }
 }
 
+impl p0fmod::output::resilient::LogTarget for LogFile {
+    fn file_len(&self) -> io::Result<u64> {
+        self.state().file.metadata().map(|m| m.len())
+    }
+
+    fn truncate(&self, len: u64) -> io::Result<()> {
+        self.state().file.set_len(len)
+    }
+}
+
 impl Write for LogFile {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
         let mut state = self.state();

@@ -199,6 +199,7 @@ pub fn to_json(obs: &Observation<'_>) -> Value {
 pub struct JsonSink<W: Write> {
     out: BufWriter<W>,
     source: Option<Value>,
+    health: Option<super::resilient::LogHealth>,
 }
 
 impl<W: Write> JsonSink<W> {
@@ -207,7 +208,15 @@ impl<W: Write> JsonSink<W> {
         JsonSink {
             out: BufWriter::with_capacity(1 << 16, out),
             source: None,
+            health: None,
         }
+    }
+
+    /// Reports the health of the file under it (a
+    /// [`ResilientFile`](super::resilient::ResilientFile)) through [`Sink::take_notice`].
+    pub fn with_health(mut self, health: super::resilient::LogHealth) -> JsonSink<W> {
+        self.health = Some(health);
+        self
     }
 
     /// Names the capture the next observations come from, in a `source` field of each
@@ -229,5 +238,9 @@ impl<W: Write> Sink for JsonSink<W> {
 
     fn flush(&mut self) -> io::Result<()> {
         self.out.flush()
+    }
+
+    fn take_notice(&mut self) -> Option<String> {
+        self.health.as_ref()?.take_notice()
     }
 }

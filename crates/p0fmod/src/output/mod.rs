@@ -7,6 +7,7 @@ pub mod hosts;
 pub mod json;
 pub mod p0f;
 pub mod report;
+pub mod resilient;
 
 use std::fmt::Write as _;
 use std::io;
@@ -22,6 +23,11 @@ pub trait Sink {
     fn write(&mut self, obs: &Observation<'_>) -> io::Result<()>;
     /// Flushes buffered output.
     fn flush(&mut self) -> io::Result<()>;
+    /// A change in the output's health worth a warning (a log that stopped or resumed
+    /// taking writes, see [`resilient`]); `None` for most sinks.
+    fn take_notice(&mut self) -> Option<String> {
+        None
+    }
 }
 
 /// Text that appends itself to a `String` without going through `core::fmt`: the log

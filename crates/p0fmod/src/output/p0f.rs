@@ -221,6 +221,7 @@ pub struct LogSink<W: Write> {
     out: BufWriter<W>,
     buf: String,
     stamper: TimeStamper,
+    health: Option<super::resilient::LogHealth>,
 }
 
 impl<W: Write> LogSink<W> {
@@ -230,7 +231,15 @@ impl<W: Write> LogSink<W> {
             out: BufWriter::with_capacity(1 << 16, out),
             buf: String::with_capacity(512),
             stamper: TimeStamper::default(),
+            health: None,
         }
+    }
+
+    /// Reports the health of the file under it (a
+    /// [`ResilientFile`](super::resilient::ResilientFile)) through [`Sink::take_notice`].
+    pub fn with_health(mut self, health: super::resilient::LogHealth) -> LogSink<W> {
+        self.health = Some(health);
+        self
     }
 }
 
@@ -243,5 +252,9 @@ impl<W: Write> Sink for LogSink<W> {
 
     fn flush(&mut self) -> io::Result<()> {
         self.out.flush()
+    }
+
+    fn take_notice(&mut self) -> Option<String> {
+        self.health.as_ref()?.take_notice()
     }
 }
