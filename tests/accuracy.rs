@@ -675,3 +675,143 @@ fn harvested_signatures_once_labelled_name_the_hosts() {
         assert_eq!(v, Verdict::Right);
     }
 }
+
+// ---- TLS and QUIC hellos (issue 14) ----
+
+#[path = "../crates/db/tests/common/tls_judge.rs"]
+mod tls_judge;
+
+use tls_judge::TlsVerdict;
+
+/// One TLS hello the engine reported: ClientHello or not, its label, and its raw
+/// signature (`None`: the hello was incomplete).
+struct TlsSeenHello {
+    client: bool,
+    transport: String,
+    label: Option<(String, String)>,
+    raw_sig: Option<String>,
+}
+
+/// Runs a database over one capture and collects its TLS observations, in order.
+fn observe_tls(db: &Arc<Database>, path: &Path) -> Vec<TlsSeenHello> {
+    let mut out = Vec::new();
+    let mut run = OfflineRun::open(path, Arc::clone(db), Limits::default(), None)
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let mut emit = |obs: &p0fmod::Observation<'_>| {
+        let client = match obs.kind {
+            Kind::TlsRequest => true,
+            Kind::TlsResponse => false,
+            _ => return,
+        };
+        let Details::Tls(tls) = &obs.details else {
+            return;
+        };
+        out.push(TlsSeenHello {
+            client,
+            transport: tls.carriage.transport.to_string(),
+            label: tls.label.as_ref().map(|l| {
+                (
+                    l.name.to_string(),
+                    l.flavor.as_deref().unwrap_or("").to_string(),
+                )
+            }),
+            raw_sig: tls.raw_sig.clone(),
+        });
+    };
+    while run.step(4096, &mut emit, &mut |_| {}) > 0 {}
+    out
+}
+
+/// The TLS and QUIC hellos of the labelled local captures (tests/data/tls/local), named
+/// by the engine with the embedded database and judged against LABELS.tsv and
+/// SERVERS.tsv (rules in crates/db/tests/common/tls_judge.rs). `scripts/accuracy` prints
+/// the table. Target (issue 14): at least 95% of the ClientHellos named right
+/// (application or library family as labelled), none wrong, no wrong version.
+#[test]
+fn embedded_database_names_the_labelled_tls_clients() {
+    let dir = repo().join("tests/data/tls/local");
+    let truths = tls_judge::truths(&dir);
+    let db = Arc::new(Database::embedded());
+    // (transport, server?) → verdict → count.
+    let mut tally: BTreeMap<(String, bool), BTreeMap<TlsVerdict, usize>> = BTreeMap::new();
+    let mut misses = Vec::new();
+    let mut incomplete = 0;
+    let mut files: Vec<&String> = truths.keys().collect();
+    files.sort();
+    for file in files {
+        let (client_truth, server_truth) = &truths[file];
+        for hello in observe_tls(&db, &dir.join(file)) {
+            if hello.raw_sig.is_none() {
+                incomplete += 1;
+                continue;
+            }
+            let truth = if hello.client {
+                client_truth
+            } else {
+                server_truth
+            };
+            let label = hello.label.as_ref().map(|(n, f)| (n.as_str(), f.as_str()));
+            let v = tls_judge::judge(truth, label);
+            *tally
+                .entry((hello.transport.clone(), !hello.client))
+                .or_default()
+                .entry(v)
+                .or_default() += 1;
+            if v != TlsVerdict::Right && (hello.client || v >= TlsVerdict::WrongVersion) {
+                misses.push(format!(
+                    "{v:?}: {file} {}: {} (truth {truth})\n    raw_sig={}",
+                    if hello.client { "client" } else { "server" },
+                    label.map_or("no match".to_string(), |(n, f)| format!("{n} {f}")),
+                    hello.raw_sig.as_deref().unwrap_or(""),
+                ));
+            }
+        }
+    }
+    let mut text = String::from(
+        "| hellos | seen | right | ambiguous | not named | wrong version | wrong |\n\
+         |---|---|---|---|---|---|---|\n",
+    );
+    let mut clients = (0, 0);
+    for ((transport, server), verdicts) in &tally {
+        let client = !server;
+        let n = |v| verdicts.get(&v).copied().unwrap_or(0);
+        let seen: usize = verdicts.values().sum();
+        if client {
+            clients.0 += seen;
+            clients.1 += n(TlsVerdict::Right);
+        }
+        let _ = writeln!(
+            text,
+            "| {} {} | {seen} | {} | {} | {} | {} | {} |",
+            transport.to_uppercase(),
+            if client { "ClientHello" } else { "ServerHello" },
+            n(TlsVerdict::Right),
+            n(TlsVerdict::Ambiguous),
+            n(TlsVerdict::Unnamed),
+            n(TlsVerdict::WrongVersion),
+            n(TlsVerdict::Wrong),
+        );
+    }
+    println!(
+        "TLS accuracy on tests/data/tls/local ({} captures):\n\n{text}\n\
+         ClientHellos named right: {} of {} ({:.1}%); incomplete hellos: {incomplete}",
+        truths.len(),
+        clients.1,
+        clients.0,
+        percent(clients.1, clients.0)
+    );
+    for m in &misses {
+        println!("  {m}");
+    }
+    assert!(clients.0 >= 60, "only {} ClientHellos seen", clients.0);
+    assert!(
+        percent(clients.1, clients.0) >= 95.0,
+        "{} of {} ClientHellos named right",
+        clients.1,
+        clients.0
+    );
+    for verdicts in tally.values() {
+        assert_eq!(verdicts.get(&TlsVerdict::Wrong), None, "{misses:#?}");
+        assert_eq!(verdicts.get(&TlsVerdict::WrongVersion), None, "{misses:#?}");
+    }
+}

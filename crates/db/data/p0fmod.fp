@@ -1149,6 +1149,14 @@ sys = Windows,@unix
 sig = t:13:1301,1302,1303,c02b,c02f,c02c,c030,cca9,cca8,c013,c014,009c,009d,002f,0035:~?0000,0005,000a,000b,000d,0010,0012,0017,001b,0023,?0029,002b,002d,0033,44cd,ca34,fe0d,ff01:11ec,001d,0017,0018:0904,0905,0906,0403,0804,0401,0503,0805,0501,0806,0601:grease:*
 sig = q:13:1301,1302,1303:~?0000,000a,000d,0010,001b,002b,002d,0033,0039,44cd,ca34,fe0d:11ec,001d,0017,0018:0403,0804,0401,0503,0805,0501,0806,0601,0201:*:*
 
+; p0fmod: Chrome 133 on Linux (its User-Agent in the same capture): the TCP hellos of
+; ../shared/tls/pcaps/mercury__quic_reordered_frames.pcap (cisco/mercury's test suite,
+; 18 hellos, extensions in a new order each time): ALPS under its older code point (4469),
+; no ML-DSA signature schemes.
+label = s:!:Chrome:or Chromium
+sys = Windows,@unix
+sig = t:13:1301,1302,1303,c02b,c02f,c02c,c030,cca9,cca8,c013,c014,009c,009d,002f,0035:~?0000,0005,000a,000b,000d,0010,0012,0017,001b,0023,?0029,002b,002d,0033,4469,fe0d,ff01:11ec,001d,0017,0018:0403,0804,0401,0503,0805,0501,0806,0601:grease:*
+
 ; p0fmod: Firefox ESR 153.8 (NSS 3.125), local-tls-firefox-153.8.0esr-v4-sni.pcap (TCP) and
 ; -sni-quic-aioquic.pcap (QUIC, neqo).
 label = s:!:Firefox:

@@ -16,7 +16,8 @@
 //!   for any; bytes outside printable ASCII and the characters `,:|\=;` are written `\xNN`.
 //!
 //! Matching (p0f's rule): the first specific exact match in file order wins, else the first
-//! generic exact match, else the first fuzzy match. A fuzzy match has the same transport,
+//! generic exact match, else, for a ClientHello, the first fuzzy match (a ServerHello's
+//! two or three extensions say something only in their order). A fuzzy match has the same transport,
 //! version, ciphers, groups, signature algorithms and flags, and the same extensions once
 //! order and the extensions that change from one connection or application to the next
 //! ([`VOLATILE_EXTENSIONS`]) are left aside; ALPN is not compared.
@@ -483,7 +484,8 @@ impl Database {
 
     /// Matches a ClientHello (`Direction::Request`) or ServerHello (`Direction::Response`)
     /// with p0f's best-match rule: the first specific exact match in file order wins, else
-    /// the first generic exact match, else the first fuzzy match. Does not allocate.
+    /// the first generic exact match, else (ClientHellos only) the first fuzzy match. Does
+    /// not allocate.
     pub fn match_tls(&self, direction: Direction, obs: &TlsObservation<'_>) -> TlsMatch<'_> {
         let sigs = self.tls(direction);
         let keys = match direction {
@@ -491,12 +493,14 @@ impl Database {
             Direction::Response => &self.tls_response_keys,
         };
         let key = cipher_key(obs.ciphers.iter().copied());
+        // A ServerHello's few extensions say something only in their order: no fuzzy tier.
+        let fuzzy_allowed = direction == Direction::Request;
         let (mut generic, mut fuzzy) = (None, None);
         for (sig, &sig_key) in sigs.iter().zip(keys) {
             if sig_key.is_some_and(|k| k != key) {
                 continue;
             }
-            match sig.fit(obs, fuzzy.is_none()) {
+            match sig.fit(obs, fuzzy_allowed && fuzzy.is_none()) {
                 Some(false) if !self.label(sig.label).generic => {
                     return TlsMatch {
                         signature: Some(sig),

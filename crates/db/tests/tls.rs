@@ -305,6 +305,20 @@ fn server_hellos_match_in_their_own_section() {
         "OpenSSL server"
     );
     assert!(d.match_tls(Direction::Request, &hello).signature.is_none());
+    // ServerHellos match exactly or not at all: the same extensions in another order (or
+    // with a volatile one added) are another server. A ClientHello would match fuzzily.
+    for extensions in [&[0x0033, 0x002b][..], &[0x002b, 0x0033, 0x0029]] {
+        let other = TlsObservation {
+            extensions,
+            ..hello
+        };
+        assert!(d.match_tls(Direction::Response, &other).signature.is_none());
+        let d2 = db(&format!(
+            "[tls:request]\nlabel = s:!:C:\nsys = L\nsig = {}\n",
+            hello.raw_signature()
+        ));
+        assert!(d2.match_tls(Direction::Request, &other).fuzzy);
+    }
 }
 
 #[test]

@@ -7,7 +7,11 @@
 //! signature's `ttl+distance` becomes the initial TTL, and the MSS becomes `*` (it follows
 //! the path, not the stack); the window stays as the raw signature shows it (`mss*N`,
 //! `mtu*N` or a number). For HTTP the expected software is the product token of the
-//! User-Agent or Server value (`curl/7.88.1` gives `curl/`). The placeholders
+//! User-Agent or Server value (`curl/7.88.1` gives `curl/`). For TLS the `sig` line is the
+//! hello's raw signature, with `~` before the extensions when hellos that differ only in
+//! extension order were seen (Chromium and rustls permute them); the entry also says the
+//! server names (SNI), the ALPN and any User-Agent seen in plaintext HTTP from the same
+//! hosts. The placeholders
 //! (`s:CLASS:NAME:FLAVOR`, `sys = SYSTEMS`) do not load until they are edited, on purpose:
 //! a label must say only what the evidence supports.
 //!
@@ -23,18 +27,26 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::net::IpAddr;
 
-use crate::observation::{Details, Kind, MatchLabel, Observation};
+use crate::observation::{Details, Kind, MatchLabel, Observation, TlsDetails};
 
 /// How many example hosts an entry lists.
 const EXAMPLE_HOSTS: usize = 3;
+/// How many server names, extension orders and User-Agents a TLS entry keeps.
+const TLS_EXAMPLES: usize = 3;
+/// Most hosts whose User-Agents are remembered for the TLS entries.
+const UA_HOSTS: usize = 65_536;
 
 /// The p0f.fp sections, in file order.
-const SECTIONS: [(&str, &str); 4] = [
+const SECTIONS: [(&str, &str); 6] = [
     ("[tcp:request]", "SYN"),
     ("[tcp:response]", "SYN+ACK"),
     ("[http:request]", "HTTP request"),
     ("[http:response]", "HTTP response"),
+    ("[tls:request]", "TLS ClientHello"),
+    ("[tls:response]", "TLS ServerHello"),
 ];
+/// The first TLS section's index in [`SECTIONS`].
+const TLS_REQUEST: usize = 4;
 
 /// Why a signature is worth a new database entry.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -57,14 +69,31 @@ struct Entry {
     naming: Naming,
     /// The raw signature as p0f prints it (HTTP: with the whole software string).
     raw: String,
+    /// For a TLS hello: what else was seen with it.
+    tls: Option<TlsSeen>,
+}
+
+/// What a TLS entry remembers besides its raw signature.
+#[derive(Clone, Debug, Default)]
+struct TlsSeen {
+    /// Server names sent (the first few).
+    snis: BTreeSet<String>,
+    /// ALPN lists sent (the first few), each `h2,http/1.1`.
+    alpns: BTreeSet<String>,
+    /// The extension lists seen, in wire order (the first few): more than one means the
+    /// client permutes them.
+    orders: BTreeSet<String>,
 }
 
 /// Signatures seen that the database does not name (or names only generically or
 /// fuzzily), grouped by section and signature line. Pure: no I/O.
 #[derive(Clone, Debug, Default)]
 pub struct Harvest {
-    /// Per section (index into [`SECTIONS`]): `sig` line → entry.
-    sections: [BTreeMap<String, Entry>; 4],
+    /// Per section (index into [`SECTIONS`]): `sig` line (TLS: with the extensions
+    /// sorted) → entry.
+    sections: [BTreeMap<String, Entry>; 6],
+    /// User-Agents seen in HTTP requests, by client (the first few per host).
+    user_agents: BTreeMap<IpAddr, BTreeSet<String>>,
 }
 
 impl Harvest {
@@ -83,10 +112,18 @@ impl Harvest {
         self.sections.iter().map(BTreeMap::len).sum()
     }
 
-    /// Looks at one observation: SYN, SYN+ACK and HTTP observations that no specific
-    /// signature names exactly are kept. Userland matches (scanners, p0f-sendsyn) and every
-    /// other kind of observation are ignored.
+    /// Looks at one observation: SYN, SYN+ACK, HTTP and complete TLS hello observations
+    /// that no specific signature names exactly are kept, and the User-Agents of HTTP
+    /// requests are remembered for the TLS entries. Userland matches (scanners,
+    /// p0f-sendsyn) and every other kind of observation are ignored.
     pub fn add(&mut self, obs: &Observation<'_>) {
+        if let (Details::Http(http), Kind::HttpRequest) = (&obs.details, obs.kind) {
+            self.remember_user_agent(obs.client.ip(), &http.raw_sig);
+        }
+        if let Details::Tls(tls) = &obs.details {
+            self.add_tls(obs, tls);
+            return;
+        }
         let (section, sig, raw, naming) = match (&obs.details, obs.kind) {
             (Details::Tcp(tcp), Kind::Syn | Kind::SynAck) => {
                 if tcp.is_app {
@@ -127,11 +164,122 @@ impl Harvest {
             examples: Vec::new(),
             naming,
             raw,
+            tls: None,
         });
         entry.count += 1;
         if entry.hosts.insert(host) && entry.examples.len() < EXAMPLE_HOSTS {
             entry.examples.push(host);
         }
+    }
+
+    /// A TLS hello: kept when it was read whole and no specific signature names it exactly.
+    /// Hellos that differ only in the order of their extensions share one entry.
+    fn add_tls(&mut self, obs: &Observation<'_>, tls: &TlsDetails<'_>) {
+        let section = match obs.kind {
+            Kind::TlsRequest => TLS_REQUEST,
+            Kind::TlsResponse => TLS_REQUEST + 1,
+            _ => return,
+        };
+        let Some(raw) = &tls.raw_sig else {
+            return;
+        };
+        let naming = match &tls.label {
+            None => Naming::Unknown,
+            Some(l) if tls.fuzzy => Naming::Fuzzy(label_text(l)),
+            Some(l) if l.generic => Naming::Generic(label_text(l)),
+            Some(_) => return,
+        };
+        let (key, order) = tls_key(raw);
+        let host = obs.subject_addr();
+        let entry = self.sections[section].entry(key).or_insert_with(|| Entry {
+            count: 0,
+            hosts: BTreeSet::new(),
+            examples: Vec::new(),
+            naming,
+            raw: raw.clone(),
+            tls: Some(TlsSeen::default()),
+        });
+        entry.count += 1;
+        if entry.hosts.insert(host) && entry.examples.len() < EXAMPLE_HOSTS {
+            entry.examples.push(host);
+        }
+        let seen = entry.tls.get_or_insert_with(TlsSeen::default);
+        let keep = |set: &mut BTreeSet<String>, value: &str| {
+            if set.len() < TLS_EXAMPLES && !set.contains(value) {
+                set.insert(value.to_string());
+            }
+        };
+        keep(&mut seen.orders, order);
+        if let Some(hello) = tls.hello.as_deref() {
+            if let Some(sni) = &hello.sni {
+                keep(&mut seen.snis, sni);
+            }
+            if !hello.alpn.is_empty() {
+                keep(&mut seen.alpns, &hello.alpn.join(","));
+            }
+        }
+    }
+
+    /// Keeps the User-Agent (the software field of an HTTP request's raw signature) of a
+    /// client, for the TLS entries of the same host.
+    fn remember_user_agent(&mut self, client: IpAddr, raw: &str) {
+        let Some(start) = software_start(raw) else {
+            return;
+        };
+        let ua = &raw[start..];
+        if ua.is_empty()
+            || !self.user_agents.contains_key(&client) && self.user_agents.len() >= UA_HOSTS
+        {
+            return;
+        }
+        let set = self.user_agents.entry(client).or_default();
+        if set.len() < TLS_EXAMPLES {
+            set.insert(ua.to_string());
+        }
+    }
+
+    /// The User-Agents seen from any of `hosts` (the first few).
+    fn user_agents_of(&self, hosts: &BTreeSet<IpAddr>) -> Vec<&str> {
+        let mut out: Vec<&str> = Vec::new();
+        for host in hosts {
+            for ua in self.user_agents.get(host).into_iter().flatten() {
+                if out.len() < TLS_EXAMPLES && !out.contains(&ua.as_str()) {
+                    out.push(ua);
+                }
+            }
+        }
+        out
+    }
+}
+
+/// A TLS raw signature's entry key (the signature with its extension list sorted) and its
+/// extension list as sent.
+fn tls_key(raw: &str) -> (String, &str) {
+    let fields: Vec<&str> = raw.splitn(5, ':').collect();
+    if fields.len() < 5 {
+        return (raw.to_string(), "");
+    }
+    let order = fields[3];
+    let mut exts: Vec<&str> = order.split(',').filter(|e| !e.is_empty()).collect();
+    exts.sort_unstable();
+    let key = format!(
+        "{}:{}:{}:~{}:{}",
+        fields[0],
+        fields[1],
+        fields[2],
+        exts.join(","),
+        fields[4]
+    );
+    (key, order)
+}
+
+/// The `sig` line of a TLS entry: the raw signature, with the extensions as a `~` list
+/// when several orders were seen.
+fn tls_sig(raw: &str, key: &str, orders: usize) -> String {
+    if orders > 1 {
+        key.to_string()
+    } else {
+        raw.to_string()
     }
 }
 
@@ -158,11 +306,24 @@ fn tcp_sig(raw: &str, initial_ttl: u16) -> String {
 /// its product token (`curl/7.88.1 (x86_64)` gives `curl/`), without colons, which the
 /// grammar refuses there.
 fn http_sig(raw: &str) -> String {
-    // The software starts after the third colon outside a `[value]`; header values may hold
-    // colons, and so may the software string.
+    let Some(start) = software_start(raw) else {
+        return raw.to_string();
+    };
+    let sw = &raw[start..];
+    let token = sw.split_whitespace().next().unwrap_or("");
+    let token = match token.find('/') {
+        Some(slash) => &token[..=slash],
+        None => token,
+    };
+    format!("{}{}", &raw[..start], token.replace(':', ""))
+}
+
+/// Where the software field of an HTTP raw signature starts: after the third colon outside
+/// a `[value]` (header values may hold colons, and so may the software string).
+fn software_start(raw: &str) -> Option<usize> {
     let mut depth = 0;
     let mut colons = 0;
-    let start = raw.char_indices().find_map(|(i, c)| {
+    raw.char_indices().find_map(|(i, c)| {
         match c {
             '[' => depth += 1,
             ']' => depth -= 1,
@@ -175,17 +336,7 @@ fn http_sig(raw: &str) -> String {
             _ => {}
         }
         None
-    });
-    let Some(start) = start else {
-        return raw.to_string();
-    };
-    let sw = &raw[start..];
-    let token = sw.split_whitespace().next().unwrap_or("");
-    let token = match token.find('/') {
-        Some(slash) => &token[..=slash],
-        None => token,
-    };
-    format!("{}{}", &raw[..start], token.replace(':', ""))
+    })
 }
 
 impl fmt::Display for Harvest {
@@ -198,8 +349,10 @@ impl fmt::Display for Harvest {
             f,
             "; p0fmod --harvest: {} signature{} that the database names not at all, or only\n\
              ; generically or fuzzily. Give each a label that says only what you know of\n\
-             ; the hosts (s|g:class:name:flavor; HTTP: s:!:name:flavor and a sys line), then\n\
-             ; add it to a copy of the database and load that with -f.",
+             ; the hosts (s|g:class:name:flavor; HTTP and TLS: s:!:name:flavor and a sys\n\
+             ; line), widen a TLS signature where connections differ ('?' before 0000,\n\
+             ; 0010, 0023, 0029; '*' for the ALPN), then add it to a copy of the database\n\
+             ; and load that with -f.",
             self.len(),
             if self.len() == 1 { "" } else { "s" }
         )?;
@@ -231,14 +384,60 @@ impl fmt::Display for Harvest {
                         String::new()
                     }
                 )?;
+                if let Some(seen) = &e.tls {
+                    self.write_tls_context(f, e, seen)?;
+                }
                 writeln!(f, "; raw_sig = {}", e.raw)?;
                 if i < 2 {
                     writeln!(f, "label = s:CLASS:NAME:FLAVOR")?;
                 } else {
                     writeln!(f, "label = s:!:NAME:FLAVOR\nsys = SYSTEMS")?;
                 }
-                writeln!(f, "sig = {sig}")?;
+                match &e.tls {
+                    Some(seen) => writeln!(f, "sig = {}", tls_sig(&e.raw, sig, seen.orders.len()))?,
+                    None => writeln!(f, "sig = {sig}")?,
+                }
             }
+        }
+        Ok(())
+    }
+}
+
+impl Harvest {
+    /// The comment lines of a TLS entry: server names, ALPN, User-Agents of its hosts, and
+    /// whether the extension order changed.
+    fn write_tls_context(
+        &self,
+        f: &mut fmt::Formatter<'_>,
+        e: &Entry,
+        seen: &TlsSeen,
+    ) -> fmt::Result {
+        let join =
+            |set: &BTreeSet<String>| set.iter().map(String::as_str).collect::<Vec<_>>().join(" ");
+        let mut parts = Vec::new();
+        if !seen.snis.is_empty() {
+            parts.push(format!("sni = {}", join(&seen.snis)));
+        }
+        if !seen.alpns.is_empty() {
+            parts.push(format!("alpn = {}", join(&seen.alpns)));
+        }
+        if !parts.is_empty() {
+            writeln!(f, "; {}", parts.join("; "))?;
+        }
+        for ua in self.user_agents_of(&e.hosts) {
+            writeln!(f, "; user-agent = {ua}")?;
+        }
+        if seen.orders.len() > 1 {
+            writeln!(
+                f,
+                "; the extensions came in {}{} orders: '~' accepts any",
+                if seen.orders.len() >= TLS_EXAMPLES {
+                    "at least "
+                } else {
+                    ""
+                },
+                seen.orders.len()
+            )?;
         }
         Ok(())
     }
@@ -433,6 +632,129 @@ mod tests {
         assert!(text.contains("; 1 HTTP response from 192.0.2.1; now: generic Apache\n"));
         assert!(text.contains("sig = 0:Server,Date:Content-Type:SimpleHTTP/\n"));
         assert!(text.contains("sig = 1:Host:Accept:DESKTOPMAC10.10.5-YOSEMITE(4.7.2)\n"));
+    }
+
+    fn tls_hello(
+        kind: Kind,
+        client: &str,
+        label: Option<MatchLabel<'static>>,
+        fuzzy: bool,
+        raw: &str,
+        sni: Option<&str>,
+    ) -> Observation<'static> {
+        use crate::observation::tls::{TlsCarriage, TlsHello};
+        let hello = TlsHello {
+            legacy_version: 0x0303,
+            versions: vec![0x0304],
+            ciphers: vec![0x1301],
+            extensions: Vec::new(),
+            groups: Vec::new(),
+            signature_algorithms: Vec::new(),
+            key_share_groups: Vec::new(),
+            post_quantum: false,
+            grease: false,
+            hello_len: 512,
+            sni: sni.map(str::to_string),
+            alpn: vec!["h2".to_string(), "http/1.1".to_string()],
+            ja4: None,
+            ja3: None,
+            ja3s: None,
+            hello_retry_request: false,
+        };
+        Observation {
+            time: Timestamp { sec: 0, usec: 0 },
+            kind,
+            client: format!("{client}:40000").parse().unwrap(),
+            server: "192.0.2.1:443".parse().unwrap(),
+            subject: if kind == Kind::TlsRequest {
+                Subject::Client
+            } else {
+                Subject::Server
+            },
+            details: Details::Tls(TlsDetails {
+                label,
+                fuzzy,
+                hello: Some(Box::new(hello)),
+                missing: None,
+                carriage: TlsCarriage {
+                    transport: "tcp",
+                    ..TlsCarriage::default()
+                },
+                raw_sig: Some(raw.to_string()),
+            }),
+        }
+    }
+
+    #[test]
+    fn tls_hellos_with_sni_alpn_user_agent_and_permuted_extensions() {
+        let mut h = Harvest::new();
+        // A plaintext request from the same host names its User-Agent.
+        h.add(&http(
+            Kind::HttpRequest,
+            Some(SPECIFIC),
+            "1:Host,User-Agent:Accept:Mozilla/5.0 (X11; Linux x86_64) Chrome/156.0",
+        ));
+        let a = "t:13:1301,1302:0000,0010,002b:001d:0403:grease:h2,http/1.1";
+        let b = "t:13:1301,1302:002b,0000,0010:001d:0403:grease:h2,http/1.1";
+        h.add(&tls_hello(
+            Kind::TlsRequest,
+            "10.0.0.9",
+            None,
+            false,
+            a,
+            Some("example.com"),
+        ));
+        h.add(&tls_hello(
+            Kind::TlsRequest,
+            "10.0.0.9",
+            None,
+            false,
+            b,
+            Some("example.org"),
+        ));
+        // A specific exact match is not harvested; a generic one is.
+        h.add(&tls_hello(
+            Kind::TlsRequest,
+            "10.0.0.7",
+            Some(SPECIFIC),
+            false,
+            "t:13:1303::::::",
+            None,
+        ));
+        let server = "t:13:1302:002b,0033:001d:::";
+        h.add(&tls_hello(
+            Kind::TlsResponse,
+            "10.0.0.9",
+            Some(GENERIC),
+            false,
+            server,
+            None,
+        ));
+        let text = h.to_string();
+        assert_eq!(h.len(), 2, "{text}");
+        assert!(
+            text.contains(
+                "[tls:request]\n\n; 2 TLS ClientHellos from 10.0.0.9; now: no match\n\
+             ; sni = example.com example.org; alpn = h2,http/1.1\n\
+             ; user-agent = Mozilla/5.0 (X11; Linux x86_64) Chrome/156.0\n\
+             ; the extensions came in 2 orders: '~' accepts any\n\
+             ; raw_sig = t:13:1301,1302:0000,0010,002b:001d:0403:grease:h2,http/1.1\n\
+             label = s:!:NAME:FLAVOR\nsys = SYSTEMS\n\
+             sig = t:13:1301,1302:~0000,0010,002b:001d:0403:grease:h2,http/1.1\n"
+            ),
+            "{text}"
+        );
+        assert!(text.contains(
+            "[tls:response]\n\n; 1 TLS ServerHello from 192.0.2.1; now: generic Linux 2.2.x-3.x\n"
+        ), "{text}");
+        assert!(text.contains(&format!("sig = {server}\n")), "{text}");
+        // The harvested lines, once labelled, load.
+        let edited = text
+            .replace("s:!:NAME:FLAVOR", "s:!:Browser:")
+            .replace("sys = SYSTEMS", "sys = Linux");
+        let db = p0fmod_db::Database::parse(&format!("classes = win,unix\n{edited}"), "edited")
+            .unwrap_or_else(|e| panic!("{e}\n{edited}"));
+        assert_eq!(db.tls(p0fmod_db::Direction::Request).len(), 1);
     }
 
     #[test]
