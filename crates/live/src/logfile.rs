@@ -4,7 +4,7 @@
 //! still visible; [`LogReopener::reopen`] then opens the log's name relative to that
 //! directory (`openat`), which works inside the chroot too. The rules are those of the
 //! first open (p0f's, spec §5.2): an existing log is appended to, never through a symbolic
-//! link, and must be a regular file; a missing one is created with mode 0600; an exclusive
+//! link, and must be a regular file (opened without blocking, so a FIFO is refused at once); a missing one is created with mode 0600; an exclusive
 //! advisory lock keeps a second writer out. After `-u`, creating the file needs a
 //! directory the user may write to (the documented `/var/log/p0fmod`, owned by the
 //! service user), or a file created by the rotation tool (`create 0600 p0fmod p0fmod`).
@@ -84,7 +84,12 @@ impl LogReopener {
         {
             return Ok(None);
         }
-        let flags = OFlag::O_WRONLY | OFlag::O_APPEND | OFlag::O_NOFOLLOW | OFlag::O_CLOEXEC;
+        // O_NONBLOCK: a FIFO put at the name is refused below instead of blocking the loop.
+        let flags = OFlag::O_WRONLY
+            | OFlag::O_APPEND
+            | OFlag::O_NOFOLLOW
+            | OFlag::O_NONBLOCK
+            | OFlag::O_CLOEXEC;
         let fd = match openat(&self.dir, self.name.as_os_str(), flags, Mode::empty()) {
             Ok(fd) => fd,
             Err(Errno::ENOENT) => openat(
@@ -166,6 +171,10 @@ mod tests {
         std::fs::create_dir(&log).unwrap();
         assert!(reopener.reopen(&other).is_err());
         std::fs::remove_dir(&log).unwrap();
+        nix::unistd::mkfifo(&log, Mode::from_bits_truncate(0o600)).unwrap();
+        // Refused at once (no reader: ENXIO), never waited on.
+        assert!(reopener.reopen(&other).is_err());
+        std::fs::remove_file(&log).unwrap();
         let held = reopener.reopen(&other).unwrap().unwrap();
         let e = reopener.reopen(&other).unwrap_err();
         assert!(
