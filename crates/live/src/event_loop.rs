@@ -21,6 +21,7 @@ use std::time::{Duration, Instant};
 use nix::errno::Errno;
 use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
 use p0fmod::output::Sink;
+use p0fmod::output::resilient::LogHealth;
 use p0fmod::{Engine, Observation};
 use p0fmod_api::{ApiServer, ServerError, ServerEvent};
 use p0fmod_capture::live::{CaptureStats, LiveCapture, LiveError as CaptureError};
@@ -127,6 +128,8 @@ pub struct LiveLoop<'a, 's> {
     pub started: Instant,
     /// Makes [`LiveLoop::run`] return (as paused) once this time has passed.
     pub wake_at: Option<Instant>,
+    /// The `-o` log's write failures, for the statistics.
+    pub log_health: Option<&'a LogHealth>,
 }
 
 fn revents(fd: &PollFd<'_>) -> PollFlags {
@@ -152,7 +155,13 @@ fn sink_notices(sinks: &mut [&mut dyn Sink], warn: &mut dyn FnMut(LiveWarning)) 
 impl LiveLoop<'_, '_> {
     /// The statistics now (reads the kernel's counters).
     pub fn stats(&mut self) -> ServiceStats {
-        ServiceStats::collect(self.started, self.engine, self.capture, self.api.as_deref())
+        ServiceStats::collect(
+            self.started,
+            self.engine,
+            self.capture,
+            self.api.as_deref(),
+            self.log_health,
+        )
     }
 
     fn publish(&mut self) {

@@ -5,6 +5,7 @@
 
 use std::time::{Duration, Instant};
 
+use p0fmod::output::resilient::LogHealth;
 use p0fmod::stats::EngineStats;
 use p0fmod::{Engine, Kind};
 use p0fmod_api::{ApiServer, ApiStats};
@@ -24,6 +25,18 @@ pub struct ServiceStats {
     pub api: Option<ApiStats>,
     /// Query clients connected now, with `-s`.
     pub api_clients: Option<u64>,
+    /// With `-o`: log lines that could not be written (a full or failing disk), and whether
+    /// the log refuses writes now.
+    pub log: Option<LogStats>,
+}
+
+/// The `-o` log's write failures.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct LogStats {
+    /// Lines dropped because the file refused them, since the start.
+    pub lines_lost: u64,
+    /// The file refuses writes now.
+    pub failing: bool,
 }
 
 impl ServiceStats {
@@ -33,6 +46,7 @@ impl ServiceStats {
         engine: &Engine,
         capture: &mut LiveCapture,
         api: Option<&ApiServer>,
+        log: Option<&LogHealth>,
     ) -> ServiceStats {
         ServiceStats {
             uptime: started.elapsed(),
@@ -40,6 +54,10 @@ impl ServiceStats {
             capture: capture.stats().ok(),
             api: api.map(ApiServer::stats),
             api_clients: api.map(|a| a.client_count() as u64),
+            log: log.map(|h| LogStats {
+                lines_lost: h.lost_lines(),
+                failing: h.failing(),
+            }),
         }
     }
 
@@ -73,6 +91,17 @@ impl ServiceStats {
                 a.answers,
                 a.json_answers,
                 a.bad_queries
+            ));
+        }
+        if let Some(l) = self.log.filter(|l| l.lines_lost > 0 || l.failing) {
+            lines.push(format!(
+                "[+] Log: {} lines could not be written{}.",
+                l.lines_lost,
+                if l.failing {
+                    "; it refuses writes now"
+                } else {
+                    ""
+                }
             ));
         }
         lines.join("\n")
@@ -230,6 +259,18 @@ impl ServiceStats {
                 counter(name, help, value);
             }
         }
+        if let Some(l) = &self.log {
+            counter(
+                "log_lines_lost",
+                "Log lines that could not be written (full or failing disk)",
+                l.lines_lost,
+            );
+            gauge(
+                "log_failing",
+                "1 while the log refuses writes",
+                u64::from(l.failing),
+            );
+        }
         let mut out = String::new();
         // Encoding gathered metrics into a String cannot fail.
         let _ = TextEncoder::new().encode_utf8(&registry.gather(), &mut out);
@@ -267,6 +308,10 @@ mod tests {
                 ..ApiStats::default()
             }),
             api_clients: Some(1),
+            log: Some(LogStats {
+                lines_lost: 3,
+                failing: true,
+            }),
         }
     }
 
@@ -285,7 +330,11 @@ mod tests {
             "[+] Kernel capture statistics: 11 packets received, 1 dropped by the kernel, 0 dropped by the interface."
         );
         assert!(rest[2].contains("1 clients connected") && rest[2].contains("4 answers"));
-        assert_eq!(rest.len(), 3);
+        assert_eq!(
+            rest[3],
+            "[+] Log: 3 lines could not be written; it refuses writes now."
+        );
+        assert_eq!(rest.len(), 4);
     }
 
     #[test]
@@ -301,6 +350,8 @@ mod tests {
             "p0fmod_kernel_dropped_packets_total 1",
             "p0fmod_api_answers_total 4",
             "p0fmod_api_clients 1",
+            "p0fmod_log_lines_lost_total 3",
+            "p0fmod_log_failing 1",
             "p0fmod_tls_hellos_total{outcome=\"complete\"} 5",
             "p0fmod_tls_hellos_total{outcome=\"incomplete\"} 0",
         ] {

@@ -985,6 +985,8 @@ mod live {
         started: Instant,
         /// While the log is held: when to give up waiting for SIGHUP.
         hold_until: Option<Instant>,
+        /// The `-o` log's write failures, for the statistics.
+        log_health: Option<p0fmod::output::resilient::LogHealth>,
     }
 
     /// Longest time the log is held waiting for SIGHUP.
@@ -1165,6 +1167,7 @@ mod live {
                 _pid_file: pid_file,
                 started: Instant::now(),
                 hold_until: None,
+                log_health: outputs.log_health.clone(),
             })),
             outputs,
             daemon,
@@ -1187,6 +1190,7 @@ mod live {
                 &self.engine,
                 &mut self.capture,
                 self.api.as_ref(),
+                self.log_health.as_ref(),
             )
         }
 
@@ -1294,6 +1298,7 @@ mod live {
                 publish: publisher.as_deref(),
                 started: self.started,
                 wake_at: self.hold_until,
+                log_health: self.log_health.as_ref(),
             };
             let s = live
                 .run(stop, &mut |w| notice(Notice::Warning(w.to_string())))
