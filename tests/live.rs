@@ -561,6 +561,48 @@ fn pypi_client_gets_the_same_answers_from_p0fmod_and_p0f() {
         assert_eq!(a, b, "{addr}");
     }
     assert_eq!(query(&sock_mod, &client6).status, Status::Ok);
+
+    // The JSON query on the same socket: its host record agrees with p0f's own binary
+    // answer for IPv4 and IPv6 hosts (IPv6 in RFC 5952 text), and p0f's PyPI client still
+    // gets the same answers afterwards.
+    for addr in [&client, &client2, &client6, &server6] {
+        let line = p0fmod_api::query_json(&sock_mod, addr.parse().unwrap()).unwrap();
+        let v: serde_json::Value = serde_json::from_str(&line).unwrap();
+        assert_eq!(v["status"], "ok", "{addr}: {line}");
+        let host = &v["host"];
+        let ip: IpAddr = addr.parse().unwrap();
+        assert_eq!(host["addr"], ip.to_string());
+        let p0f = query(&sock_p0f, addr);
+        let text = |field: &serde_json::Value| field.as_str().unwrap_or("").to_string();
+        assert_eq!(
+            u64::from(p0f.total_conn),
+            host["total_conn"].as_u64().unwrap()
+        );
+        assert_eq!(
+            u64::from(p0f.first_seen),
+            host["first_seen"].as_u64().unwrap()
+        );
+        assert_eq!(
+            u64::from(p0f.last_seen),
+            host["last_seen"].as_u64().unwrap()
+        );
+        assert_eq!(
+            p0f.os_name.to_string_lossy(),
+            text(&host["os"]["name"]),
+            "{addr}"
+        );
+        assert_eq!(
+            p0f.http_name.to_string_lossy(),
+            text(&host["http_app"]["name"])
+        );
+        assert_eq!(p0f.language.to_string_lossy(), text(&host["language"]));
+        assert_eq!(p0f.link_type.to_string_lossy(), text(&host["link"]));
+        assert_eq!(
+            i64::from(p0f.distance),
+            host["distance"].as_i64().unwrap_or(255)
+        );
+    }
+    assert_eq!(pypi_answers(&sock_mod, &addrs), from_mod);
 }
 
 #[test]
