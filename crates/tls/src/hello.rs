@@ -153,7 +153,7 @@ impl<'a> U16s<'a> {
         }
     }
     /// The list after a 2-byte length prefix, cut to the data present.
-    fn prefixed16(data: &'a [u8]) -> Self {
+    pub(crate) fn prefixed16(data: &'a [u8]) -> Self {
         U16s::new(prefixed(data, 2))
     }
     const EMPTY: U16s<'static> = U16s { data: &[] };
@@ -181,6 +181,15 @@ fn prefixed(data: &[u8], width: usize) -> &[u8] {
     };
     let n = prefix.iter().fold(0usize, |n, &b| n << 8 | usize::from(b));
     &data[width..(width + n).min(data.len())]
+}
+
+impl<'a> AlpnProtocols<'a> {
+    /// The names of an ALPN extension's data.
+    pub(crate) fn of(data: &'a [u8]) -> Self {
+        AlpnProtocols {
+            data: prefixed(data, 2),
+        }
+    }
 }
 
 /// Length-prefixed (1 byte) names of an ALPN extension, in order.
@@ -385,10 +394,7 @@ impl<'a> ClientHello<'a> {
     /// The highest version offered: the largest non-GREASE entry of supported_versions
     /// (DTLS versions compared as versions, 0xfefc above 0xfefd), else `legacy_version`.
     pub fn highest_version(&self) -> u16 {
-        self.supported_versions()
-            .filter(|&v| !is_grease(v))
-            .max_by_key(|&v| version_rank(v))
-            .unwrap_or(self.legacy_version)
+        highest_version(self.extension(ext::SUPPORTED_VERSIONS), self.legacy_version)
     }
 
     /// The first host_name of server_name (bytes as sent), if any.
@@ -449,6 +455,16 @@ impl<'a> ClientHello<'a> {
         self.extension(ext::QUIC_TRANSPORT_PARAMETERS)
             .or_else(|| self.extension(ext::QUIC_TRANSPORT_PARAMETERS_DRAFT))
     }
+}
+
+/// The highest non-GREASE version of a ClientHello's supported_versions data, else
+/// `legacy`.
+pub(crate) fn highest_version(supported_versions: Option<&[u8]>, legacy: u16) -> u16 {
+    supported_versions
+        .map_or(U16s::EMPTY, |d| U16s::new(prefixed(d, 1)))
+        .filter(|&v| !is_grease(v))
+        .max_by_key(|&v| version_rank(v))
+        .unwrap_or(legacy)
 }
 
 /// Orders versions by age: TLS by number, DTLS (0xfeXX, counting down) reversed.

@@ -3,7 +3,7 @@
 //! §2.2 describes it.
 //!
 //! The hashed forms are built on the stack (no allocation unless a hello lists more than
-//! 256 cipher suites or extensions); the raw forms are written into a caller's `String`.
+//! 128 cipher suites or extensions); the raw forms are written into a caller's `String`.
 //!
 //! SSLv2-format hellos are fingerprinted as FoxIO's `ja4.py` over tshark does (the only
 //! oracle that fingerprints them): the version field of the CLIENT-HELLO, no cipher suites
@@ -12,7 +12,7 @@
 
 use sha2::{Digest, Sha256};
 
-use crate::hello::{ClientHello, ext};
+use crate::hello::{AlpnProtocols, ClientHello, U16s, ext, highest_version};
 use crate::is_grease;
 use crate::text::{Flush, Text, hex_into};
 
@@ -72,64 +72,116 @@ pub struct Ja4Hashes {
 
 /// Computes `ja4` and `ja4_o` of a ClientHello; `transport` gives the prefix.
 pub fn ja4(hello: &ClientHello<'_>, transport: Transport) -> Ja4Hashes {
-    let a = part_a(hello, transport);
-    let mut sorted_ciphers = Sorted::new();
-    sorted_ciphers.fill(ciphers(hello));
-    let mut sorted_exts = Sorted::new();
-    sorted_exts.fill(extension_types(hello).filter(|&t| !is_sni_or_alpn(t)));
-
-    let b = hash12(
-        |h| h.hex_list(sorted_ciphers.as_slice().iter().copied()),
-        sorted_ciphers.len(),
-    );
-    let c = hash12(
-        |h| write_ext_part(h, hello, sorted_exts.as_slice().iter().copied()),
-        sorted_exts.len(),
-    );
-    let n_wire = extension_types(hello).count();
-    let b_o = hash12(|h| h.hex_list(ciphers(hello)), sorted_ciphers.len());
-    let c_o = hash12(|h| write_ext_part(h, hello, extension_types(hello)), n_wire);
+    let g = Gathered::new(hello, transport);
+    let (mut sorted_ciphers, mut sorted_exts) = (Values::new(), Values::new());
+    g.ciphers.sorted_into(|_| true, &mut sorted_ciphers);
+    g.exts.sorted_into(|t| !is_sni_or_alpn(t), &mut sorted_exts);
+    let b = hash12(|t| t.hex_list(sorted_ciphers.iter()), sorted_ciphers.len());
+    let c = hash12(|t| g.ext_part(t, &sorted_exts), sorted_exts.len());
+    let b_o = hash12(|t| t.hex_list(g.ciphers.iter()), g.ciphers.len());
+    let c_o = hash12(|t| g.ext_part(t, &g.exts), g.exts.len());
     Ja4Hashes {
-        ja4: assemble(&a, &b, &c),
-        ja4_o: assemble(&a, &b_o, &c_o),
+        ja4: assemble(&g.a, &b, &c),
+        ja4_o: assemble(&g.a, &b_o, &c_o),
     }
 }
 
 /// Writes `ja4_r` (sorted, unhashed) into `out`, replacing its content.
 pub fn ja4_r(hello: &ClientHello<'_>, transport: Transport, out: &mut String) {
-    let mut sorted_ciphers = Sorted::new();
-    sorted_ciphers.fill(ciphers(hello));
-    let mut sorted_exts = Sorted::new();
-    sorted_exts.fill(extension_types(hello).filter(|&t| !is_sni_or_alpn(t)));
-    raw(hello, transport, out, |t| {
-        t.hex_list(sorted_ciphers.as_slice().iter().copied());
-        t.byte(b'_');
-        write_ext_part(t, hello, sorted_exts.as_slice().iter().copied());
-    });
+    let g = Gathered::new(hello, transport);
+    let (mut sorted_ciphers, mut sorted_exts) = (Values::new(), Values::new());
+    g.ciphers.sorted_into(|_| true, &mut sorted_ciphers);
+    g.exts.sorted_into(|t| !is_sni_or_alpn(t), &mut sorted_exts);
+    g.raw(out, &sorted_ciphers, &sorted_exts);
 }
 
 /// Writes `ja4_ro` (wire order, unhashed, SNI and ALPN included) into `out`, replacing
 /// its content.
 pub fn ja4_ro(hello: &ClientHello<'_>, transport: Transport, out: &mut String) {
-    raw(hello, transport, out, |t| {
-        t.hex_list(ciphers(hello));
-        t.byte(b'_');
-        write_ext_part(t, hello, extension_types(hello));
-    });
+    let g = Gathered::new(hello, transport);
+    g.raw(out, &g.ciphers, &g.exts);
 }
 
-fn raw(
-    hello: &ClientHello<'_>,
-    transport: Transport,
-    out: &mut String,
-    rest: impl FnOnce(&mut Text<'_, String>),
-) {
-    out.clear();
-    let mut t = Text::new(out);
-    t.bytes(&part_a(hello, transport));
-    t.byte(b'_');
-    rest(&mut t);
-    t.finish();
+/// What JA4 reads from a hello, gathered in one pass over its lists: part `a`, the
+/// cipher suites and extension types in wire order (GREASE removed), and the
+/// signature_algorithms data.
+struct Gathered<'h> {
+    a: [u8; 10],
+    ciphers: Values,
+    exts: Values,
+    sigalgs: &'h [u8],
+}
+
+impl<'h> Gathered<'h> {
+    fn new(hello: &ClientHello<'h>, transport: Transport) -> Self {
+        let mut ciphers = Values::new();
+        for c in hello.cipher_suites().filter(|&c| !is_grease(c)) {
+            ciphers.push(c);
+        }
+        let mut exts = Values::new();
+        let (mut sni, mut alpn, mut sigalgs, mut versions) = (false, None, None, None);
+        for e in hello.extensions() {
+            if is_grease(e.typ) {
+                continue;
+            }
+            exts.push(e.typ);
+            // The first extension of each type counts, as for `ClientHello::extension`.
+            match e.typ {
+                ext::SERVER_NAME => sni = true,
+                ext::ALPN => alpn = alpn.or(Some(e.data)),
+                ext::SIGNATURE_ALGORITHMS => sigalgs = sigalgs.or(Some(e.data)),
+                ext::SUPPORTED_VERSIONS => versions = versions.or(Some(e.data)),
+                _ => {}
+            }
+        }
+        let v = version_code(highest_version(versions, hello.legacy_version));
+        let nc = two_digits(ciphers.len());
+        let ne = two_digits(exts.len());
+        let alpn = alpn_code(alpn.and_then(|d| AlpnProtocols::of(d).next()));
+        let a = [
+            transport.prefix(),
+            v[0],
+            v[1],
+            if sni { b'd' } else { b'i' },
+            nc[0],
+            nc[1],
+            ne[0],
+            ne[1],
+            alpn[0],
+            alpn[1],
+        ];
+        Gathered {
+            a,
+            ciphers,
+            exts,
+            sigalgs: sigalgs.unwrap_or(&[]),
+        }
+    }
+
+    /// The extension list, then `_` and the signature algorithms (wire order, GREASE
+    /// removed) when there are any.
+    fn ext_part<F: Flush>(&self, t: &mut Text<'_, F>, exts: &Values) {
+        t.hex_list(exts.iter());
+        let mut sigs = U16s::prefixed16(self.sigalgs)
+            .filter(|&s| !is_grease(s))
+            .peekable();
+        if sigs.peek().is_some() {
+            t.byte(b'_');
+            t.hex_list(sigs);
+        }
+    }
+
+    /// A raw form: `a_ciphers_extensions[_sigalgs]`, into `out` (replaced).
+    fn raw(&self, out: &mut String, ciphers: &Values, exts: &Values) {
+        out.clear();
+        let mut t = Text::new(out);
+        t.bytes(&self.a);
+        t.byte(b'_');
+        t.hex_list(ciphers.iter());
+        t.byte(b'_');
+        self.ext_part(&mut t, exts);
+        t.finish();
+    }
 }
 
 /// JA4's version code for a protocol version (`00` for anything outside its table,
@@ -162,30 +214,6 @@ pub fn alpn_code(first: Option<&[u8]>) -> [u8; 2] {
     }
 }
 
-fn part_a(hello: &ClientHello<'_>, transport: Transport) -> [u8; 10] {
-    let v = version_code(hello.highest_version());
-    let sni = if hello.extension(ext::SERVER_NAME).is_some() {
-        b'd'
-    } else {
-        b'i'
-    };
-    let nc = two_digits(ciphers(hello).count());
-    let ne = two_digits(extension_types(hello).count());
-    let alpn = alpn_code(hello.alpn_protocols().next());
-    [
-        transport.prefix(),
-        v[0],
-        v[1],
-        sni,
-        nc[0],
-        nc[1],
-        ne[0],
-        ne[1],
-        alpn[0],
-        alpn[1],
-    ]
-}
-
 fn two_digits(n: usize) -> [u8; 2] {
     let n = n.min(99) as u8;
     [b'0' + n / 10, b'0' + n % 10]
@@ -193,32 +221,6 @@ fn two_digits(n: usize) -> [u8; 2] {
 
 fn is_sni_or_alpn(t: u16) -> bool {
     t == ext::SERVER_NAME || t == ext::ALPN
-}
-
-fn ciphers<'a>(hello: &ClientHello<'a>) -> impl Iterator<Item = u16> + 'a {
-    hello.cipher_suites().filter(|&c| !is_grease(c))
-}
-
-fn extension_types<'a>(hello: &ClientHello<'a>) -> impl Iterator<Item = u16> + 'a {
-    hello.extensions().map(|e| e.typ).filter(|&t| !is_grease(t))
-}
-
-/// The extension list, then `_` and the signature algorithms (wire order, GREASE
-/// removed) when there are any.
-fn write_ext_part<F: Flush>(
-    t: &mut Text<'_, F>,
-    hello: &ClientHello<'_>,
-    exts: impl Iterator<Item = u16>,
-) {
-    t.hex_list(exts);
-    let mut sigs = hello
-        .signature_algorithms()
-        .filter(|&s| !is_grease(s))
-        .peekable();
-    if sigs.peek().is_some() {
-        t.byte(b'_');
-        t.hex_list(sigs);
-    }
 }
 
 const HEX: &[u8; 16] = b"0123456789abcdef";
@@ -246,39 +248,34 @@ fn assemble(a: &[u8; 10], b: &[u8; 12], c: &[u8; 12]) -> Ja4 {
     Ja4(s)
 }
 
-/// Values sorted ascending, inline up to 256 of them (more spill to the heap).
-struct Sorted {
-    inline: [u16; 256],
+/// 16-bit values, inline up to 128 of them (more spill to the heap).
+struct Values {
+    inline: [u16; 128],
     len: usize,
     spill: Vec<u16>,
 }
 
-impl Sorted {
+impl Values {
     fn new() -> Self {
-        Sorted {
-            inline: [0; 256],
+        Values {
+            inline: [0; 128],
             len: 0,
             spill: Vec::new(),
         }
     }
-    fn fill(&mut self, values: impl Iterator<Item = u16>) {
-        for v in values {
-            if self.len < self.inline.len() {
-                self.inline[self.len] = v;
-            } else {
-                if self.spill.is_empty() {
-                    self.spill.extend_from_slice(&self.inline);
-                }
-                self.spill.push(v);
-            }
-            self.len += 1;
-        }
-        if self.spill.is_empty() {
-            self.inline[..self.len].sort_unstable();
+
+    fn push(&mut self, v: u16) {
+        if self.len < self.inline.len() {
+            self.inline[self.len] = v;
         } else {
-            self.spill.sort_unstable();
+            if self.spill.is_empty() {
+                self.spill.extend_from_slice(&self.inline);
+            }
+            self.spill.push(v);
         }
+        self.len += 1;
     }
+
     fn as_slice(&self) -> &[u16] {
         if self.spill.is_empty() {
             &self.inline[..self.len]
@@ -286,7 +283,24 @@ impl Sorted {
             &self.spill
         }
     }
+
+    fn iter(&self) -> impl Iterator<Item = u16> + '_ {
+        self.as_slice().iter().copied()
+    }
+
     fn len(&self) -> usize {
         self.len
+    }
+
+    /// Fills `out` (empty) with the values that `keep` keeps, sorted ascending.
+    fn sorted_into(&self, keep: impl Fn(u16) -> bool, out: &mut Values) {
+        for v in self.iter().filter(|&v| keep(v)) {
+            out.push(v);
+        }
+        if out.spill.is_empty() {
+            out.inline[..out.len].sort_unstable();
+        } else {
+            out.spill.sort_unstable();
+        }
     }
 }

@@ -273,7 +273,7 @@ proptest! {
 
 #[test]
 fn more_ciphers_than_inline_slots_sort_like_fewer() {
-    // The sorted lists live in 256 inline slots; a longer list spills to the heap.
+    // The lists live in 128 inline slots; a longer list spills to the heap.
     let ciphers: Vec<u16> = (0..700u16)
         .rev()
         .map(|i| i * 3 + 1)
