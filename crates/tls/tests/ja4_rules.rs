@@ -407,3 +407,31 @@ fn rfc9001_quic_client_hello() {
     );
     assert_eq!(md5.as_str(), "41bc9ae914d6cb3bd0bd0a5453ab7d7f");
 }
+
+/// DTLS: prefix `d`, DTLS version codes, and the cookie is not a JA4 input (the two
+/// ClientHellos around a HelloVerifyRequest give the same JA4).
+#[test]
+fn dtls_hello_with_and_without_cookie() {
+    let exts = [
+        (0x000a, list16(&[0x001d, 0x0017])),
+        (0x000d, list16(&[0x0403, 0x0804])),
+        (0x002b, versions(&[0xfefc, 0xfefd])),
+    ];
+    let tls_body = client_hello(0xfefd, &[0x1301, 0xc02b], &exts);
+    let with_cookie = |cookie: &[u8]| {
+        let mut b = tls_body.clone();
+        let mut c = vec![cookie.len() as u8];
+        c.extend_from_slice(cookie);
+        b.splice(35..35, c);
+        b
+    };
+    let first = with_cookie(&[]);
+    let second = with_cookie(&[0x5a; 20]);
+    let j1 = ja4(&ClientHello::parse_dtls(&first).unwrap(), Transport::Dtls);
+    let j2 = ja4(&ClientHello::parse_dtls(&second).unwrap(), Transport::Dtls);
+    assert_eq!(j1, j2);
+    assert!(j1.ja4.as_str().starts_with("dd3i0203"), "{}", j1.ja4);
+    // The same lists over TLS: only the prefix differs.
+    let t = ja4(&ClientHello::parse(&tls_body).unwrap(), Transport::Tcp);
+    assert_eq!(&t.ja4.as_str()[1..], &j1.ja4.as_str()[1..]);
+}
