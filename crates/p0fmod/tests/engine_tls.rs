@@ -281,6 +281,50 @@ fn a_hello_in_tcp_fast_open_syn_data_is_read() {
     assert!(tls(&seen[0]).carriage.tfo);
 }
 
+/// One OpenVPN-over-TCP packet: length, opcode (key id 0), session id, a 28-byte tls-auth
+/// block (SHA-1 HMAC, packet id, time), no acknowledgements, message id, payload.
+fn openvpn(opcode: u8, id: u32, payload: &[u8]) -> Vec<u8> {
+    let mut p = vec![opcode << 3];
+    p.extend_from_slice(&[0x11; 8]);
+    p.extend_from_slice(&[0x22; 28]);
+    p.push(0);
+    p.extend_from_slice(&id.to_be_bytes());
+    p.extend_from_slice(payload);
+    let mut out = (p.len() as u16).to_be_bytes().to_vec();
+    out.extend_from_slice(&p);
+    out
+}
+
+#[test]
+fn a_hello_in_openvpns_control_channel_is_unwrapped() {
+    let (client, _) = streams(CHROMIUM);
+    let hello = first_record(&client);
+    // Hard reset (message 0), then the hello in 100-byte control messages 1.., the third
+    // sent twice (a retransmission), an acknowledgement-only packet in between.
+    let mut stream = openvpn(7, 0, b"");
+    for (i, piece) in hello.chunks(100).enumerate() {
+        let id = i as u32 + 1;
+        stream.extend_from_slice(&openvpn(4, id, piece));
+        if id == 3 {
+            stream.extend_from_slice(&openvpn(4, id, piece));
+            stream.extend_from_slice(&openvpn(5, 0, b""));
+        }
+    }
+    let mut e = engine();
+    let frames: Vec<Vec<u8>> = stream
+        .chunks(700)
+        .enumerate()
+        .map(|(i, chunk)| data(true, 1 + 700 * i as u32, 1, chunk))
+        .collect();
+    let seen = run(&mut e, &frames);
+    assert_eq!(seen.len(), 1, "{seen:#?}");
+    assert_eq!(
+        ja4(&seen[0]),
+        Some(oracle(CHROMIUM, "client_hello", "ja4").as_str())
+    );
+    assert!(tls(&seen[0]).carriage.openvpn);
+}
+
 #[test]
 fn the_tls_table_stays_within_the_connection_limit() {
     let (client, _) = streams(CHROMIUM);

@@ -61,6 +61,8 @@ pub struct TlsCarriage {
     pub starttls: Option<StartTls>,
     /// The second hello of its direction, after a HelloRetryRequest.
     pub retry: bool,
+    /// The hello travelled in OpenVPN's TCP control channel.
+    pub openvpn: bool,
 }
 
 /// Why a hello could not be read whole.
@@ -239,6 +241,7 @@ impl TlsDetails<'_> {
                 .then_some(Cow::Borrowed("pq")),
             c.sslv2.then_some(Cow::Borrowed("sslv2")),
             c.tfo.then_some(Cow::Borrowed("tfo")),
+            c.openvpn.then_some(Cow::Borrowed("openvpn")),
             c.starttls
                 .map(|p| Cow::Owned(format!("starttls:{}", p.as_str()))),
         ]

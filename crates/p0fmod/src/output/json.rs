@@ -55,6 +55,7 @@ fn tls_json(kind: Kind, t: &TlsDetails<'_>, m: &mut Map<String, Value>) {
     m.insert("tfo".into(), json!(c.tfo));
     m.insert("starttls".into(), json!(c.starttls.map(|p| p.as_str())));
     m.insert("retry".into(), json!(c.retry));
+    m.insert("openvpn".into(), json!(c.openvpn));
     let h = t.hello.as_deref();
     let get = |f: &dyn Fn(&crate::observation::tls::TlsHello) -> Value| h.map_or(Value::Null, f);
     m.insert(

@@ -21,7 +21,10 @@
 //!   segment acknowledges (or the SYN+ACK's), so that a ServerHello whose first segment
 //!   comes late is still read;
 //! - after a HelloRetryRequest, each direction is read on (past ChangeCipherSpec records)
-//!   for its second hello.
+//!   for its second hello;
+//! - OpenVPN over TCP: a stream that starts with OpenVPN's hard reset is read as its
+//!   control channel, and the TLS handshake inside its control messages is unwrapped
+//!   (with or without tls-auth; not with tls-crypt, which encrypts it).
 //!
 //! Where a hello's start is known before its first bytes arrive (STARTTLS, TFO, the
 //! server's hello), later segments are held until the first bytes tell whether it is TLS;
@@ -132,6 +135,138 @@ struct Collector {
     stage: Stage,
     via: Via,
     tfo: bool,
+    /// The stream is OpenVPN's TCP control channel: the TLS bytes are unwrapped from its
+    /// control messages.
+    vpn: Option<Box<OpenVpn>>,
+}
+
+impl Collector {
+    fn new(first: u32, via: Via, tfo: bool) -> Collector {
+        Collector {
+            r: Reassembler::new(first),
+            stage: Stage::First,
+            via,
+            tfo,
+            vpn: None,
+        }
+    }
+
+    /// The TLS bytes read in order: the TCP stream, or what OpenVPN's control messages
+    /// carried.
+    fn stream(&self) -> &[u8] {
+        match &self.vpn {
+            Some(v) => &v.tls,
+            None => self.r.contiguous(),
+        }
+    }
+
+    /// Drops the first `n` TLS bytes.
+    fn consume(&mut self, n: usize) {
+        match &mut self.vpn {
+            Some(v) => {
+                v.tls.drain(..n.min(v.tls.len()));
+            }
+            None => self.r.consume(n),
+        }
+    }
+
+    /// TLS bytes held within the first `len` (in order or not).
+    fn held_within(&self, len: usize) -> usize {
+        match &self.vpn {
+            Some(v) => v.tls.len().min(len),
+            None => self.r.held_within(len),
+        }
+    }
+}
+
+/// OpenVPN over TCP: packets of a 2-byte length, an opcode byte, a session id, the
+/// tls-auth block (HMAC, packet id and time; none without tls-auth), acknowledgements and,
+/// for control messages (`P_CONTROL_V1`), a message id and a piece of the TLS stream.
+#[derive(Debug)]
+struct OpenVpn {
+    /// Bytes of the tls-auth block.
+    auth: usize,
+    /// The next control message id to take (the hard reset's plus one).
+    next_id: u32,
+    /// The TLS bytes unwrapped so far (at most one window).
+    tls: Vec<u8>,
+}
+
+/// OpenVPN's opcodes (the high 5 bits of the byte after the length).
+const OPENVPN_CONTROL: u8 = 4;
+const OPENVPN_HARD_RESET_CLIENT_V2: u8 = 7;
+const OPENVPN_HARD_RESET_SERVER_V2: u8 = 8;
+
+/// Whether `payload` starts OpenVPN's TCP control channel: a version 2 hard reset from the
+/// client (`from_client`) or the server, key id 0, whose length tells a plausible tls-auth
+/// block (none, or an HMAC of MD5, SHA-1, SHA-224/256, SHA-384 or SHA-512 plus 8 bytes).
+/// Returns who sent it and the tls-auth block's size.
+fn openvpn_start(payload: &[u8]) -> Option<(bool, usize)> {
+    let len = usize::from(u16::from_be_bytes([*payload.first()?, *payload.get(1)?]));
+    let op = *payload.get(2)?;
+    let (from_client, fixed) = match op {
+        o if o == OPENVPN_HARD_RESET_CLIENT_V2 << 3 => (true, 14),
+        o if o == OPENVPN_HARD_RESET_SERVER_V2 << 3 => (false, 26),
+        _ => return None,
+    };
+    let auth = len.checked_sub(fixed)?;
+    let auth_ok = auth == 0 || (auth > 8 && matches!(auth - 8, 16 | 20 | 28 | 32 | 48 | 64));
+    // A server's hard reset acknowledges one message: its count byte says so.
+    let acks_ok = from_client || payload.get(3 + 8 + auth) == Some(&1);
+    (auth_ok && acks_ok).then_some((from_client, auth))
+}
+
+impl OpenVpn {
+    /// Moves the whole OpenVPN packets at the front of `r` into the TLS stream: the pieces
+    /// of control messages taken in message-id order from the hard reset's (repeats
+    /// skipped), other packets dropped. False when the bytes are not OpenVPN or the TLS bytes outgrow a window.
+    fn unwrap(&mut self, r: &mut Reassembler) -> bool {
+        loop {
+            let buf = r.contiguous();
+            let Some(len) = buf
+                .get(..2)
+                .map(|l| usize::from(u16::from_be_bytes([l[0], l[1]])))
+            else {
+                return true;
+            };
+            let Some(pkt) = buf.get(2..2 + len) else {
+                return 2 + len <= MAX_WINDOW;
+            };
+            let op = pkt.first().map(|op| op >> 3);
+            let reset = matches!(
+                op,
+                Some(OPENVPN_HARD_RESET_CLIENT_V2 | OPENVPN_HARD_RESET_SERVER_V2)
+            );
+            if op == Some(OPENVPN_CONTROL) || reset {
+                let acks_at = 1 + 8 + self.auth;
+                let Some(&acks) = pkt.get(acks_at) else {
+                    return false;
+                };
+                let acks = usize::from(acks);
+                let id_at = acks_at + 1 + 4 * acks + if acks > 0 { 8 } else { 0 };
+                let Some(id) = pkt
+                    .get(id_at..id_at + 4)
+                    .map(|b| u32::from_be_bytes([b[0], b[1], b[2], b[3]]))
+                else {
+                    return false;
+                };
+                if reset {
+                    // The hard reset is message 0 (or the id the next messages follow).
+                    self.next_id = id.wrapping_add(1);
+                } else if id == self.next_id {
+                    let piece = &pkt[id_at + 4..];
+                    if self.tls.len() + piece.len() > MAX_WINDOW {
+                        return false;
+                    }
+                    self.tls.extend_from_slice(piece);
+                    self.next_id = self.next_id.wrapping_add(1);
+                }
+            } else if pkt.is_empty() {
+                return false;
+            }
+            r.consume(2 + len);
+        }
+    }
 }
 
 /// One direction of a connection.
@@ -255,7 +390,10 @@ pub fn starttls_command(payload: &[u8]) -> Option<StartTls> {
 /// Whether a packet can matter to an empty TLS table: its payload starts a hello or is a
 /// STARTTLS command. The engine's fast path for the common case.
 pub fn could_start(payload: &[u8]) -> bool {
-    !payload.is_empty() && (hello_start(payload).is_some() || starttls_command(payload).is_some())
+    !payload.is_empty()
+        && (hello_start(payload).is_some()
+            || starttls_command(payload).is_some()
+            || openvpn_start(payload).is_some())
 }
 
 /// The TLS table.
@@ -381,6 +519,10 @@ impl TlsTable {
                     Some(HelloStart::Client) => true,
                     Some(HelloStart::Server) if !syn => false,
                     None if !syn && starttls_command(pkt.payload).is_some() => true,
+                    None if !syn => match openvpn_start(pkt.payload) {
+                        Some((from_client, _)) => from_client,
+                        None => return,
+                    },
                     _ => return,
                 };
                 let key = if from_client {
@@ -508,14 +650,13 @@ impl TlsTable {
         if c.stage == Stage::Held {
             return;
         }
-        let prefix = c.r.contiguous();
+        let prefix = c.stream();
         let other_spoke = flow.hello_seen[1 - dir] || flow.starttls.is_some();
         let tls_seen = match detect(prefix) {
             Detection::Handshake { .. } | Detection::Sslv2ClientHello => true,
             Detection::NeedMore => {
                 c.via == Via::Content
-                    || (c.r.held_within(MAX_WINDOW) > 0
-                        && (other_spoke || c.stage == Stage::Second))
+                    || (c.held_within(MAX_WINDOW) > 0 && (other_spoke || c.stage == Stage::Second))
             }
             Detection::NotTls => c.stage == Stage::Second && !prefix.is_empty(),
         };
@@ -530,7 +671,7 @@ impl TlsTable {
             reason,
             have: prefix.len() as u32,
             wanted: wanted as u32,
-            held: c.r.held_within(wanted) as u32,
+            held: c.held_within(wanted) as u32,
             detail,
         };
         let carriage = carriage(&c, flow.starttls, 0, false);
@@ -563,7 +704,9 @@ impl TlsTable {
                 } else {
                     HelloStart::Server
                 };
-                if hello_start(payload) == Some(wanted) {
+                if hello_start(payload) == Some(wanted)
+                    || openvpn_start(payload).is_some_and(|(c, _)| c == (dir == CLIENT))
+                {
                     Some((seq, Via::Content, false))
                 } else {
                     if dir == CLIENT
@@ -594,12 +737,7 @@ impl TlsTable {
             }
         };
         if let Some((first, via, tfo)) = start {
-            flow.dirs[dir] = Phase::Collect(Box::new(Collector {
-                r: Reassembler::new(first),
-                stage: Stage::First,
-                via,
-                tfo,
-            }));
+            flow.dirs[dir] = Phase::Collect(Box::new(Collector::new(first, via, tfo)));
             // The client's first hello segment acknowledges the server's first byte: the
             // server's hello is expected there.
             if dir == CLIENT
@@ -627,29 +765,46 @@ impl TlsTable {
         let Phase::Collect(c) = &mut flow.dirs[dir] else {
             return;
         };
+        if c.vpn.is_none()
+            && c.stage == Stage::First
+            && let Some((from_client, auth)) = openvpn_start(c.r.contiguous())
+            && from_client == (dir == CLIENT)
+        {
+            c.vpn = Some(Box::new(OpenVpn {
+                auth,
+                next_id: 0,
+                tls: Vec::new(),
+            }));
+        }
+        if let Some(v) = &mut c.vpn
+            && !v.unwrap(&mut c.r)
+        {
+            flow.dirs[dir] = Phase::Done;
+            return;
+        }
         match c.stage {
             Stage::Held | Stage::Second => {
                 // ChangeCipherSpec records (middlebox compatibility) before the hello.
-                while let Some(h) = RecordHeader::parse(c.r.contiguous())
+                while let Some(h) = RecordHeader::parse(c.stream())
                     && h.content_type == CONTENT_CHANGE_CIPHER_SPEC
                 {
                     let n = RECORD_HEADER_LEN + usize::from(h.length);
-                    if c.r.contiguous().len() < n {
+                    if c.stream().len() < n {
                         return;
                     }
-                    c.r.consume(n);
+                    c.consume(n);
                 }
             }
             Stage::First => {}
         }
         // While held, only a further ClientHello is read (a client may send one before the
         // server answers: tools report it, so p0fmod does too).
-        if c.stage == Stage::Held && hello_start(c.r.contiguous()) != Some(HelloStart::Client) {
+        if c.stage == Stage::Held && hello_start(c.stream()) != Some(HelloStart::Client) {
             return;
         }
         let stage = c.stage;
         let via = c.via;
-        let result = match extract_handshake(c.r.contiguous(), &mut self.scratch) {
+        let result = match extract_handshake(c.stream(), &mut self.scratch) {
             Extracted::NotTls => Err(None),
             Extracted::NeedMore { wanted } if wanted > MAX_WINDOW => {
                 Err(Some((TlsEnd::TooLarge, None)))
@@ -743,9 +898,9 @@ impl TlsTable {
 /// record from there).
 fn move_on(phase: &mut Phase, record_end: usize, stage: Stage) {
     if let Phase::Collect(c) = phase
-        && record_end <= c.r.contiguous().len()
+        && record_end <= c.stream().len()
     {
-        c.r.consume(record_end);
+        c.consume(record_end);
         c.stage = stage;
     } else {
         *phase = Phase::Done;
@@ -767,6 +922,7 @@ fn carriage(c: &Collector, starttls: Option<StartTls>, records: usize, sslv2: bo
         tfo: c.tfo,
         starttls,
         retry: c.stage == Stage::Second,
+        openvpn: c.vpn.is_some(),
     }
 }
 
