@@ -244,15 +244,18 @@ fn a_closed_stdout_pipe_is_an_error_not_a_panic() {
     use std::io::Read;
     use std::process::Stdio;
     let spawn_program = |program: &str, args: &[&str]| {
+        // The reading end is closed before the program starts, so that its first write
+        // fails whatever the timing (closing it after the spawn let a fast program fill the
+        // pipe's buffer first and exit 0).
+        let (reader, writer) = std::io::pipe().unwrap();
+        drop(reader);
         let mut child = Command::new(program)
             .env("TZ", "UTC")
             .args(args)
-            .stdout(Stdio::piped())
+            .stdout(writer)
             .stderr(Stdio::piped())
             .spawn()
             .unwrap();
-        // Close the reading end before p0fmod writes anything.
-        drop(child.stdout.take());
         let mut stderr = String::new();
         child
             .stderr
