@@ -5,26 +5,31 @@
 //! Everything runs through `p0fmod-session`, the run path of the Rust API: the settings
 //! are [`Config`]'s setters with their codes and p0f's messages, and a run is a
 //! [`Session`]. Runs happen on a worker thread with the GIL released; the calling thread
-//! waits, re-acquiring the GIL every 50 ms to check for signals, and raises the stop flag
-//! on `KeyboardInterrupt` (or when a callback raises).
+//! waits, re-acquiring the GIL every 50 ms to check for signals and to write what the run
+//! printed meanwhile to `sys.stdout` / `sys.stderr` (a [`Relay`]: so that Jupyter and
+//! redirected streams see it), and raises the stop flag on `KeyboardInterrupt` (or when a
+//! callback raises).
 
 #![forbid(unsafe_code)]
 
 use std::collections::VecDeque;
+use std::io;
 use std::net::IpAddr;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, RecvTimeoutError};
-use std::sync::{Mutex, MutexGuard, PoisonError, TryLockError};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError, TryLockError};
 use std::time::Duration;
 
-use p0fmod::{Config, ConfigError as Refusal, OutputFormat, OwnedObservation};
+use p0fmod::output::p0f::format_console;
+use p0fmod::{Config, ConfigError as Refusal, Observation, OutputFormat, OwnedObservation};
 use p0fmod_api::proto::{QUERY_LEN, RESPONSE_LEN};
-use p0fmod_api::{ClientError, Query, Response, Status, client_report, parse_address};
+use p0fmod_api::{Client, ClientError, Query, Response, Status, client_report, parse_address};
 use p0fmod_session::{Notice, Session, StartError, Started, Summary};
 use pyo3::exceptions::{PyException, PyUserWarning, PyValueError};
 use pyo3::prelude::*;
-use pyo3::types::{PyBytes, PyDict, PyInt, PyList};
+use pyo3::sync::PyOnceLock;
+use pyo3::types::{PyBytes, PyDict, PyInt, PyList, PyTuple, PyType};
 
 pyo3::create_exception!(
     p0fmod,
@@ -36,19 +41,19 @@ pyo3::create_exception!(
     p0fmod,
     ConfigError,
     P0fError,
-    "A refused setting or combination; `code` is the seed API's code (-1 repeated setting, -2 outlandish value; -1 to -4 for start_p0f's combinations, -7 and -8 for the other combinations p0f refuses)."
+    "A refused setting or combination; `code` is the seed API's code (-1 repeated setting, -2 outlandish value; -1 to -4 for start_p0f's combinations, -7 and -8 for the other combinations p0f refuses), or None for a setting this build cannot honour."
 );
 pyo3::create_exception!(
     p0fmod,
     RunError,
     P0fError,
-    "A run could not start or had to stop (a missing file, a refused database, a capture error); p0f's message; `code` is None."
+    "A run could not start or had to stop (a missing file, a refused database, a capture error), or was asked for at the wrong moment; p0f's message; `code` is None. Files that cannot be opened raise its subclass RunFileError, which is also an OSError."
 );
 pyo3::create_exception!(
     p0fmod,
     QueryError,
     P0fError,
-    "A query failed; `code` is ck_response's code (-1 bad magic, -2 bad query), or None when the socket could not be used."
+    "A query failed; `code` is ck_response's code (-1 bad magic, -2 bad query), or None when the socket could not be used or did not answer in time."
 );
 pyo3::create_exception!(
     p0fmod,
@@ -57,14 +62,101 @@ pyo3::create_exception!(
     "p0f's notes that do not stop a run (the seed's start_p0f codes -5 and -6) and run-time warnings."
 );
 
-/// How often a waiting thread looks for signals.
+/// `RunFileError(RunError, OSError)` and its two subclasses for `FileNotFoundError` and
+/// `PermissionError`, made at module import (a class with two bases).
+struct FileErrors {
+    base: Py<PyType>,
+    not_found: Py<PyType>,
+    permission: Py<PyType>,
+}
+
+static FILE_ERRORS: PyOnceLock<FileErrors> = PyOnceLock::new();
+
+/// Makes `name(bases)` with `doc`, a class of module `p0fmod`.
+fn new_class<'py>(
+    py: Python<'py>,
+    name: &str,
+    bases: Bound<'py, PyTuple>,
+    doc: &str,
+) -> PyResult<Bound<'py, PyType>> {
+    let namespace = PyDict::new(py);
+    namespace.set_item("__doc__", doc)?;
+    namespace.set_item("__module__", "p0fmod")?;
+    let class = py
+        .get_type::<PyType>()
+        .call1((name, bases, namespace))?
+        .cast_into::<PyType>()?;
+    Ok(class)
+}
+
+fn file_errors(py: Python<'_>) -> PyResult<&FileErrors> {
+    FILE_ERRORS.get_or_try_init(py, || {
+        let builtins = py.import("builtins")?;
+        let base = new_class(
+            py,
+            "RunFileError",
+            PyTuple::new(
+                py,
+                [
+                    py.get_type::<RunError>().into_any(),
+                    builtins.getattr("OSError")?,
+                ],
+            )?,
+            "A file could not be opened (the capture file, the log): a RunError that is also an OSError, with `errno`, `strerror` and `filename`; str() is p0f's message.",
+        )?;
+        let sub = |name: &str, os: &str, doc: &str| -> PyResult<Py<PyType>> {
+            let bases = PyTuple::new(py, [base.clone().into_any(), builtins.getattr(os)?])?;
+            Ok(new_class(py, name, bases, doc)?.unbind())
+        };
+        Ok(FileErrors {
+            not_found: sub(
+                "RunFileNotFoundError",
+                "FileNotFoundError",
+                "A RunFileError that is also a FileNotFoundError (ENOENT).",
+            )?,
+            permission: sub(
+                "RunPermissionError",
+                "PermissionError",
+                "A RunFileError that is also a PermissionError (EACCES, EPERM).",
+            )?,
+            base: base.unbind(),
+        })
+    })
+}
+
+/// How often a waiting thread looks for signals and writes what the run printed.
 const SIGNAL_CHECK: Duration = Duration::from_millis(50);
 /// Frames per step of an observation iterator.
 const STEP_FRAMES: usize = 256;
+/// Observations a live iterator holds before the capture waits for the reader.
+const LIVE_QUEUE: usize = 1 << 16;
+
+/// The message for live features in a build without them.
+#[cfg(not(feature = "live"))]
+const NO_LIVE: &str = "this build of p0fmod has no live capture (HAS_LIVE is False; it was built without libpcap). Reinstall it with live capture, BPF filters, the query socket, daemon mode and switch_user: `apt-get install libpcap-dev && pip install --force-reinstall ./python` (in the p0fmod repository), or install a wheel built with `maturin build --release`";
+
+/// Refuses, at once, a setting this build cannot honour.
+#[cfg(not(feature = "live"))]
+fn needs_live(py: Python<'_>, what: &str) -> PyResult<()> {
+    Err(p0f_error::<ConfigError>(
+        py,
+        format!("{what}: {NO_LIVE}."),
+        None,
+    ))
+}
+
+/// Every setting can be honoured in a build with live capture.
+#[cfg(feature = "live")]
+fn needs_live(_py: Python<'_>, _what: &str) -> PyResult<()> {
+    Ok(())
+}
 
 /// An exception of `kind` with p0f's message and `code`.
 fn p0f_error<E: pyo3::PyTypeInfo>(py: Python<'_>, message: String, code: Option<i32>) -> PyErr {
-    let err = PyErr::from_type(py.get_type::<E>(), message);
+    with_code(py, PyErr::from_type(py.get_type::<E>(), message), code)
+}
+
+fn with_code(py: Python<'_>, err: PyErr, code: Option<i32>) -> PyErr {
     if let Err(e) = err.value(py).setattr("code", code) {
         return e;
     }
@@ -75,6 +167,42 @@ fn config_error(py: Python<'_>, e: &Refusal) -> PyErr {
     p0f_error::<ConfigError>(py, e.message().to_string(), Some(e.code()))
 }
 
+/// A RunFileError (or its FileNotFoundError / PermissionError subclass) for `source`.
+fn file_error(
+    py: Python<'_>,
+    message: String,
+    path: &std::path::Path,
+    source: &io::Error,
+) -> PyErr {
+    let errors = match file_errors(py) {
+        Ok(errors) => errors,
+        Err(e) => return e,
+    };
+    let class = match source.kind() {
+        io::ErrorKind::NotFound => &errors.not_found,
+        io::ErrorKind::PermissionDenied => &errors.permission,
+        _ => &errors.base,
+    };
+    let err = PyErr::from_type(class.bind(py).clone(), message);
+    let value = err.value(py);
+    let strerror = source.to_string();
+    let strerror = strerror
+        .split(" (os error")
+        .next()
+        .unwrap_or_default()
+        .to_string();
+    let set = || -> PyResult<()> {
+        value.setattr("errno", source.raw_os_error())?;
+        value.setattr("strerror", strerror)?;
+        value.setattr("filename", path)?;
+        Ok(())
+    };
+    if let Err(e) = set() {
+        return e;
+    }
+    with_code(py, err, None)
+}
+
 fn run_error(py: Python<'_>, e: &StartError) -> PyErr {
     match e {
         StartError::Config(e) => config_error(py, e),
@@ -82,16 +210,9 @@ fn run_error(py: Python<'_>, e: &StartError) -> PyErr {
         StartError::Filter { libpcap, message } => {
             p0f_error::<RunError>(py, format!("{message} (pcap_compile: {libpcap})"), None)
         }
+        StartError::File { path, source, .. } => file_error(py, e.to_string(), path, source),
         other => p0f_error::<RunError>(py, other.to_string(), None),
     }
-}
-
-/// Writes to `sys.stdout` or `sys.stderr`.
-fn py_write(py: Python<'_>, stream: &str, text: &str) -> PyResult<()> {
-    let stream = py.import("sys")?.getattr(stream)?;
-    stream.call_method1("write", (text,))?;
-    stream.call_method0("flush")?;
-    Ok(())
 }
 
 /// Flushes Python's own stdout and stderr, so that what Rust prints comes after it.
@@ -105,9 +226,129 @@ fn flush_python(py: Python<'_>) {
     }
 }
 
+/// Writes to `sys.stdout` or `sys.stderr`.
+fn py_write(py: Python<'_>, stream: &str, text: &str) -> PyResult<()> {
+    let stream = py.import("sys")?.getattr(stream)?;
+    stream.call_method1("write", (text,))?;
+    stream.call_method0("flush")?;
+    Ok(())
+}
+
 fn warn(py: Python<'_>, message: &str) -> PyResult<()> {
     let text = std::ffi::CString::new(message.replace('\0', " ")).unwrap_or_default();
     PyErr::warn(py, &py.get_type::<P0fWarning>(), &text, 2)
+}
+
+/// What a run says while the GIL is released, kept until a thread holding the GIL writes
+/// it to `sys.stdout` and `sys.stderr` (or raises the warnings as P0fWarning).
+#[derive(Default)]
+struct Pending {
+    out: String,
+    err: String,
+    /// Raised when the run ends: a warning raised meanwhile could swallow a Ctrl-C
+    /// (CPython's C warning printer clears any exception its write raises).
+    warnings: Vec<String>,
+    /// Warnings beyond [`MAX_WARNINGS`], counted only.
+    dropped: usize,
+}
+
+/// Warnings a run keeps for the P0fWarnings raised at its end.
+const MAX_WARNINGS: usize = 100;
+
+/// A run's console: status lines, console blocks (or JSON lines) and warnings, relayed to
+/// Python's streams. Shared by the run's thread and the thread that waits for it.
+#[derive(Clone)]
+struct Relay {
+    pending: Arc<Mutex<Pending>>,
+    /// Print status lines and console blocks; without it, warnings become P0fWarnings.
+    console: bool,
+    /// Observations as JSON lines instead of console blocks.
+    json: bool,
+}
+
+impl Relay {
+    fn new(console: bool, json: bool) -> Relay {
+        Relay {
+            pending: Arc::new(Mutex::new(Pending::default())),
+            console,
+            json,
+        }
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Pending> {
+        self.pending.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Takes a notice as p0f would print it: status lines and notes on stdout, warnings
+    /// on stderr (or as P0fWarnings when the console is off).
+    fn notice(&self, notice: Notice) {
+        let mut p = self.lock();
+        match notice {
+            Notice::Status(line) if self.console => {
+                p.out.push_str(&line);
+                p.out.push('\n');
+            }
+            Notice::Warning(text) if self.console => {
+                p.err.push_str(&format!("[!] WARNING: {text}\n"));
+            }
+            // stop() and Ctrl-C are the caller's own doing; `interrupted` says it.
+            Notice::Warning(text) if text == "User-initiated shutdown." => {}
+            Notice::Warning(_) if p.warnings.len() >= MAX_WARNINGS => p.dropped += 1,
+            Notice::Warning(text) => p.warnings.push(text),
+            // Notes were raised as P0fWarnings when the settings were checked.
+            Notice::Status(_) | Notice::Note(_) => {}
+        }
+    }
+
+    /// Takes an observation for the console (p0f's block, or a JSON line).
+    fn observation(&self, obs: &Observation<'_>) {
+        if !self.console {
+            return;
+        }
+        let mut p = self.lock();
+        if self.json {
+            p.out
+                .push_str(&p0fmod::output::json::to_json(obs).to_string());
+            p.out.push('\n');
+        } else {
+            format_console(obs, &mut p.out);
+        }
+    }
+
+    /// Writes what is pending to `sys.stdout` / `sys.stderr`.
+    fn drain(&self, py: Python<'_>) -> PyResult<()> {
+        let (out, err) = {
+            let mut p = self.lock();
+            (std::mem::take(&mut p.out), std::mem::take(&mut p.err))
+        };
+        if !out.is_empty() {
+            py_write(py, "stdout", &out)?;
+        }
+        if !err.is_empty() {
+            py_write(py, "stderr", &err)?;
+        }
+        Ok(())
+    }
+
+    /// Writes what is pending and raises the warnings, when a run has ended (or between
+    /// two steps of a capture file).
+    fn finish(&self, py: Python<'_>) -> PyResult<()> {
+        self.drain(py)?;
+        let (warnings, dropped) = {
+            let mut p = self.lock();
+            (
+                std::mem::take(&mut p.warnings),
+                std::mem::take(&mut p.dropped),
+            )
+        };
+        for w in warnings {
+            warn(py, &w)?;
+        }
+        if dropped > 0 {
+            warn(py, &format!("{dropped} more warnings were dropped."))?;
+        }
+        Ok(())
+    }
 }
 
 /// A JSON value as Python objects (None, bool, int, float, str, list, dict).
@@ -153,6 +394,16 @@ fn summary_dict<'py>(py: Python<'py>, s: &Summary) -> PyResult<Bound<'py, PyDict
     d.set_item("interrupted", s.interrupted)?;
     d.set_item("damaged", s.damaged)?;
     d.set_item("daemon_pid", s.daemon_pid)?;
+    match &s.kernel {
+        Some(k) => {
+            let kernel = PyDict::new(py);
+            kernel.set_item("received", k.received)?;
+            kernel.set_item("dropped", k.dropped)?;
+            kernel.set_item("if_dropped", k.if_dropped)?;
+            d.set_item("kernel", kernel)?;
+        }
+        None => d.set_item("kernel", py.None())?,
+    }
     Ok(d)
 }
 
@@ -202,15 +453,17 @@ fn setting_value(value: &Bound<'_, PyAny>) -> PyResult<u32> {
 }
 
 /// Runs `work` on a worker thread with the GIL released; the calling thread checks for
-/// signals every [`SIGNAL_CHECK`] and raises `stop` when a handler raises; that handler's
-/// exception (KeyboardInterrupt) comes back with the result.
+/// signals and relays the run's output every [`SIGNAL_CHECK`], and raises `stop` when a
+/// handler raises; that handler's exception (KeyboardInterrupt) comes back with the
+/// result.
 fn detached<T: Send>(
     py: Python<'_>,
     stop: &AtomicBool,
+    relay: &Relay,
     work: impl FnOnce() -> T + Send,
 ) -> (T, Option<PyErr>) {
     flush_python(py);
-    py.detach(|| {
+    let (result, mut interrupted) = py.detach(|| {
         std::thread::scope(|scope| {
             let (done_tx, done_rx) = mpsc::channel::<()>();
             let worker = scope.spawn(move || {
@@ -220,8 +473,11 @@ fn detached<T: Send>(
             });
             let mut interrupted = None;
             while let Err(RecvTimeoutError::Timeout) = done_rx.recv_timeout(SIGNAL_CHECK) {
+                // Signal handlers may run inside the writes (and raise there), or after.
+                let checked =
+                    Python::attach(|py| relay.drain(py).and_then(|()| py.check_signals()));
                 if interrupted.is_none()
-                    && let Err(e) = Python::attach(|py| py.check_signals())
+                    && let Err(e) = checked
                 {
                     stop.store(true, Ordering::Relaxed);
                     interrupted = Some(e);
@@ -232,18 +488,22 @@ fn detached<T: Send>(
                 .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
             (result, interrupted)
         })
-    })
+    });
+    if let Err(e) = relay.finish(py) {
+        interrupted.get_or_insert(e);
+    }
+    (result, interrupted)
 }
 
 /// Starts a session, runs it and, in a daemon, exits the process when the run ends.
 fn start_and_run(
     config: &Config,
-    console: bool,
     stop: &AtomicBool,
-    observer: &mut (dyn FnMut(&p0fmod::Observation<'_>) + Send),
-    notice: &mut (dyn FnMut(Notice) + Send),
+    observer: &mut (dyn FnMut(&Observation<'_>) + Send),
+    relay: &Relay,
 ) -> Result<Summary, StartError> {
-    match Session::start(config, console, notice)? {
+    let mut notice = |n: Notice| relay.notice(n);
+    match Session::start(config, false, &mut notice)? {
         Started::Parent { pid, message } => {
             notice(Notice::Status(message));
             Ok(Summary {
@@ -251,16 +511,15 @@ fn start_and_run(
                 ..Summary::default()
             })
         }
-        Started::Running(mut session) => {
-            let result = session.run(stop, observer, notice);
-            if session.is_daemon() {
-                if let Err(e) = &result {
-                    p0fmod_session::print_error(e);
-                }
-                std::process::exit(i32::from(result.is_err()));
+        Started::Running(mut session) if session.is_daemon() => {
+            // The daemon: nobody relays its output any more (its stdout is /dev/null).
+            let result = session.run(stop, observer, &mut p0fmod_session::print_notice);
+            if let Err(e) = &result {
+                p0fmod_session::print_error(e);
             }
-            result
+            std::process::exit(i32::from(result.is_err()));
         }
+        Started::Running(mut session) => session.run(stop, observer, &mut notice),
     }
 }
 
@@ -292,8 +551,18 @@ mod p0fmod_module {
     #[pymodule_export]
     use super::{ConfigError, P0fError, P0fWarning, QueryError, RunError};
 
-    /// True when this build captures live (cargo feature `live`, which links libpcap):
-    /// interfaces, the query socket server, daemon mode and switch_user.
+    /// Adds RunFileError and its subclasses (classes with two bases, made at import).
+    #[pymodule_init]
+    fn init(m: &Bound<'_, PyModule>) -> PyResult<()> {
+        let errors = file_errors(m.py())?;
+        m.add("RunFileError", errors.base.bind(m.py()))?;
+        m.add("RunFileNotFoundError", errors.not_found.bind(m.py()))?;
+        m.add("RunPermissionError", errors.permission.bind(m.py()))?;
+        Ok(())
+    }
+
+    /// True when this build captures live (the default: it links libpcap): interfaces,
+    /// BPF filters, the query socket server, daemon mode and switch_user.
     #[pymodule_export]
     const HAS_LIVE: bool = cfg!(feature = "live");
 
@@ -313,6 +582,7 @@ mod p0fmod_module {
     /// -1 when an interface was already set.
     #[pyfunction]
     fn set_iface(py: Python<'_>, iface: String) -> PyResult<i32> {
+        needs_live(py, "set_iface()")?;
         seed_set(py, |c| c.set_iface(iface))
     }
 
@@ -328,7 +598,11 @@ mod p0fmod_module {
             Ok(0)
         }
         #[cfg(not(feature = "live"))]
-        Err(p0f_error::<RunError>(py, NO_LIVE.into(), None))
+        Err(p0f_error::<RunError>(
+            py,
+            format!("list_interfaces(): {NO_LIVE}."),
+            None,
+        ))
     }
 
     /// The capture interfaces as dicts: `name`, `description`, `address`, `loopback`.
@@ -350,7 +624,11 @@ mod p0fmod_module {
                 .collect()
         }
         #[cfg(not(feature = "live"))]
-        Err(p0f_error::<RunError>(py, NO_LIVE.into(), None))
+        Err(p0f_error::<RunError>(
+            py,
+            format!("interfaces(): {NO_LIVE}."),
+            None,
+        ))
     }
 
     /// Reads packets from the capture file `fname` (pcap, pcapng, gzip) instead of an
@@ -371,6 +649,7 @@ mod p0fmod_module {
     /// socket was already set.
     #[pyfunction]
     fn set_api_sock(py: Python<'_>, fname: PathBuf) -> PyResult<i32> {
+        needs_live(py, "set_api_sock()")?;
         seed_set(py, |c| c.set_api_sock(fname))
     }
 
@@ -379,6 +658,7 @@ mod p0fmod_module {
     /// already enabled.
     #[pyfunction]
     fn en_daemon_mode(py: Python<'_>) -> PyResult<i32> {
+        needs_live(py, "en_daemon_mode()")?;
         seed_set(py, Config::en_daemon_mode)
     }
 
@@ -386,6 +666,7 @@ mod p0fmod_module {
     /// `-u`). Returns 0, or -1 when a user was already set.
     #[pyfunction]
     fn switch_user(py: Python<'_>, user: String) -> PyResult<i32> {
+        needs_live(py, "switch_user()")?;
         seed_set(py, |c| c.switch_user(user))
     }
 
@@ -393,6 +674,7 @@ mod p0fmod_module {
     /// enabled.
     #[pyfunction]
     fn en_promisc_mode(py: Python<'_>) -> PyResult<i32> {
+        needs_live(py, "en_promisc_mode()")?;
         seed_set(py, Config::en_promisc_mode)
     }
 
@@ -473,13 +755,16 @@ mod p0fmod_module {
             }
         }
         let stop = AtomicBool::new(false);
-        let (result, interrupted) = detached(py, &stop, || {
-            let mut notice = |n: Notice| {
-                if !matches!(n, Notice::Note(_)) {
-                    p0fmod_session::print_notice(n);
+        // The note -6 was a P0fWarning above; p0f's other lines go to sys.stdout.
+        let relay = Relay::new(true, false);
+        let daemon = config.daemon();
+        let (result, interrupted) = detached(py, &stop, &relay, || {
+            let mut observer = |obs: &Observation<'_>| {
+                if !daemon {
+                    relay.observation(obs);
                 }
             };
-            start_and_run(&config, true, &stop, &mut |_| {}, &mut notice)
+            start_and_run(&config, &stop, &mut observer, &relay)
         });
         if let Some(e) = interrupted {
             return Err(e);
@@ -548,16 +833,33 @@ mod p0fmod_module {
 
     /// Asks the p0f or p0fmod listening on `socket_path` about `ip` (the GIL is released
     /// while waiting). Returns a dict as parse_response() does, or None when the host is
-    /// unknown. Raises QueryError: code -1 bad magic, -2 query not understood, None when
-    /// the socket cannot be used.
+    /// unknown. `timeout` is how long to wait for the answer, in seconds (None: no
+    /// limit). Raises QueryError: code -1 bad magic, -2 query not understood, None when
+    /// the socket cannot be used or gave no answer within `timeout` ("No answer from API
+    /// socket ... within N s").
     #[pyfunction]
+    #[pyo3(signature = (socket_path, ip, timeout=10.0))]
     fn query<'py>(
         py: Python<'py>,
         socket_path: PathBuf,
         ip: &str,
+        timeout: Option<f64>,
     ) -> PyResult<Option<Bound<'py, PyDict>>> {
         let addr = parse_address(ip).map_err(|e| PyValueError::new_err(e.message()))?;
-        let result = py.detach(|| p0fmod_api::query(&socket_path, addr));
+        let limit = match timeout {
+            None => None,
+            Some(t) if t.is_finite() && t > 0.0 && t < 1e9 => Some(Duration::from_secs_f64(t)),
+            Some(t) => {
+                return Err(PyValueError::new_err(format!(
+                    "timeout must be a positive number of seconds or None, got {t}"
+                )));
+            }
+        };
+        let result = py.detach(|| {
+            let mut client = Client::connect(&socket_path)?;
+            client.set_timeout(limit)?;
+            client.query(addr)
+        });
         match result {
             Ok(r) if r.status == Status::NoMatch => Ok(None),
             Ok(r) if r.status == Status::BadQuery => Err(p0f_error::<QueryError>(
@@ -568,6 +870,22 @@ mod p0fmod_module {
             Ok(r) => response_dict(py, &r).map(Some),
             Err(e @ ClientError::BadMagic(_)) => {
                 Err(p0f_error::<QueryError>(py, e.message(), Some(-1)))
+            }
+            Err(ClientError::ShortRead(e))
+                if matches!(
+                    e.kind(),
+                    io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
+                ) =>
+            {
+                Err(p0f_error::<QueryError>(
+                    py,
+                    format!(
+                        "No answer from API socket '{}' within {} s (query()'s timeout).",
+                        socket_path.display(),
+                        timeout.unwrap_or_default()
+                    ),
+                    None,
+                ))
             }
             Err(e) => Err(p0f_error::<QueryError>(py, e.to_string(), None)),
         }
@@ -585,67 +903,143 @@ mod p0fmod_module {
     const RESPONSE_SIZE: usize = RESPONSE_LEN;
 }
 
-/// The message for live features in a build without them.
-#[cfg(not(feature = "live"))]
-const NO_LIVE: &str = "This build of p0fmod has no live capture (HAS_LIVE is False): rebuild it with the cargo feature `live`.";
+/// Where a P0f's session is.
+#[derive(Default)]
+enum Slot {
+    /// Nothing opened yet.
+    #[default]
+    NotStarted,
+    /// Started, ready to run (again: a live capture, or a capture file not read to its
+    /// end).
+    Ready(Session),
+    /// A capture file read to its end: the host table can be read, nothing more can run.
+    Finished(Session),
+    /// Closed by close() or the end of a `with` block.
+    Closed,
+}
 
-/// p0fmod with its settings given at once; refusals and failures raise P0fError's
-/// subclasses. Nothing is opened until the first run(), observations() or host().
+/// p0fmod with its settings given as keywords; refusals and failures raise P0fError's
+/// subclasses. Nothing is opened until the first run() or observations().
+///
+/// Keywords (each as the seed function of the same name; all optional):
+///
+/// - `fp_file`: the signature database file (p0f's `-f`; default: the embedded one).
+/// - `iface`: the network interface to capture on (p0f's `-i`; `"any"` for all; default:
+///   libpcap's first). Not with `read_file`.
+/// - `read_file`: a capture file (pcap, pcapng, gzip) instead of an interface (`-r`).
+/// - `log_file`: appends p0f's log lines (JSON lines with `json=True`) to this file (`-o`).
+/// - `api_sock`: answers queries on this unix socket while it runs (`-s`; live only).
+/// - `daemon`: run() forks into the background and returns the daemon's pid (`-d`; needs
+///   `log_file` or `api_sock`).
+/// - `user`: drops privileges to this user and chroots to its home once the capture is
+///   open (`-u`; live only; see the README for a user made for it).
+/// - `promisc`: promiscuous mode (`-p`).
+/// - `api_max_conn`: simultaneous API clients, 1 to 100 (`-S`; default 20).
+/// - `max_conn`, `max_hosts`: connections (1 to 100000, default 1000) and hosts (1 to
+///   500000, default 10000) tracked (`-m c,h`).
+/// - `conn_max_age`: seconds a connection is tracked, 1 to 1000000 (`-t c,h`; default 30).
+/// - `host_idle_limit`: minutes an idle host is kept, 1 to 1000000 (default 120).
+/// - `filter`: a BPF expression (tcpdump's syntax), on interfaces and capture files.
+/// - `json`: the log (or, without a log, the console) gets JSON lines (docs/json.md).
+/// - `console`: prints p0f's status lines and console blocks on `sys.stdout`, warnings on
+///   `sys.stderr` (without it, warnings are P0fWarnings).
+///
+/// Raises ConfigError with the seed's code for a refused setting or combination (code
+/// None for a setting this build cannot honour); warns (P0fWarning) for the note -6.
+///
+/// A run is stopped by stop() (from any thread), by Ctrl-C, or by leaving a `with` block.
+/// A capture file can be read once (a run stopped before its end goes on from there the
+/// next time); an interface can be captured on again and again.
 #[pyclass(module = "p0fmod", frozen)]
 struct P0f {
     config: Config,
     console: bool,
-    session: Mutex<Option<Session>>,
+    /// Raised by stop(); cleared when a run ends.
+    stop: Arc<AtomicBool>,
+    session: Arc<Mutex<Slot>>,
+    /// The capture file's counts at the end of the previous run (they accumulate).
+    counted: Mutex<Summary>,
 }
 
+/// The message for a host-table read before anything was read.
+const NOT_STARTED: &str = "Nothing has been read yet: the host table fills as run() or observations() go (call one of them first).";
+/// The message for a P0f that is busy.
+const RUNNING: &str = "This P0f is running: its host table and observations can be read once the run returns (stop() ends it).";
+/// The message for a closed P0f.
+const CLOSED: &str =
+    "This P0f is closed (close(), or the end of its `with` block): make a new one.";
+
 impl P0f {
-    /// The session, started on first use. Raises RunError while run() works (from a
-    /// callback, or another thread).
-    fn session<'a>(&'a self, py: Python<'_>) -> PyResult<MutexGuard<'a, Option<Session>>> {
-        let mut guard = match self.session.try_lock() {
-            Ok(guard) => guard,
-            Err(TryLockError::Poisoned(e)) => e.into_inner(),
-            Err(TryLockError::WouldBlock) => {
+    fn relay(&self) -> Relay {
+        Relay::new(
+            self.console && !self.config.daemon(),
+            self.config.output_format() == OutputFormat::Json && self.config.log_file().is_none(),
+        )
+    }
+
+    fn finished_error(&self, py: Python<'_>) -> PyErr {
+        let file = self
+            .config
+            .read_file()
+            .map(|p| p.display().to_string())
+            .unwrap_or_default();
+        p0f_error::<RunError>(
+            py,
+            format!(
+                "The capture file '{file}' has been read to its end: make a new P0f to read it again (host() and hosts() still answer)."
+            ),
+            None,
+        )
+    }
+
+    /// The session slot, or RunError while another run holds it.
+    fn slot<'a>(&'a self, py: Python<'_>) -> PyResult<MutexGuard<'a, Slot>> {
+        match self.session.try_lock() {
+            Ok(guard) => Ok(guard),
+            Err(TryLockError::Poisoned(e)) => Ok(e.into_inner()),
+            Err(TryLockError::WouldBlock) => Err(p0f_error::<RunError>(py, RUNNING.into(), None)),
+        }
+    }
+}
+
+/// Starts the session of `slot` if needed; the session, or RunError (finished, closed).
+fn ready<'s>(
+    py: Python<'_>,
+    owner: &P0f,
+    slot: &'s mut Slot,
+    relay: &Relay,
+) -> PyResult<&'s mut Session> {
+    if matches!(slot, Slot::NotStarted) {
+        let mut notice = |n: Notice| relay.notice(n);
+        match Session::start(&owner.config, false, &mut notice) {
+            Ok(Started::Running(s)) => *slot = Slot::Ready(s),
+            Ok(Started::Parent { .. }) => {
                 return Err(p0f_error::<RunError>(
                     py,
-                    "This P0f is running: its host table and observations can be read once run() returns.".into(),
+                    "Daemon mode is for run(), not for observations().".into(),
                     None,
                 ));
             }
-        };
-        if guard.is_none() {
-            let mut warnings = Vec::new();
-            let console = self.console;
-            let mut notice = |n: Notice| match n {
-                Notice::Warning(w) => warnings.push(w),
-                other if console => p0fmod_session::print_notice(other),
-                _ => {}
-            };
-            match Session::start(&self.config, console, &mut notice) {
-                Ok(Started::Running(s)) => *guard = Some(s),
-                Ok(Started::Parent { .. }) => {
-                    return Err(p0f_error::<RunError>(
-                        py,
-                        "Daemon mode is for run(), not for observations() or host().".into(),
-                        None,
-                    ));
-                }
-                Err(e) => return Err(run_error(py, &e)),
-            }
-            for w in warnings {
-                warn(py, &w)?;
-            }
+            Err(e) => return Err(run_error(py, &e)),
         }
-        Ok(guard)
+    }
+    match slot {
+        Slot::Ready(session) => Ok(session),
+        Slot::Finished(_) => Err(owner.finished_error(py)),
+        Slot::Closed => Err(p0f_error::<RunError>(py, CLOSED.into(), None)),
+        Slot::NotStarted => unreachable!("started above"),
+    }
+}
+
+/// Marks a capture file read to its end.
+fn finish(slot: &mut Slot) {
+    if let Slot::Ready(session) = std::mem::take(slot) {
+        *slot = Slot::Finished(session);
     }
 }
 
 #[pymethods]
 impl P0f {
-    /// Checks the settings (each as the seed function of the same name; `filter` is a
-    /// BPF expression, `json` writes JSON lines instead of p0f's log lines, `console`
-    /// prints p0f's status lines and console blocks on stdout). Raises ConfigError with
-    /// the seed's code; warns (P0fWarning) for the note -6.
     #[new]
     #[pyo3(signature = (*, fp_file=None, iface=None, read_file=None, log_file=None, api_sock=None, daemon=false, user=None, promisc=false, api_max_conn=None, max_conn=None, max_hosts=None, conn_max_age=None, host_idle_limit=None, filter=None, json=false, console=false))]
     #[allow(clippy::too_many_arguments)]
@@ -674,24 +1068,31 @@ impl P0f {
             check(c.set_fp_file(v))?;
         }
         if let Some(v) = iface {
+            needs_live(py, "iface=")?;
             check(c.set_iface(v))?;
         }
         if let Some(v) = read_file {
             check(c.set_read_file(v))?;
+        } else {
+            needs_live(py, "a P0f without read_file= (live capture)")?;
         }
         if let Some(v) = log_file {
             check(c.set_log_file(v))?;
         }
         if let Some(v) = api_sock {
+            needs_live(py, "api_sock=")?;
             check(c.set_api_sock(v))?;
         }
         if daemon {
+            needs_live(py, "daemon=True")?;
             check(c.en_daemon_mode())?;
         }
         if let Some(v) = user {
+            needs_live(py, "user=")?;
             check(c.switch_user(v))?;
         }
         if promisc {
+            needs_live(py, "promisc=True")?;
             check(c.en_promisc_mode())?;
         }
         if let Some(v) = api_max_conn {
@@ -710,6 +1111,7 @@ impl P0f {
             check(c.set_host_idle_limit(setting_value(&v)?))?;
         }
         if let Some(v) = filter {
+            needs_live(py, "filter= (BPF filters)")?;
             check(c.set_filter(v))?;
         }
         if json {
@@ -724,25 +1126,37 @@ impl P0f {
         Ok(P0f {
             config: c,
             console,
-            session: Mutex::new(None),
+            stop: Arc::new(AtomicBool::new(false)),
+            session: Arc::new(Mutex::new(Slot::NotStarted)),
+            counted: Mutex::new(Summary::default()),
         })
     }
 
-    /// Runs to the end of the capture file, or on an interface until Ctrl-C (then raises
-    /// KeyboardInterrupt after a clean stop), writing the log and answering the query
-    /// socket as configured. The GIL is released meanwhile; `callback`, if given, is
-    /// called with each observation as a dict (see observations()) and may raise to stop
-    /// the run. Returns counts: `frames`, `packets`, `observations`, `interrupted`,
-    /// `damaged`, `daemon_pid` (daemon mode, in this process: the daemon's pid).
+    /// Runs to the end of the capture file, or on an interface until stop() (from any
+    /// thread), Ctrl-C (then raises KeyboardInterrupt after a clean stop) or the end of a
+    /// `with` block, writing the log and answering the query socket as configured. The GIL
+    /// is released meanwhile; `callback`, if given, is called with each observation as a
+    /// dict (see observations()) and may raise to stop the run.
+    ///
+    /// Returns this run's counts: `frames`, `packets`, `observations`, `interrupted`
+    /// (stopped before the end), `damaged` (a capture file damaged after some point),
+    /// `kernel` (live runs: `received`, `dropped`, `if_dropped`, libpcap's counters; None
+    /// for files) and `daemon_pid` (daemon mode, in this process: the daemon's pid).
+    ///
+    /// A second run() goes on where the first stopped: on an interface, capturing again;
+    /// in a capture file stopped before its end, from there. A capture file read to its
+    /// end raises RunError.
     #[pyo3(signature = (callback=None))]
     fn run<'py>(
         &self,
         py: Python<'py>,
         callback: Option<Py<PyAny>>,
     ) -> PyResult<Bound<'py, PyDict>> {
-        let stop = AtomicBool::new(false);
+        let stop: &AtomicBool = &self.stop;
+        let relay = self.relay();
         let callback_error: Mutex<Option<PyErr>> = Mutex::new(None);
-        let mut observer = |obs: &p0fmod::Observation<'_>| {
+        let mut observer = |obs: &Observation<'_>| {
+            relay.observation(obs);
             let Some(cb) = &callback else { return };
             if stop.load(Ordering::Relaxed) {
                 return;
@@ -759,22 +1173,46 @@ impl P0f {
                 }
             });
         };
-        let console = self.console;
-        let mut notice = move |n: Notice| {
-            if console {
-                p0fmod_session::print_notice(n);
-            }
-        };
         let (result, interrupted) = if self.config.daemon() {
             let config = &self.config;
-            detached(py, &stop, || {
-                start_and_run(config, console, &stop, &mut observer, &mut notice)
-            })
+            let mut slot = self.slot(py)?;
+            if matches!(*slot, Slot::Closed) {
+                return Err(p0f_error::<RunError>(py, CLOSED.into(), None));
+            }
+            let out = detached(py, stop, &relay, || {
+                start_and_run(config, stop, &mut observer, &relay)
+            });
+            if out.0.is_ok() {
+                // This process's part is over: the daemon runs on in the background.
+                *slot = Slot::Closed;
+            }
+            out
         } else {
-            let mut guard = self.session(py)?;
-            let session = guard.as_mut().expect("started");
-            detached(py, &stop, || session.run(&stop, &mut observer, &mut notice))
+            let mut slot = self.slot(py)?;
+            let session = ready(py, self, &mut slot, &relay)?;
+            let (result, interrupted) = detached(py, stop, &relay, || {
+                session.run(stop, &mut observer, &mut |n| relay.notice(n))
+            });
+            let result = result.map(|total| {
+                if session.is_live() {
+                    return total;
+                }
+                let mut counted = self.counted.lock().unwrap_or_else(PoisonError::into_inner);
+                let this_run = Summary {
+                    frames: total.frames - counted.frames,
+                    packets: total.packets - counted.packets,
+                    observations: total.observations - counted.observations,
+                    ..total
+                };
+                *counted = total;
+                this_run
+            });
+            if matches!(&result, Ok(s) if !session.is_live() && !s.interrupted) {
+                finish(&mut slot);
+            }
+            (result, interrupted)
         };
+        self.stop.store(false, Ordering::Relaxed);
         if let Some(e) = callback_error
             .into_inner()
             .unwrap_or_else(PoisonError::into_inner)
@@ -788,39 +1226,189 @@ impl P0f {
         summary_dict(py, &summary)
     }
 
-    /// The observations of the capture file, one dict each, in capture order, with the
-    /// field names of p0fmod's JSON output (`time`, `mod`, `cli_ip`, `cli_port`, `srv_ip`,
-    /// `srv_port`, `subj`, then by `mod`: `match`, `dist`, `raw_sig`, ...; see
-    /// docs/json.md). The log is written as they go by. Capture files only.
-    fn observations(slf: Bound<'_, Self>) -> Observations {
-        Observations {
+    /// Stops the run in progress (run(), or a live observations() iterator) from any
+    /// thread, within a fraction of a second; the run returns normally with
+    /// `interrupted` True. When nothing runs, the next run stops at once.
+    fn stop(&self) {
+        self.stop.store(true, Ordering::Relaxed);
+    }
+
+    /// Stops any run, waits for it to end (the GIL released) and closes the capture, the
+    /// log and the query socket. The host table is gone; run() and observations() raise
+    /// RunError afterwards. `with P0f(...) as p:` calls it at the end of the block.
+    fn close(&self, py: Python<'_>) {
+        self.stop.store(true, Ordering::Relaxed);
+        let session = Arc::clone(&self.session);
+        let old = py.detach(move || {
+            let mut slot = session.lock().unwrap_or_else(PoisonError::into_inner);
+            std::mem::replace(&mut *slot, Slot::Closed)
+        });
+        drop(old);
+        self.stop.store(false, Ordering::Relaxed);
+    }
+
+    fn __enter__(slf: Bound<'_, Self>) -> Bound<'_, Self> {
+        slf
+    }
+
+    #[pyo3(signature = (*_exc))]
+    fn __exit__(&self, py: Python<'_>, _exc: &Bound<'_, PyTuple>) -> bool {
+        self.close(py);
+        false
+    }
+
+    /// The observations, one dict each, with the field names of p0fmod's JSON output
+    /// (`time`, `mod`, `cli_ip`, `cli_port`, `srv_ip`, `srv_port`, `subj`, then by `mod`:
+    /// `match`, `dist`, `raw_sig`, ...; see docs/json.md and the stubs' TypedDicts). The
+    /// log is written and the query socket answered as they go by.
+    ///
+    /// A capture file is read in capture order (a capture file already read to its end
+    /// raises RunError here). On an interface the capture runs on a thread of its own and
+    /// the iterator waits for the next observation with the GIL released; it ends when
+    /// stop() is called (from another thread, or from the loop) and raises
+    /// KeyboardInterrupt on Ctrl-C.
+    fn observations(slf: Bound<'_, Self>) -> PyResult<Observations> {
+        let py = slf.py();
+        let owner = slf.get();
+        let relay = owner.relay();
+        let live = if owner.config.read_file().is_some() {
+            let mut slot = owner.slot(py)?;
+            ready(py, owner, &mut slot, &relay)?;
+            None
+        } else {
+            Some(LiveFeed::start(py, owner, &relay)?)
+        };
+        relay.finish(py)?;
+        Ok(Observations {
             owner: slf.unbind(),
+            relay,
             queue: Mutex::new(VecDeque::new()),
-        }
+            live: Mutex::new(live),
+        })
     }
 
     /// What the host table says about `ip`: a dict with the fields of the host record
     /// (`addr`, `first_seen`, `last_seen`, `total_conn`, `os`, `http_app`, `http_honesty`,
     /// `language`, `distance`, `link`, `uptime`, `ip_sharing`, `host_change`,
     /// `observations`, `tls_client`, `tls_server`, `verdict`; docs/json.md, "The host
-    /// record"), or None when the host is unknown.
+    /// record", the same as query()'s), or None when the host is unknown. Raises RunError
+    /// before anything was read (run() or observations() first) and while a run works.
     fn host<'py>(&self, py: Python<'py>, ip: &str) -> PyResult<Option<Bound<'py, PyAny>>> {
         let addr = parse_ip(ip)?;
-        let guard = self.session(py)?;
-        match guard.as_ref().and_then(|s| s.host(addr)) {
-            Some(h) => to_dict(py, &h).map(Some),
-            None => Ok(None),
+        let slot = self.slot(py)?;
+        match &*slot {
+            Slot::Ready(s) | Slot::Finished(s) => match s.host(addr) {
+                Some(h) => to_dict(py, &h).map(Some),
+                None => Ok(None),
+            },
+            Slot::NotStarted => Err(p0f_error::<RunError>(py, NOT_STARTED.into(), None)),
+            Slot::Closed => Err(p0f_error::<RunError>(py, CLOSED.into(), None)),
         }
     }
 
-    /// Every host in the table, as host() gives them.
+    /// Every host in the table, as host() gives them. Raises RunError like host().
     fn hosts<'py>(&self, py: Python<'py>) -> PyResult<Vec<Bound<'py, PyAny>>> {
-        let guard = self.session(py)?;
-        guard
-            .iter()
-            .flat_map(Session::hosts)
-            .map(|h| to_dict(py, &h))
-            .collect()
+        let slot = self.slot(py)?;
+        match &*slot {
+            Slot::Ready(s) | Slot::Finished(s) => {
+                s.hosts().iter().map(|h| to_dict(py, h)).collect()
+            }
+            Slot::NotStarted => Err(p0f_error::<RunError>(py, NOT_STARTED.into(), None)),
+            Slot::Closed => Err(p0f_error::<RunError>(py, CLOSED.into(), None)),
+        }
+    }
+}
+
+/// What a live capture thread sends to its iterator.
+enum Feed {
+    /// An observation.
+    Observation(OwnedObservation),
+    /// The run ended.
+    End(Result<Summary, StartError>),
+}
+
+/// The capture thread of a live observations() iterator.
+struct LiveFeed {
+    rx: mpsc::Receiver<Feed>,
+    worker: Option<std::thread::JoinHandle<()>>,
+    ended: bool,
+}
+
+impl LiveFeed {
+    /// Starts the capture on a thread of its own, which holds the session until the run
+    /// ends; returns once the session has started (or raises why it could not).
+    fn start(py: Python<'_>, owner: &P0f, relay: &Relay) -> PyResult<LiveFeed> {
+        if owner.config.daemon() {
+            return Err(p0f_error::<RunError>(
+                py,
+                "Daemon mode is for run(), not for observations().".into(),
+                None,
+            ));
+        }
+        // Refuse at once when another run holds the session.
+        drop(owner.slot(py)?);
+        let (tx, rx) = mpsc::sync_channel::<Feed>(LIVE_QUEUE);
+        let (started_tx, started_rx) = mpsc::channel::<Result<(), StartError>>();
+        let session = Arc::clone(&owner.session);
+        let stop = Arc::clone(&owner.stop);
+        let config = owner.config.clone();
+        let feed_relay = relay.clone();
+        let worker = std::thread::spawn(move || {
+            let relay = feed_relay;
+            let mut slot = session.lock().unwrap_or_else(PoisonError::into_inner);
+            if matches!(*slot, Slot::NotStarted) {
+                match Session::start(&config, false, &mut |n| relay.notice(n)) {
+                    Ok(Started::Running(s)) => *slot = Slot::Ready(s),
+                    Ok(Started::Parent { .. }) => {
+                        let _ = started_tx.send(Err(StartError::Unsupported(
+                            "Daemon mode is for run(), not for observations().",
+                        )));
+                        return;
+                    }
+                    Err(e) => {
+                        let _ = started_tx.send(Err(e));
+                        return;
+                    }
+                }
+            }
+            let Slot::Ready(session) = &mut *slot else {
+                let _ = started_tx.send(Err(StartError::Unsupported(CLOSED)));
+                return;
+            };
+            let _ = started_tx.send(Ok(()));
+            let result = session.run(
+                &stop,
+                &mut |obs| {
+                    relay.observation(obs);
+                    if tx.send(Feed::Observation(obs.into())).is_err() {
+                        // The iterator is gone: nobody reads any more.
+                        stop.store(true, Ordering::Relaxed);
+                    }
+                },
+                &mut |n| relay.notice(n),
+            );
+            stop.store(false, Ordering::Relaxed);
+            drop(slot);
+            let _ = tx.send(Feed::End(result));
+        });
+        let started = py.detach(move || started_rx.recv());
+        relay.finish(py)?;
+        match started {
+            Ok(Ok(())) => Ok(LiveFeed {
+                rx,
+                worker: Some(worker),
+                ended: false,
+            }),
+            Ok(Err(StartError::Unsupported(CLOSED))) => {
+                Err(p0f_error::<RunError>(py, CLOSED.into(), None))
+            }
+            Ok(Err(e)) => Err(run_error(py, &e)),
+            Err(_) => Err(p0f_error::<RunError>(
+                py,
+                "The capture thread ended before it started.".into(),
+                None,
+            )),
+        }
     }
 }
 
@@ -828,7 +1416,49 @@ impl P0f {
 #[pyclass(module = "p0fmod", frozen)]
 struct Observations {
     owner: Py<P0f>,
+    relay: Relay,
     queue: Mutex<VecDeque<OwnedObservation>>,
+    live: Mutex<Option<LiveFeed>>,
+}
+
+impl Observations {
+    /// The next observation of a live capture, waiting with the GIL released.
+    fn next_live<'py>(
+        &self,
+        py: Python<'py>,
+        feed: &mut LiveFeed,
+    ) -> PyResult<Option<Bound<'py, PyAny>>> {
+        if feed.ended {
+            return Ok(None);
+        }
+        loop {
+            let rx = &mut feed.rx;
+            let got = py.detach(move || rx.recv_timeout(SIGNAL_CHECK));
+            if let Err(e) = self.relay.drain(py).and_then(|()| py.check_signals()) {
+                self.owner.get().stop.store(true, Ordering::Relaxed);
+                return Err(e);
+            }
+            match got {
+                Ok(Feed::Observation(obs)) => return to_dict(py, &obs).map(Some),
+                Ok(Feed::End(result)) => {
+                    feed.ended = true;
+                    if let Some(worker) = feed.worker.take() {
+                        let _ = py.detach(|| worker.join());
+                    }
+                    self.relay.finish(py)?;
+                    return match result {
+                        Ok(_) => Ok(None),
+                        Err(e) => Err(run_error(py, &e)),
+                    };
+                }
+                Err(RecvTimeoutError::Timeout) => {}
+                Err(RecvTimeoutError::Disconnected) => {
+                    feed.ended = true;
+                    return Ok(None);
+                }
+            }
+        }
+    }
 }
 
 #[pymethods]
@@ -838,26 +1468,43 @@ impl Observations {
     }
 
     fn __next__<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyAny>>> {
+        let mut live = match self.live.try_lock() {
+            Ok(live) => live,
+            Err(TryLockError::Poisoned(e)) => e.into_inner(),
+            Err(TryLockError::WouldBlock) => {
+                return Err(p0f_error::<RunError>(
+                    py,
+                    "This iterator is being read by another thread.".into(),
+                    None,
+                ));
+            }
+        };
+        if let Some(feed) = live.as_mut() {
+            return self.next_live(py, feed);
+        }
+        drop(live);
         let mut queue = self.queue.lock().unwrap_or_else(PoisonError::into_inner);
         let owner = self.owner.get();
-        let mut warnings = Vec::new();
         while queue.is_empty() {
-            let mut guard = owner.session(py)?;
-            let session = guard.as_mut().expect("started");
-            let console = owner.console;
+            let mut slot = owner.slot(py)?;
+            if matches!(*slot, Slot::Finished(_)) {
+                return Ok(None);
+            }
+            let session = ready(py, owner, &mut slot, &self.relay)?;
+            let relay = &self.relay;
             let step = session.step(
                 STEP_FRAMES,
-                &mut |obs| queue.push_back(obs.into()),
-                &mut |n| match n {
-                    Notice::Warning(w) => warnings.push(w),
-                    other if console => p0fmod_session::print_notice(other),
-                    _ => {}
+                &mut |obs| {
+                    relay.observation(obs);
+                    queue.push_back(obs.into());
                 },
+                &mut |n| relay.notice(n),
             );
-            drop(guard);
-            for w in warnings.drain(..) {
-                warn(py, &w)?;
+            if matches!(step, Ok(0)) {
+                finish(&mut slot);
             }
+            drop(slot);
+            self.relay.finish(py)?;
             match step {
                 Ok(0) => return Ok(None),
                 Ok(_) => {}
@@ -867,6 +1514,18 @@ impl Observations {
         match queue.pop_front() {
             Some(obs) => to_dict(py, &obs).map(Some),
             None => Ok(None),
+        }
+    }
+}
+
+impl Drop for Observations {
+    /// A live iterator dropped before its end stops its capture.
+    fn drop(&mut self) {
+        let live = self.live.get_mut().unwrap_or_else(PoisonError::into_inner);
+        if let Some(feed) = live.as_ref()
+            && !feed.ended
+        {
+            self.owner.get().stop.store(true, Ordering::Relaxed);
         }
     }
 }

@@ -76,7 +76,10 @@ def test_callback_gets_the_same_dicts_and_can_stop_the_run(capture):
 
 def test_host_table_in_process(capture):
     p = p0fmod.P0f(read_file=capture)
-    assert p.host("10.77.0.2") is None  # nothing read yet
+    with pytest.raises(p0fmod.RunError, match="Nothing has been read yet"):
+        p.host("10.77.0.2")
+    with pytest.raises(p0fmod.RunError, match="Nothing has been read yet"):
+        p.hosts()
     p.run()
     client = p.host("10.77.0.2")
     assert client["addr"] == "10.77.0.2"

@@ -55,7 +55,7 @@ use std::collections::VecDeque;
 use std::fmt;
 use std::io::{self, Write};
 use std::net::IpAddr;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
@@ -65,7 +65,7 @@ pub use p0fmod_api;
 use p0fmod::inputs::Input;
 use p0fmod::output::Sink;
 use p0fmod::output::json::JsonSink;
-use p0fmod::output::p0f::{ConsoleSink, LogSink, open_log};
+use p0fmod::output::p0f::{ConsoleSink, LogOpenError, LogSink, open_log};
 use p0fmod::output::resilient::{LogHealth, ResilientFile};
 use p0fmod::{
     Config, ConfigError, ConfigWarning, Engine, HostInfo, Observation, OfflineRun, OutputFormat,
@@ -118,6 +118,19 @@ pub enum StartError {
         /// The system's text (`strerror`).
         os: String,
     },
+    /// A file named in the configuration (the capture file, the log) could not be
+    /// opened: p0f's text, the file and the system's error. p0f treats it as PFATAL
+    /// (`system`: the log) or FATAL (the capture file).
+    File {
+        /// p0f's text.
+        message: String,
+        /// The file.
+        path: PathBuf,
+        /// The system's error.
+        source: io::Error,
+        /// p0f reports it as a failed system call (`[-] SYSTEM ERROR`).
+        system: bool,
+    },
     /// What was asked needs something this build or this session does not have.
     Unsupported(&'static str),
 }
@@ -146,12 +159,26 @@ impl fmt::Display for StartError {
             StartError::Filter { message, .. } => f.write_str(message),
             StartError::Fatal(message) => f.write_str(message),
             StartError::System { message, os } => write!(f, "{message} ({os})"),
+            StartError::File {
+                message,
+                source,
+                system: true,
+                ..
+            } => write!(f, "{message} ({})", os_message(source)),
+            StartError::File { message, .. } => f.write_str(message),
             StartError::Unsupported(what) => f.write_str(what),
         }
     }
 }
 
-impl std::error::Error for StartError {}
+impl std::error::Error for StartError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            StartError::File { source, .. } => Some(source),
+            _ => None,
+        }
+    }
+}
 
 impl From<ConfigError> for StartError {
     fn from(e: ConfigError) -> StartError {
@@ -246,12 +273,18 @@ impl Outputs {
     ) -> Result<Outputs, StartError> {
         let mut outputs = Outputs::default();
         if let Some(path) = config.log_file() {
-            let file = open_log(path).map_err(|e| match &e.source {
-                Some(os) if e.message.starts_with("Cannot open") => StartError::System {
-                    message: e.message.clone(),
-                    os: os_message(os),
+            let file = open_log(path).map_err(|e| match e {
+                LogOpenError {
+                    path,
+                    message,
+                    source: Some(source),
+                } if message.starts_with("Cannot open") => StartError::File {
+                    message,
+                    path,
+                    source,
+                    system: true,
                 },
-                _ => StartError::Fatal(e.to_string()),
+                e => StartError::Fatal(e.to_string()),
             })?;
             let file = LogFile::new(file);
             let health = resilient.then(LogHealth::default);
@@ -566,8 +599,15 @@ impl Session {
                 "This build of p0fmod has no live capture (cargo feature `live`); use a capture file.",
             ));
         };
-        let inputs = p0fmod::inputs::expand(config.read_files())
-            .map_err(|e| StartError::Fatal(e.to_string()))?;
+        let inputs = p0fmod::inputs::expand(config.read_files()).map_err(|e| match e {
+            p0fmod::inputs::InputError::Io { path, source } => StartError::File {
+                message: format!("{}: {source}", path.display()),
+                path,
+                source,
+                system: false,
+            },
+            e => StartError::Fatal(e.to_string()),
+        })?;
         for skipped in &inputs.skipped {
             notice(Notice::Warning(format!(
                 "Skipped '{}': not a capture file.",
@@ -581,7 +621,15 @@ impl Session {
                 read_file.display()
             )));
         };
-        let capture = first.open().map_err(|e| StartError::Fatal(e.to_string()))?;
+        let capture = first.open().map_err(|e| match e {
+            p0fmod_capture::CaptureError::Io { path, source } => StartError::File {
+                message: format!("{}: {source}", path.display()),
+                path,
+                source,
+                system: false,
+            },
+            e => StartError::Fatal(e.to_string()),
+        })?;
         let mut run = OfflineRun::with_capture(capture, db, config.limits(), config.filter())
             .map_err(|e| match e {
                 RunError::Filter(e) => filter_error(
@@ -873,6 +921,17 @@ pub fn print_error(error: &StartError) {
         StartError::System { message, os } => {
             print_err(&format!(
                 "[-] SYSTEM ERROR : {message}\n      OS message : {os}\n"
+            ));
+        }
+        StartError::File {
+            message,
+            source,
+            system: true,
+            ..
+        } => {
+            print_err(&format!(
+                "[-] SYSTEM ERROR : {message}\n      OS message : {}\n",
+                os_message(source)
             ));
         }
         other => print_err(&format!("[-] PROGRAM ABORT : {other}\n")),
@@ -1412,14 +1471,31 @@ mod tests {
     fn missing_files_are_p0f_failures() {
         let mut c = Config::new();
         c.set_read_file("/nonexistent.pcap").unwrap();
-        assert!(matches!(start(&c), Err(StartError::Fatal(_))));
+        match start(&c) {
+            Err(StartError::File {
+                path,
+                source,
+                system: false,
+                ..
+            }) => {
+                assert_eq!(path, std::path::Path::new("/nonexistent.pcap"));
+                assert_eq!(source.kind(), io::ErrorKind::NotFound);
+            }
+            other => panic!("{:?}", other.err()),
+        }
         let mut c = Config::new();
         c.set_read_file(capture("local/local-linux-ipv4-http.pcap"))
             .unwrap();
         c.set_log_file("/nonexistent/dir/log").unwrap();
         match start(&c) {
-            Err(StartError::System { message, .. }) => {
+            Err(StartError::File {
+                message,
+                source,
+                system: true,
+                ..
+            }) => {
                 assert_eq!(message, "Cannot open '/nonexistent/dir/log'.");
+                assert_eq!(source.kind(), io::ErrorKind::NotFound);
             }
             other => panic!("{:?}", other.err()),
         }
