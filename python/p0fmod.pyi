@@ -5,17 +5,107 @@ repeated setting, -2 for an outlandish value; a refused call changes nothing),
 then start_p0f(). mk_query() and ck_response() speak p0f's query API.
 
 Beyond the seed: the P0f class (settings at once, exceptions instead of codes,
-observations as dicts, the host table in process), query() and parse_response().
+observations as dicts, the host table in process, stop() from any thread, `with`),
+query() and parse_response().
 """
 
 import os
-from typing import Any, Callable, Dict, Iterator, List, Optional, Union
+from types import TracebackType
+from typing import Callable, Iterator, List, Optional, Type, TypedDict, Union
 
 _Path = Union[str, "os.PathLike[str]"]
 
+# An observation, as P0f.observations() and run()'s callback give it: the JSON output's
+# fields (docs/json.md). `match` of the syn / syn+ack / http mods:
+Match = TypedDict(
+    "Match",
+    {
+        "kind": str,  # "os" or "app"
+        "name": str,
+        "flavor": Optional[str],
+        "class": Optional[str],  # "unix", "win", "!" (a user application), ... or None
+        "generic": bool,
+        "fuzzy": bool,
+    },
+)
+
+class _ObservationFields(TypedDict):
+    time: float
+    """Packet time, Unix seconds with microseconds."""
+    mod: str
+    """syn, syn+ack, mtu, uptime, http request, http response, host change, ip sharing."""
+    cli_ip: str
+    cli_port: int
+    srv_ip: str
+    srv_port: int
+    subj: str
+    """"cli" or "srv": which end the observation is about."""
+
+class Observation(_ObservationFields, total=False):
+    """One observation; which of these fields are there depends on `mod`."""
+
+    match: Optional[Match]
+    dist: int
+    dist_exact: bool
+    params: List[str]
+    raw_sig: str
+    link: Optional[str]
+    raw_mtu: int
+    uptime_min: int
+    modulo_days: int
+    raw_freq: float
+    lang: Optional[str]
+    reason: List[str]
+    raw_hits: List[int]
+
+class KernelStats(TypedDict):
+    """libpcap's counters at the end of a live run."""
+
+    received: int
+    dropped: int
+    if_dropped: int
+
+class RunSummary(TypedDict):
+    """What P0f.run() returns: this run's counts."""
+
+    frames: int
+    packets: int
+    observations: int
+    interrupted: bool
+    damaged: bool
+    kernel: Optional[KernelStats]
+    daemon_pid: Optional[int]
+
+class Interface(TypedDict):
+    name: str
+    description: Optional[str]
+    address: Optional[str]
+    loopback: bool
+
+class Response(TypedDict):
+    """A p0f API answer (232 bytes) with p0f's field names; empty strings are None."""
+
+    status: int
+    first_seen: int
+    last_seen: int
+    total_conn: int
+    uptime_min: int
+    up_mod_days: int
+    last_nat: int
+    last_chg: int
+    distance: int
+    bad_sw: int
+    os_match_q: int
+    os_name: Optional[str]
+    os_flavor: Optional[str]
+    http_name: Optional[str]
+    http_flavor: Optional[str]
+    link_type: Optional[str]
+    language: Optional[str]
+
 __version__: str
 HAS_LIVE: bool
-"""True when this build captures live (it links libpcap)."""
+"""True when this build captures live (the default install: it links libpcap)."""
 QUERY_SIZE: int
 """21: the length of a query."""
 RESPONSE_SIZE: int
@@ -31,10 +121,22 @@ class ConfigError(P0fError):
     """A refused setting or combination; code is the seed's code."""
 
 class RunError(P0fError):
-    """A run could not start or had to stop; p0f's message; code is None."""
+    """A run could not start or had to stop, or was asked for at the wrong moment;
+    p0f's message; code is None."""
+
+class RunFileError(RunError, OSError):
+    """A file could not be opened (the capture file, the log): also an OSError with
+    errno, strerror and filename; str() is p0f's message."""
+
+class RunFileNotFoundError(RunFileError, FileNotFoundError):
+    """A RunFileError that is also a FileNotFoundError."""
+
+class RunPermissionError(RunFileError, PermissionError):
+    """A RunFileError that is also a PermissionError."""
 
 class QueryError(P0fError):
-    """A query failed: code -1 bad magic, -2 bad query, None for socket errors."""
+    """A query failed: code -1 bad magic, -2 bad query, None for socket errors and
+    for no answer within query()'s timeout."""
 
 class P0fWarning(UserWarning):
     """p0f's notes (start_p0f's -6) and run-time warnings."""
@@ -48,7 +150,7 @@ def set_iface(iface: str) -> int:
 def list_interfaces() -> int:
     """Prints the capture interfaces as p0f -L; 0. RunError without live capture."""
 
-def interfaces() -> List[Dict[str, Any]]:
+def interfaces() -> List[Interface]:
     """The capture interfaces: name, description, address, loopback."""
 
 def set_read_file(fname: _Path) -> int:
@@ -104,26 +206,61 @@ def ck_response(response_data: bytes) -> int:
     """Prints a 232-byte answer as p0f-client; 0, or -1 bad magic, -2 bad query,
     -3 no match. ValueError when it is not 232 bytes."""
 
-def parse_response(data: bytes) -> Dict[str, Any]:
+def parse_response(data: bytes) -> Response:
     """A 232-byte answer as a dict with p0f's field names (status, first_seen,
     last_seen, total_conn, uptime_min, up_mod_days, last_nat, last_chg, distance,
     bad_sw, os_match_q, os_name, os_flavor, http_name, http_flavor, link_type,
     language; empty strings as None). QueryError(-1) for a bad magic number."""
 
-def query(socket_path: _Path, ip: str) -> Optional[Dict[str, Any]]:
+def query(socket_path: _Path, ip: str, timeout: Optional[float] = 10.0) -> Optional[Response]:
     """Asks the p0f or p0fmod on socket_path about ip: a dict as parse_response(),
-    or None for an unknown host. Raises QueryError."""
+    or None for an unknown host. timeout: seconds to wait for the answer (None: no
+    limit). Raises QueryError (code None and "No answer from API socket ... within
+    N s" when the answer does not come in time)."""
 
-class Observations(Iterator[Dict[str, Any]]):
+class NamedMatch(TypedDict):
+    name: str
+    flavor: Optional[str]
+
+class Host(TypedDict):
+    """A record of the host table (P0f.host(), P0f.hosts())."""
+
+    addr: str
+    first_seen: int
+    last_seen: int
+    total_conn: int
+    os: Optional[NamedMatch]
+    os_match_quality: int
+    http_software: Optional[NamedMatch]
+    software_honesty: str
+    link_type: Optional[str]
+    language: Optional[str]
+    distance: Optional[int]
+    uptime_minutes: Optional[int]
+    uptime_modulo_days: int
+    last_nat: Optional[int]
+    last_change: Optional[int]
+
+class Observations(Iterator[Observation]):
     """The iterator of P0f.observations()."""
 
     def __iter__(self) -> "Observations": ...
-    def __next__(self) -> Dict[str, Any]: ...
+    def __next__(self) -> Observation: ...
 
 class P0f:
-    """p0fmod with its settings given at once; raises P0fError's subclasses.
+    """p0fmod with its settings given as keywords; raises P0fError's subclasses.
 
-    Nothing is opened until the first run(), observations(), host() or hosts().
+    Keywords (each as the seed function of the same name; all optional): fp_file
+    (-f), iface (-i; "any" for all), read_file (-r), log_file (-o), api_sock (-s),
+    daemon (-d), user (-u: drop privileges and chroot), promisc (-p), api_max_conn
+    (-S, 1..100), max_conn / max_hosts (-m), conn_max_age (-t, seconds),
+    host_idle_limit (-t, minutes), filter (a BPF expression), json (JSON lines in the
+    log, or on the console without a log), console (p0f's status lines and console
+    blocks on sys.stdout; without it warnings are P0fWarnings).
+
+    Nothing is opened until the first run() or observations(). stop() ends a run from
+    any thread; `with P0f(...) as p:` closes it at the end of the block. A capture file
+    is read once; an interface can be captured on again and again.
     """
 
     def __init__(
@@ -146,21 +283,41 @@ class P0f:
         json: bool = False,
         console: bool = False,
     ) -> None:
-        """Checks the settings; ConfigError with the seed's code when refused."""
+        """Checks the settings; ConfigError with the seed's code when refused (code
+        None for a setting this build cannot honour)."""
 
-    def run(
-        self, callback: Optional[Callable[[Dict[str, Any]], object]] = None
-    ) -> Dict[str, Any]:
-        """Runs to the end of the capture (or until Ctrl-C on an interface), the GIL
-        released; callback gets each observation as a dict. Returns the counts
-        frames, packets, observations, interrupted, damaged, daemon_pid."""
+    def run(self, callback: Optional[Callable[[Observation], object]] = None) -> RunSummary:
+        """Runs to the end of the capture file, or on an interface until stop(),
+        Ctrl-C (KeyboardInterrupt after a clean stop) or the end of the `with` block;
+        the GIL released. callback gets each observation and may raise to stop the run.
+        Returns this run's counts, with libpcap's `kernel` counters for live runs.
+        A second run() goes on (an interface; a file stopped before its end); a file
+        read to its end raises RunError."""
+
+    def stop(self) -> None:
+        """Stops the run in progress from any thread (it returns with interrupted
+        True); when nothing runs, the next run stops at once."""
+
+    def close(self) -> None:
+        """Stops any run, waits for it and closes the capture, log and socket."""
+
+    def __enter__(self) -> "P0f": ...
+    def __exit__(
+        self,
+        exc_type: Optional[Type[BaseException]],
+        exc: Optional[BaseException],
+        tb: Optional[TracebackType],
+    ) -> bool: ...
 
     def observations(self) -> Observations:
-        """Each observation of the capture file as a dict with the JSON output's
-        field names (docs/json.md), in capture order."""
+        """The observations as dicts (docs/json.md). A capture file in capture order
+        (RunError if already read to its end); an interface: the capture runs on a
+        thread of its own, the iterator waits with the GIL released and ends on
+        stop()."""
 
-    def host(self, ip: str) -> Optional[Dict[str, Any]]:
-        """The host table's record for ip (the host record of docs/json.md), or None."""
+    def host(self, ip: str) -> Optional[Host]:
+        """The host table's record for ip, or None. RunError before anything was
+        read and while a run works."""
 
-    def hosts(self) -> List[Dict[str, Any]]:
-        """Every record of the host table."""
+    def hosts(self) -> List[Host]:
+        """Every record of the host table (RunError as host())."""

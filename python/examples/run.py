@@ -4,10 +4,11 @@ p0f's console blocks on stdout until Ctrl-C.
 
 usage: sudo run.py [interface]
 
-Live capture needs a build of the module with it (p0fmod.HAS_LIVE; see
-docs/api-rust-python.md) and root (or CAP_NET_RAW).
+Live capture is in the default install (`pip install ./python`); it needs root (or
+CAP_NET_RAW and CAP_NET_ADMIN).
 """
 
+import signal
 import sys
 
 import p0fmod
@@ -15,6 +16,9 @@ import p0fmod
 
 def main():
     iface = sys.argv[1] if len(sys.argv) > 1 else "eth0"
+    # Ctrl-C stops the run, even when this script was started with SIGINT ignored (a
+    # background job of a shell without job control).
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     if p0fmod.set_iface(iface) != 0:
         return 1
     try:

@@ -82,6 +82,13 @@ fn new_class<'py>(
     let namespace = PyDict::new(py);
     namespace.set_item("__doc__", doc)?;
     namespace.set_item("__module__", "p0fmod")?;
+    // str() is p0f's message, not OSError's "[Errno N] ..." built from the attributes.
+    namespace.set_item(
+        "__str__",
+        py.import("builtins")?
+            .getattr("BaseException")?
+            .getattr("__str__")?,
+    )?;
     let class = py
         .get_type::<PyType>()
         .call1((name, bases, namespace))?
@@ -194,7 +201,7 @@ fn file_error(
     let set = || -> PyResult<()> {
         value.setattr("errno", source.raw_os_error())?;
         value.setattr("strerror", strerror)?;
-        value.setattr("filename", path)?;
+        value.setattr("filename", path.to_string_lossy())?;
         Ok(())
     };
     if let Err(e) = set() {

@@ -206,3 +206,26 @@ def test_examples_client_py(lab, tmp_path):
                          capture_output=True, text=True, timeout=30)
     assert out.returncode == 0 and "No matching host" in out.stdout
 
+
+
+def test_examples_run_py(lab, tmp_path):
+    """python/examples/run.py as the seed describes it (`sudo run.py [iface]`), from the
+    default install: p0f's console output on stdout, live from the veth, until Ctrl-C."""
+    example = os.path.join(os.path.dirname(__file__), "..", "examples", "run.py")
+    out_path = tmp_path / "run.out"
+    with open(out_path, "w") as out:
+        proc = subprocess.Popen(["ip", "netns", "exec", NS_A, sys.executable, example, VETH_A],
+                                stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.PIPE)
+    lab.procs.append(proc)
+    wait_for("the event loop", lambda: "[+] Entered main event loop." in out_path.read_text())
+    lab.curl(SERVER4)
+    wait_for("a console block", lambda: f".-[ {CLIENT4}/" in out_path.read_text())
+    proc.send_signal(signal.SIGINT)
+    assert proc.wait(timeout=10) == 0, proc.stderr.read().decode()
+    text = out_path.read_text()
+    assert text.startswith("--- p0fmod ")
+    assert f"[+] Intercepting traffic on interface '{VETH_A}'." in text
+    assert "| os       = Linux" in text
+    assert "| app      = curl" in text
+    assert "All done. Processed" in text
+    assert "User-initiated shutdown." in proc.stderr.read().decode()
