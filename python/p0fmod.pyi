@@ -11,7 +11,7 @@ query() and parse_response().
 
 import os
 from types import TracebackType
-from typing import Callable, Iterator, List, Optional, Type, TypedDict, Union
+from typing import Callable, Dict, Iterator, List, Optional, Type, TypedDict, Union
 
 _Path = Union[str, "os.PathLike[str]"]
 
@@ -212,34 +212,57 @@ def parse_response(data: bytes) -> Response:
     bad_sw, os_match_q, os_name, os_flavor, http_name, http_flavor, link_type,
     language; empty strings as None). QueryError(-1) for a bad magic number."""
 
-def query(socket_path: _Path, ip: str, timeout: Optional[float] = 10.0) -> Optional[Response]:
-    """Asks the p0f or p0fmod on socket_path about ip: a dict as parse_response(),
-    or None for an unknown host. timeout: seconds to wait for the answer (None: no
-    limit). Raises QueryError (code None and "No answer from API socket ... within
-    N s" when the answer does not come in time)."""
+def query(socket_path: _Path, ip: str, timeout: Optional[float] = 10.0) -> Optional[Host]:
+    """Asks the p0fmod on socket_path about ip with the JSON query: the host record
+    (the same dict as P0f.host()), or None for an unknown host. timeout: seconds to wait
+    for the answer (None: no limit). Raises QueryError (-2: not understood; None and
+    "No answer from API socket ... within N s" when the answer does not come in time).
+    p0f 3.09b answers query_p0f() only."""
 
-class NamedMatch(TypedDict):
-    name: str
-    flavor: Optional[str]
+def query_p0f(socket_path: _Path, ip: str, timeout: Optional[float] = 10.0) -> Optional[Response]:
+    """Asks the p0f or p0fmod on socket_path about ip with p0f's binary query: a dict
+    as parse_response(), or None for an unknown host. Raises QueryError as query()."""
+
+# The host record's matches: {name, flavor, class, generic, fuzzy}.
+HostMatch = TypedDict(
+    "HostMatch",
+    {"name": str, "flavor": Optional[str], "class": Optional[str], "generic": bool,
+     "fuzzy": bool},
+)
+
+class Uptime(TypedDict):
+    minutes: int
+    modulo_days: int
+
+class History(TypedDict):
+    count: int
+    last: int
+
+class Verdict(TypedDict):
+    status: str
+    reasons: List[str]
 
 class Host(TypedDict):
-    """A record of the host table (P0f.host(), P0f.hosts())."""
+    """The host record (docs/json.md): P0f.host(), P0f.hosts() and query() give it.
+    IPv6 addresses in RFC 5952 text."""
 
     addr: str
     first_seen: int
     last_seen: int
     total_conn: int
-    os: Optional[NamedMatch]
-    os_match_quality: int
-    http_software: Optional[NamedMatch]
-    software_honesty: str
-    link_type: Optional[str]
+    os: Optional[HostMatch]
+    http_app: Optional[HostMatch]
+    http_honesty: str
     language: Optional[str]
     distance: Optional[int]
-    uptime_minutes: Optional[int]
-    uptime_modulo_days: int
-    last_nat: Optional[int]
-    last_change: Optional[int]
+    link: Optional[str]
+    uptime: Optional[Uptime]
+    ip_sharing: Optional[History]
+    host_change: Optional[History]
+    observations: Dict[str, int]
+    tls_client: Optional[HostMatch]
+    tls_server: Optional[HostMatch]
+    verdict: Optional[Verdict]
 
 class Observations(Iterator[Observation]):
     """The iterator of P0f.observations()."""

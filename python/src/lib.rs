@@ -530,6 +530,47 @@ fn start_and_run(
     }
 }
 
+/// query()'s `timeout` as a read timeout; ValueError for nonsense.
+fn query_timeout(timeout: Option<f64>) -> PyResult<Option<Duration>> {
+    match timeout {
+        None => Ok(None),
+        Some(t) if t.is_finite() && t > 0.0 && t < 1e9 => Ok(Some(Duration::from_secs_f64(t))),
+        Some(t) => Err(PyValueError::new_err(format!(
+            "timeout must be a positive number of seconds or None, got {t}"
+        ))),
+    }
+}
+
+/// A failed query as QueryError: -1 for a bad magic number, None otherwise; a timeout
+/// says so.
+fn query_error(
+    py: Python<'_>,
+    e: ClientError,
+    socket_path: &std::path::Path,
+    timeout: Option<f64>,
+) -> PyErr {
+    match e {
+        ClientError::BadMagic(_) => p0f_error::<QueryError>(py, e.message(), Some(-1)),
+        ClientError::ShortRead(os)
+            if matches!(
+                os.kind(),
+                io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
+            ) =>
+        {
+            p0f_error::<QueryError>(
+                py,
+                format!(
+                    "No answer from API socket '{}' within {} s (the query's timeout).",
+                    socket_path.display(),
+                    timeout.unwrap_or_default()
+                ),
+                None,
+            )
+        }
+        e => p0f_error::<QueryError>(py, e.to_string(), None),
+    }
+}
+
 /// The module-level configuration of the seed's functions.
 static SEED_CONFIG: Mutex<Option<Config>> = Mutex::new(None);
 
@@ -838,12 +879,13 @@ mod p0fmod_module {
         response_dict(py, &response)
     }
 
-    /// Asks the p0f or p0fmod listening on `socket_path` about `ip` (the GIL is released
-    /// while waiting). Returns a dict as parse_response() does, or None when the host is
-    /// unknown. `timeout` is how long to wait for the answer, in seconds (None: no
-    /// limit). Raises QueryError: code -1 bad magic, -2 query not understood, None when
-    /// the socket cannot be used or gave no answer within `timeout` ("No answer from API
-    /// socket ... within N s").
+    /// Asks the p0fmod listening on `socket_path` about `ip` with the JSON query (the GIL
+    /// is released while waiting). Returns the host record, the same dict as
+    /// P0f.host() (docs/json.md, "The host record"), or None when the host is unknown.
+    /// `timeout` is how long to wait for the answer, in seconds (None: no limit). Raises
+    /// QueryError: code -2 when the server did not understand the query, None when the
+    /// socket cannot be used or gave no answer within `timeout` ("No answer from API
+    /// socket ... within N s"). p0f 3.09b answers p0f's binary query only: query_p0f().
     #[pyfunction]
     #[pyo3(signature = (socket_path, ip, timeout=10.0))]
     fn query<'py>(
@@ -851,17 +893,75 @@ mod p0fmod_module {
         socket_path: PathBuf,
         ip: &str,
         timeout: Option<f64>,
+    ) -> PyResult<Option<Bound<'py, PyAny>>> {
+        let addr = parse_address(ip).map_err(|e| PyValueError::new_err(e.message()))?;
+        let limit = query_timeout(timeout)?;
+        let result = py.detach(|| {
+            let mut client = Client::connect(&socket_path)?;
+            client.set_timeout(limit)?;
+            client.query_json(addr)
+        });
+        let line = match result {
+            Ok(line) => line,
+            Err(ClientError::ShortRead(e)) if e.kind() == io::ErrorKind::UnexpectedEof => {
+                return Err(p0f_error::<QueryError>(
+                    py,
+                    format!(
+                        "The server on '{}' closed the connection without a JSON answer (p0f 3.09b answers query_p0f() only).",
+                        socket_path.display()
+                    ),
+                    None,
+                ));
+            }
+            Err(e) => return Err(query_error(py, e, &socket_path, timeout)),
+        };
+        let answer: serde_json::Value = serde_json::from_str(&line).map_err(|e| {
+            p0f_error::<QueryError>(py, format!("Not a JSON answer ({e}): {line:?}"), None)
+        })?;
+        match answer.get("status").and_then(serde_json::Value::as_str) {
+            Some("ok") => match answer.get("host") {
+                Some(host) => to_py(py, host).map(Some),
+                None => Err(p0f_error::<QueryError>(
+                    py,
+                    format!("A JSON answer without its host: {line}"),
+                    None,
+                )),
+            },
+            Some("no_match") => Ok(None),
+            Some("bad_query") => Err(p0f_error::<QueryError>(
+                py,
+                format!(
+                    "The server did not understand the query: {}",
+                    answer
+                        .get("error")
+                        .and_then(serde_json::Value::as_str)
+                        .unwrap_or_default()
+                ),
+                Some(-2),
+            )),
+            _ => Err(p0f_error::<QueryError>(
+                py,
+                format!("An unknown JSON answer: {line}"),
+                None,
+            )),
+        }
+    }
+
+    /// Asks the p0f or p0fmod listening on `socket_path` about `ip` with p0f's binary
+    /// query (the GIL is released while waiting). Returns a dict as parse_response()
+    /// does, or None when the host is unknown; `timeout` as for query(). Raises
+    /// QueryError: code -1 bad magic, -2 query not understood, None when the socket cannot
+    /// be used or gave no answer in time.
+    #[pyfunction]
+    #[pyo3(signature = (socket_path, ip, timeout=10.0))]
+    fn query_p0f<'py>(
+        py: Python<'py>,
+        socket_path: PathBuf,
+        ip: &str,
+        timeout: Option<f64>,
     ) -> PyResult<Option<Bound<'py, PyDict>>> {
         let addr = parse_address(ip).map_err(|e| PyValueError::new_err(e.message()))?;
-        let limit = match timeout {
-            None => None,
-            Some(t) if t.is_finite() && t > 0.0 && t < 1e9 => Some(Duration::from_secs_f64(t)),
-            Some(t) => {
-                return Err(PyValueError::new_err(format!(
-                    "timeout must be a positive number of seconds or None, got {t}"
-                )));
-            }
-        };
+        let limit = query_timeout(timeout)?;
         let result = py.detach(|| {
             let mut client = Client::connect(&socket_path)?;
             client.set_timeout(limit)?;
@@ -875,26 +975,7 @@ mod p0fmod_module {
                 Some(-2),
             )),
             Ok(r) => response_dict(py, &r).map(Some),
-            Err(e @ ClientError::BadMagic(_)) => {
-                Err(p0f_error::<QueryError>(py, e.message(), Some(-1)))
-            }
-            Err(ClientError::ShortRead(e))
-                if matches!(
-                    e.kind(),
-                    io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
-                ) =>
-            {
-                Err(p0f_error::<QueryError>(
-                    py,
-                    format!(
-                        "No answer from API socket '{}' within {} s (query()'s timeout).",
-                        socket_path.display(),
-                        timeout.unwrap_or_default()
-                    ),
-                    None,
-                ))
-            }
-            Err(e) => Err(p0f_error::<QueryError>(py, e.to_string(), None)),
+            Err(e) => Err(query_error(py, e, &socket_path, timeout)),
         }
     }
 

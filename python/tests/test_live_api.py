@@ -8,6 +8,7 @@ Skips with a message when not root or when something it needs is missing.
 """
 
 import ipaddress
+import json
 import os
 import shutil
 import signal
@@ -155,8 +156,11 @@ def exercise_api(lab, sock, log, capfd):
     assert "P0f did not understand the query." in capfd.readouterr().err
 
     host = p0fmod.query(sock, CLIENT4)
-    assert host["os_name"] == "Linux" and host["total_conn"] >= 1
+    assert host["os"]["name"] == "Linux" and host["total_conn"] >= 1
     assert p0fmod.query(sock, "10.232.7.99") is None
+    answer = p0fmod.query_p0f(sock, CLIENT4)
+    assert answer["os_name"] == "Linux" and answer["total_conn"] == host["total_conn"]
+    assert p0fmod.query_p0f(sock, "10.232.7.99") is None
 
 
 def test_seed_client_functions_against_the_cli_server(lab, tmp_path, capfd):
@@ -229,3 +233,70 @@ def test_examples_run_py(lab, tmp_path):
     assert "| app      = curl" in text
     assert "All done. Processed" in text
     assert "User-initiated shutdown." in proc.stderr.read().decode()
+
+
+HOST_SCHEMA = """
+import json, os, sys, threading, time
+import p0fmod
+
+iface, sock, go, report = sys.argv[1:5]
+p = p0fmod.P0f(iface=iface, api_sock=sock)
+worker = threading.Thread(target=p.run)
+worker.start()
+deadline = time.monotonic() + 30
+while not os.path.exists(go):
+    assert time.monotonic() < deadline, "no go"
+    time.sleep(0.05)
+answers = {
+    "q4": p0fmod.query(sock, sys.argv[5]),
+    "q6": p0fmod.query(sock, sys.argv[6]),
+    "none": p0fmod.query(sock, "10.232.7.99"),
+}
+p.stop()
+worker.join()
+answers["h4"] = p.host(sys.argv[5])
+answers["h6"] = p.host(sys.argv[7])
+answers["hosts"] = p.hosts()
+json.dump(answers, open(report, "w"))
+"""
+
+
+def test_one_host_schema_for_host_hosts_and_the_json_query(lab, tmp_path):
+    """P0f.host(), P0f.hosts() and query() (the API socket's JSON query) give the same
+    record for the same host: the host record of docs/json.md, IPv6 in RFC 5952 text,
+    with the OS class. Compared with p0fmod-client --json too when the CLI is built."""
+    sock, go, report = tmp_path / "api.sock", tmp_path / "go", tmp_path / "report.json"
+    proc = lab.spawn_a([sys.executable, "-c", HOST_SCHEMA, VETH_A, str(sock), str(go),
+                        str(report), CLIENT4, CLIENT6, "fd00:232:7:0:0:0:0:2"])
+    wait_for("the query socket", sock.exists)
+    lab.curl(SERVER4)
+    lab.curl(SERVER6)
+    time.sleep(0.5)
+    if CLI.with_name("p0fmod-client").is_file():
+        client = subprocess.run([str(CLI.with_name("p0fmod-client")), "--json", str(sock),
+                                 CLIENT4], capture_output=True, text=True, timeout=10)
+        cli_answer = json.loads(client.stdout)
+    else:
+        cli_answer = None
+    go.touch()
+    assert proc.wait(timeout=30) == 0, proc.stderr.read().decode()
+    answers = json.loads(report.read_text())
+    assert answers["none"] is None
+    assert answers["q4"] == answers["h4"]
+    assert answers["q6"] == answers["h6"]
+    by_addr = {h["addr"]: h for h in answers["hosts"]}
+    assert by_addr[CLIENT4] == answers["h4"] and by_addr[CLIENT6] == answers["h6"]
+    h6 = answers["h6"]
+    assert h6["addr"] == "fd00:232:7::2"  # RFC 5952, whatever text was asked
+    for host in (answers["h4"], h6):
+        assert host["os"]["name"] == "Linux" and host["os"]["class"] == "unix"
+        assert host["http_app"]["name"] == "curl"
+        assert set(host) >= {"addr", "first_seen", "last_seen", "total_conn", "os",
+                             "http_app", "http_honesty", "language", "distance", "link",
+                             "uptime", "ip_sharing", "host_change", "observations",
+                             "tls_client", "tls_server", "verdict"}
+    if cli_answer is not None:
+        assert cli_answer["status"] == "ok"
+        assert set(cli_answer["host"]) == set(answers["q4"])
+        assert cli_answer["host"]["addr"] == CLIENT4
+        assert cli_answer["host"]["os"] == answers["q4"]["os"]
