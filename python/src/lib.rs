@@ -1409,8 +1409,8 @@ impl P0f {
 
 /// What a live capture thread sends to its iterator.
 enum Feed {
-    /// An observation.
-    Observation(OwnedObservation),
+    /// An observation (boxed: an observation is large, an end small).
+    Observation(Box<OwnedObservation>),
     /// The run ended.
     End(Result<Summary, StartError>),
 }
@@ -1468,7 +1468,7 @@ impl LiveFeed {
                 &stop,
                 &mut |obs| {
                     relay.observation(obs);
-                    if tx.send(Feed::Observation(obs.into())).is_err() {
+                    if tx.send(Feed::Observation(Box::new(obs.into()))).is_err() {
                         // The iterator is gone: nobody reads any more.
                         stop.store(true, Ordering::Relaxed);
                     }
@@ -1527,7 +1527,7 @@ impl Observations {
                 return Err(e);
             }
             match got {
-                Ok(Feed::Observation(obs)) => return to_dict(py, &obs).map(Some),
+                Ok(Feed::Observation(obs)) => return to_dict(py, &*obs).map(Some),
                 Ok(Feed::End(result)) => {
                     feed.ended = true;
                     if let Some(worker) = feed.worker.take() {
