@@ -192,20 +192,8 @@ fn run(config: &Config, analysis: &Analysis, closed: u32) -> ExitCode {
         }
         status.notice(n);
     };
-    let mut session = match Session::start(config, console, &mut start_notice) {
-        Ok(Started::Running(session)) => session,
-        Ok(Started::Parent { message, .. }) => {
-            status.say(&message);
-            let _ = io::stdout().flush();
-            return ExitCode::SUCCESS;
-        }
-        Err(e) => {
-            print_error(&e);
-            return ExitCode::from(1);
-        }
-    };
-    // The report's file is created now, so that a path that cannot be written stops the
-    // run before it starts.
+    // The report's file is created first (before privileges are dropped, like the log),
+    // so that a path that cannot be written stops the run before it starts.
     let mut report = match &analysis.report {
         None => None,
         Some(path) => match std::fs::File::create(path) {
@@ -214,6 +202,21 @@ fn run(config: &Config, analysis: &Analysis, closed: u32) -> ExitCode {
                 return fatal(&format!("Cannot write report '{}': {e}", path.display()));
             }
         },
+    };
+    let mut session = match Session::start(config, console, &mut start_notice) {
+        Ok(Started::Running(session)) => session,
+        Ok(Started::Parent { message, .. }) => {
+            status.say(&message);
+            let _ = io::stdout().flush();
+            return ExitCode::SUCCESS;
+        }
+        Err(e) => {
+            if let Some((path, _, _)) = report.take() {
+                let _ = std::fs::remove_file(path);
+            }
+            print_error(&e);
+            return ExitCode::from(1);
+        }
     };
     let stop = Arc::new(AtomicBool::new(false));
     install_handlers(&stop, config, &session);

@@ -614,3 +614,22 @@ fn report_renders_in_a_real_browser() {
     assert!(dom.contains("<svg") && dom.contains("<rect"), "timeline");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn report_paths_that_cannot_be_written_stop_the_run_first() {
+    let capture = s(&local("local-linux-ipv4-http.pcap"));
+    let (code, stdout, stderr) = run(&["-r", &capture, "--report", "/nonexistent/dir/r.html"]);
+    assert_eq!(code, 1);
+    assert!(
+        stderr.contains("[-] PROGRAM ABORT : Cannot write report '/nonexistent/dir/r.html': "),
+        "{stderr}"
+    );
+    assert!(!stdout.contains(".-["), "nothing was read: {stdout}");
+    // A run that cannot start leaves no empty report behind.
+    let dir = scratch("analysing-report-fail");
+    let report = dir.join("r.html");
+    let (code, _, _) = run(&["-r", &s(&dir.join("missing.pcap")), "--report", &s(&report)]);
+    assert_eq!(code, 1);
+    assert!(!report.exists());
+    std::fs::remove_dir_all(&dir).unwrap();
+}

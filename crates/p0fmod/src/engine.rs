@@ -150,12 +150,13 @@ impl Engine {
         self.tables.limits
     }
 
-    /// Counts a frame of `len` captured bytes in [`EngineStats::frames`] and
-    /// [`EngineStats::bytes`]. [`Engine::process_frame`] does it itself; a caller that
-    /// decodes frames and calls [`Engine::process_decoded`] calls this for each.
-    pub fn count_frame(&mut self, len: usize) {
-        self.frames += 1;
-        self.bytes += len as u64;
+    /// Counts `frames` frames of `bytes` captured bytes in all in [`EngineStats::frames`]
+    /// and [`EngineStats::bytes`]. [`Engine::process_frame`] counts its frame itself; a
+    /// caller that decodes frames and calls [`Engine::process_decoded`] counts them here
+    /// (one call per batch is enough).
+    pub fn count_frames(&mut self, frames: u64, bytes: u64) {
+        self.frames += frames;
+        self.bytes += bytes;
     }
 
     /// Number of tracked hosts and flows.
@@ -188,7 +189,7 @@ impl Engine {
         frame: &[u8],
         emit: &mut dyn FnMut(&Observation<'_>),
     ) -> Result<(), DecodeError> {
-        self.count_frame(frame.len());
+        self.count_frames(1, frame.len() as u64);
         let decoded = decode(LinkType(link_type), frame);
         self.process_decoded(ts, decoded.as_ref().map_err(|e| *e), emit)
     }

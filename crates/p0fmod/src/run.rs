@@ -126,13 +126,11 @@ impl Consumer {
 
     fn consume(
         &mut self,
-        len: usize,
         ts: p0fmod_capture::Timestamp,
         decoded: Result<&p0fmod_wire::TcpPacket<'_>, DecodeError>,
         emit: &mut dyn FnMut(&Observation<'_>),
         warn: &mut dyn FnMut(RunWarning),
     ) {
-        self.engine.count_frame(len);
         let before = self.engine.packets();
         let observations = &mut self.summary.observations;
         let mut counting = |obs: &Observation<'_>| {
@@ -207,12 +205,13 @@ struct Batch {
     payload: Vec<u8>,
     items: Vec<BatchItem>,
     frames: u64,
+    /// Bytes of the frames in `items`.
+    bytes: u64,
     warnings: Vec<RunWarning>,
     last: bool,
 }
 
 struct BatchItem {
-    len: usize,
     ts: p0fmod_capture::Timestamp,
     packet: Result<p0fmod_wire::TcpPacket<'static>, DecodeError>,
     payload: std::ops::Range<usize>,
@@ -341,6 +340,8 @@ impl OfflineRun {
         warn: &mut dyn FnMut(RunWarning),
     ) -> usize {
         let mut done = 0;
+        // Frames handed to the engine and their bytes, counted once per call.
+        let (mut handed, mut bytes) = (0u64, 0u64);
         while done < max_frames {
             let packet = match self.source.next(warn) {
                 Read::End => break,
@@ -354,14 +355,12 @@ impl OfflineRun {
             done += 1;
             self.consumer.summary.frames += 1;
             let decoded = decode(LinkType(packet.link_type), packet.data);
-            self.consumer.consume(
-                packet.data.len(),
-                packet.ts,
-                decoded.as_ref().map_err(|e| *e),
-                emit,
-                warn,
-            );
+            handed += 1;
+            bytes += packet.data.len() as u64;
+            self.consumer
+                .consume(packet.ts, decoded.as_ref().map_err(|e| *e), emit, warn);
         }
+        self.consumer.engine.count_frames(handed, bytes);
         done
     }
 
@@ -429,6 +428,7 @@ impl OfflineRun {
                     batch.payload.clear();
                     batch.items.clear();
                     batch.frames = 0;
+                    batch.bytes = 0;
                     let mut warnings = Vec::new();
                     while batch.items.len() < BATCH_FRAMES
                         && batch.payload.len() < BATCH_PAYLOAD
@@ -454,8 +454,8 @@ impl OfflineRun {
                             }
                             Err(e) => Err(e),
                         };
+                        batch.bytes += packet.data.len() as u64;
                         batch.items.push(BatchItem {
-                            len: packet.data.len(),
                             ts: packet.ts,
                             packet: packet_result,
                             payload: start..batch.payload.len(),
@@ -471,18 +471,15 @@ impl OfflineRun {
             });
             while let Ok(mut batch) = full_rx.recv() {
                 consumer.summary.frames += batch.frames;
+                consumer
+                    .engine
+                    .count_frames(batch.items.len() as u64, batch.bytes);
                 for item in &batch.items {
                     let packet = match &item.packet {
                         Ok(p) => Ok(p.with_payload(&batch.payload[item.payload.clone()])),
                         Err(e) => Err(*e),
                     };
-                    consumer.consume(
-                        item.len,
-                        item.ts,
-                        packet.as_ref().map_err(|e| *e),
-                        emit,
-                        warn,
-                    );
+                    consumer.consume(item.ts, packet.as_ref().map_err(|e| *e), emit, warn);
                 }
                 for w in batch.warnings.drain(..) {
                     warn(w);

@@ -111,3 +111,21 @@ fn flows_evicted_by_max_conn_and_expired_by_age() {
     let s = engine.stats().flows;
     assert_eq!((s.created, s.evicted, s.expired, s.current), (20, 0, 20, 0));
 }
+
+#[test]
+fn offline_runs_count_frames_and_bytes_with_one_or_two_threads() {
+    let t = clients(40);
+    let pcap = t.write_pcap("stats-offline");
+    let bytes: u64 = t.frames.iter().map(|(_, f)| f.len() as u64).sum();
+    let (direct, _) = t.run_engine(limits(1000, 10_000, 30, 120));
+    for threads in [1, 2] {
+        let mut run =
+            p0fmod::OfflineRun::open(&pcap, stock_db(), limits(1000, 10_000, 30, 120), None)
+                .unwrap();
+        run.set_threads(threads);
+        run.run_to_end(&mut [], &mut |_| {}, None).unwrap();
+        let s = run.engine().stats();
+        assert_eq!((s.frames, s.bytes), (120, bytes), "{threads} thread(s)");
+        assert_eq!(s, direct.stats(), "{threads} thread(s)");
+    }
+}

@@ -7,7 +7,9 @@
 //! This is the run path of the Rust API and the Python module (`p0fmod.start_p0f`,
 //! `p0fmod.P0f`); it prints nothing itself: status lines and warnings go to a callback as
 //! [`Notice`]s, with p0f's texts, and failures come back as [`StartError`]s with p0f's
-//! texts. Offline runs are [`p0fmod::OfflineRun`]; live runs are `p0fmod-live`'s
+//! texts. Offline runs are [`p0fmod::OfflineRun`], over every capture of
+//! [`Config::read_files`] in turn (a directory stands for its captures, `-` for standard
+//! input: [`p0fmod::inputs`]) with one host table; live runs are `p0fmod-live`'s
 //! `LiveLoop` (cargo feature `live`, on by default; it needs libpcap).
 //!
 //! The shortest way, like p0f on the command line (messages on stdout and stderr, console
