@@ -330,10 +330,10 @@ fn change_cipher_spec_before_the_second_client_hello_is_passed_over() {
 
 #[test]
 fn tls_inside_openvpn_framing_is_not_tls_on_the_wire() {
-    // OpenVPN over TCP (mercury__openvpn_tcp_multi.pcap, docs/divergences.md T4): each
-    // packet is a 2-byte length, an opcode (P_CONTROL_V1 = 4 << 3), the session id, an
-    // ACK list, a packet id, then a piece of the TLS stream. The stream does not start
-    // with a TLS record, so nothing is fingerprinted.
+    // OpenVPN over TCP (mercury__openvpn_tcp_multi.pcap): each packet is a 2-byte length,
+    // an opcode (P_CONTROL_V1 = 4 << 3), the session id, an ACK list, a packet id, then a
+    // piece of the TLS stream. The record layer sees no TLS record here; the engine
+    // unwraps OpenVPN's control channel first (p0fmod's TLS state).
     let tls = record(1, &hello_body());
     let mut pkt = vec![4 << 3];
     pkt.extend_from_slice(&[0x11; 8]); // session id

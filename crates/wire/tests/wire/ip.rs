@@ -361,7 +361,7 @@ fn unknown_ip_version_is_not_ip() {
 fn tso_frame_with_total_length_zero_is_dropped_as_p0f() {
     // A capture on the sending host with TCP segmentation offload can show an IPv4 total
     // length of 0 on a large frame (mercury__tlsv1_3.pcap frame 4). p0f drops it as a
-    // bad packet; so does decode (tshark reads it; docs/divergences.md T5).
+    // bad packet; so does decode (tshark reads it; docs/divergences.md T4).
     let seg = Tcp {
         payload: vec![0x16; 1500],
         ..Tcp::default()
