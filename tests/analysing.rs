@@ -514,11 +514,14 @@ fn host_summary_rows_match_the_host_table_and_p0f_log() {
 fn report_renders_in_a_real_browser() {
     let dir = scratch("analysing-report");
     let report = dir.join("report.html");
-    let (a, b) = (
+    // In time order; the host idle limit (-t) keeps the first capture's hosts through the
+    // days between the two.
+    let (a, c) = (
         s(&local("local-linux-veth-uptime-hostchange.pcap")),
-        s(&repo().join("tests/data/crafted/nat_ttl.pcap")),
+        s(&repo().join("tests/data/tls/local/local-tls-curl-7.88.1-v4-sni-srv-caddy.pcap")),
     );
-    let (code, stdout, stderr) = run(&["-r", &a, "-r", &b, "--report", &s(&report)]);
+    let inputs = ["-t", "30,100000", "-r", &a, "-r", &c];
+    let (code, stdout, stderr) = run(&[&inputs[..], &["--report", &s(&report)]].concat());
     assert_eq!(code, 0, "{stderr}");
     assert!(stderr.contains(&format!("[+] Report written to '{}'.", s(&report))));
     assert!(
@@ -530,7 +533,15 @@ fn report_renders_in_a_real_browser() {
     for needle in ["<link", " src=", "@import", "url(", "https://"] {
         assert!(!page.contains(needle), "{needle} in the page");
     }
-    let (_, hosts_json, _) = run(&["-r", &a, "-r", &b, "--hosts", "--json"]);
+    let (_, hosts_json, _) = run(&[&inputs[..], &["--hosts", "--json"]].concat());
+    let (_, observations, _) = run(&["-r", &c, "--json"]);
+    let ja4: Vec<String> = observations
+        .lines()
+        .filter_map(|l| {
+            let v: serde_json::Value = serde_json::from_str(l).unwrap();
+            v.get("ja4").and_then(|j| j.as_str()).map(str::to_string)
+        })
+        .collect();
     let addrs: Vec<String> = hosts_json
         .lines()
         .map(|l| {
@@ -607,11 +618,31 @@ fn report_renders_in_a_real_browser() {
         .split("</table>")
         .next()
         .unwrap();
-    assert!(
-        events.contains("host change") && events.contains("ip sharing"),
-        "{events}"
-    );
+    let (_, all, _) = run(&[&inputs[..], &["--json"]].concat());
+    let nat = all
+        .lines()
+        .filter(|l| l.contains("\"mod\":\"host change\"") || l.contains("\"mod\":\"ip sharing\""))
+        .count();
+    assert!(nat > 0);
+    assert_eq!(events.matches("<tr>").count(), nat + 1, "{events}");
+    assert!(events.contains("host change"), "{events}");
     assert!(dom.contains("<svg") && dom.contains("<rect"), "timeline");
+    // The TLS hellos of the TLS capture: the client's by JA4, with its server name.
+    let tls = dom
+        .split("<table id=\"tls\">")
+        .nth(1)
+        .unwrap()
+        .split("</table>")
+        .next()
+        .unwrap();
+    assert!(
+        tls.contains("<td class=\"\">client</td>") && tls.contains("<td class=\"\">server</td>"),
+        "{tls}"
+    );
+    assert!(!ja4.is_empty(), "the JSON observations carry JA4");
+    for fingerprint in &ja4 {
+        assert!(tls.contains(fingerprint.as_str()), "{fingerprint}: {tls}");
+    }
     std::fs::remove_dir_all(&dir).unwrap();
 }
 

@@ -15,7 +15,7 @@ use serde::Serialize;
 use serde_json::json;
 
 use crate::host::HostInfo;
-use crate::observation::{Details, Kind, Observation};
+use crate::observation::{Details, Kind, Observation, TlsDetails};
 use crate::stats::{EngineStats, KindCounts};
 
 /// The page; `/*DATA*/` stands for the report's JSON.
@@ -23,6 +23,9 @@ const TEMPLATE: &str = include_str!("report.html");
 
 /// Events kept for the page; the count goes on beyond it.
 const MAX_EVENTS: usize = 10_000;
+
+/// Distinct TLS hellos (host, role, application, fingerprint) kept for the page.
+const MAX_TLS: usize = 10_000;
 
 /// Time buckets for the timeline, from the first observation to the last; past it, buckets
 /// are merged two by two.
@@ -45,11 +48,35 @@ pub struct Event {
     pub reasons: Vec<&'static str>,
 }
 
+/// The TLS hellos of one host in one role with one application and fingerprint.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct TlsHelloKey {
+    /// The host (RFC 5952 text).
+    pub addr: String,
+    /// `client` (ClientHello) or `server` (ServerHello).
+    pub role: &'static str,
+    /// The application the database names (`name flavor`), if any.
+    pub application: Option<String>,
+    /// JA4 of a ClientHello, JA3S of a ServerHello, when the hello was read whole.
+    pub fingerprint: Option<String>,
+}
+
+/// How often a [`TlsHelloKey`] was seen, and the server names asked for.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct TlsHelloCount {
+    /// Hellos.
+    pub count: u64,
+    /// Server names (SNI) of the ClientHellos, the first few.
+    pub sni: Vec<String>,
+}
+
 /// What the report needs from the observations, gathered as they go by (bounded memory).
 #[derive(Clone, Debug)]
 pub struct ReportCollector {
     events: Vec<Event>,
     events_total: u64,
+    tls: BTreeMap<TlsHelloKey, TlsHelloCount>,
+    tls_total: u64,
     /// Seconds per timeline bucket (a power of two).
     width: i64,
     buckets: BTreeMap<i64, KindCounts>,
@@ -62,6 +89,8 @@ impl Default for ReportCollector {
         ReportCollector {
             events: Vec::new(),
             events_total: 0,
+            tls: BTreeMap::new(),
+            tls_total: 0,
             width: 1,
             buckets: BTreeMap::new(),
             first: None,
@@ -97,6 +126,9 @@ impl ReportCollector {
                     .merge(&counts);
             }
         }
+        if let Details::Tls(tls) = &obs.details {
+            self.add_tls(obs, tls);
+        }
         if let Details::Nat { reasons, .. } = &obs.details {
             self.events_total += 1;
             if self.events.len() < MAX_EVENTS {
@@ -109,6 +141,40 @@ impl ReportCollector {
                     reasons: reasons.names().collect(),
                 });
             }
+        }
+    }
+
+    fn add_tls(&mut self, obs: &Observation<'_>, tls: &TlsDetails<'_>) {
+        self.tls_total += 1;
+        let client = obs.kind == Kind::TlsRequest;
+        let hello = tls.hello.as_deref();
+        let key = TlsHelloKey {
+            addr: obs.subject_addr().to_string(),
+            role: if client { "client" } else { "server" },
+            application: tls.label.as_ref().map(|l| match &l.flavor {
+                Some(flavor) => format!("{} {flavor}", l.name),
+                None => l.name.to_string(),
+            }),
+            fingerprint: hello.and_then(|h| {
+                if client {
+                    h.ja4.as_ref().map(|j| j.ja4.clone())
+                } else {
+                    h.ja3s.as_ref().map(|(_, hash)| hash.clone())
+                }
+            }),
+        };
+        let full = self.tls.len() >= MAX_TLS;
+        let entry = match self.tls.get_mut(&key) {
+            Some(entry) => entry,
+            None if full => return,
+            None => self.tls.entry(key).or_default(),
+        };
+        entry.count += 1;
+        if let Some(sni) = hello.and_then(|h| h.sni.as_ref())
+            && entry.sni.len() < 5
+            && !entry.sni.contains(sni)
+        {
+            entry.sni.push(sni.clone());
         }
     }
 
@@ -146,6 +212,19 @@ pub fn html_report(run: &ReportRun<'_>, collected: &ReportCollector) -> String {
         "hosts": run.hosts,
         "events": collected.events,
         "events_total": collected.events_total,
+        "tls": collected
+            .tls
+            .iter()
+            .map(|(key, count)| json!({
+                "addr": key.addr,
+                "role": key.role,
+                "application": key.application,
+                "fingerprint": key.fingerprint,
+                "count": count.count,
+                "sni": count.sni,
+            }))
+            .collect::<Vec<_>>(),
+        "tls_total": collected.tls_total,
         "timeline": {
             "width": collected.width,
             "kinds": Kind::ALL.map(Kind::keyword),
