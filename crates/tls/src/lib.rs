@@ -4,7 +4,8 @@
 //! Layers, each usable alone:
 //! - [`record`]: detection by content ([`detect`]) and extraction of the first handshake
 //!   message of a stream that starts at a record boundary ([`extract_handshake`]), also
-//!   when split over several records, and of SSLv2-format ClientHellos.
+//!   when split over several records or after ChangeCipherSpec records, and of
+//!   SSLv2-format ClientHellos.
 //! - [`hello`]: views of ClientHello (TLS, DTLS, SSLv2) and ServerHello bodies with
 //!   helpers for the extensions fingerprints and outputs use.
 //! - [`ja4()`], [`ja4_r`], [`ja4_ro`], [`ja3()`], [`ja3s`]: the fingerprints, computed
@@ -18,14 +19,18 @@
 //!
 //! ```
 //! use p0fmod_tls::{ClientHello, Extracted, Transport, extract_handshake, ja4};
-//! # fn f(stream: &[u8]) {
-//! let mut scratch = Vec::new();
-//! if let Extracted::Complete(msg) = extract_handshake(stream, &mut scratch) {
-//!     if let Ok(hello) = ClientHello::from_handshake(&msg) {
-//!         println!("{}", ja4(&hello, Transport::Tcp).ja4);
-//!     }
-//! }
-//! # }
+//!
+//! // A TLS 1.2 ClientHello in one record: one cipher suite (0x1301), no extensions.
+//! let mut stream = vec![22, 3, 1, 0, 47, 1, 0, 0, 43, 3, 3];
+//! stream.extend_from_slice(&[0; 32]); // random
+//! stream.extend_from_slice(&[0, 0, 2, 0x13, 0x01, 1, 0, 0, 0]);
+//! let mut scratch = Vec::new(); // used only when a hello spans records
+//! let Extracted::Complete(msg) = extract_handshake(&stream, &mut scratch) else {
+//!     panic!("not a complete hello");
+//! };
+//! let hello = ClientHello::from_handshake(&msg).unwrap();
+//! let fp = ja4(&hello, Transport::Tcp);
+//! assert_eq!(fp.ja4.as_str(), "t12i010000_0f2cb44170f4_000000000000");
 //! ```
 
 #![forbid(unsafe_code)]
