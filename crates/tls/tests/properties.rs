@@ -175,8 +175,42 @@ fn all_forms(body: &[u8], t: Transport) -> [String; 4] {
     ]
 }
 
+/// The hashed form of a raw JA4 (`a_b_c[_sigalgs]`): SHA-256 of parts b and c (with the
+/// signature algorithms), zeros for an empty list; computed here with `sha2` directly.
+fn hashed(raw: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let h12 = |s: &str| -> String {
+        Sha256::digest(s.as_bytes())
+            .iter()
+            .take(6)
+            .map(|b| format!("{b:02x}"))
+            .collect()
+    };
+    let mut parts = raw.splitn(3, '_');
+    let (a, b, c) = (
+        parts.next().unwrap(),
+        parts.next().unwrap(),
+        parts.next().unwrap(),
+    );
+    let hb = if b.is_empty() { "0".repeat(12) } else { h12(b) };
+    let hc = if c.split('_').next().unwrap().is_empty() {
+        "0".repeat(12)
+    } else {
+        h12(c)
+    };
+    format!("{a}_{hb}_{hc}")
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(512))]
+
+    #[test]
+    fn hashed_forms_are_the_hashes_of_the_raw_forms(l in lists(), quic in any::<bool>()) {
+        let t = if quic { Transport::Quic } else { Transport::Tcp };
+        let [j, o, r, ro] = all_forms(&build(&l, &l.exts, &[]), t);
+        prop_assert_eq!(hashed(&r), j);
+        prop_assert_eq!(hashed(&ro), o);
+    }
 
     #[test]
     fn arbitrary_bytes_never_panic(data in prop::collection::vec(any::<u8>(), 0..600)) {
