@@ -390,15 +390,39 @@ pub fn starttls_command(payload: &[u8]) -> Option<StartTls> {
 /// Whether a packet can matter to an empty TLS table: its payload starts a hello or is a
 /// STARTTLS command. The engine's fast path for the common case.
 pub fn could_start(payload: &[u8]) -> bool {
-    !payload.is_empty()
-        && (hello_start(payload).is_some()
-            || starttls_command(payload).is_some()
-            || openvpn_start(payload).is_some())
+    let Some(&first) = payload.first() else {
+        return false;
+    };
+    // Cheap rejects first: each form has its own first byte (a handshake record, an SSLv2
+    // header, an OpenVPN length, a STARTTLS line, an LDAP message, an XMPP element).
+    match first {
+        0x16 | 0x80..=0xff => hello_start(payload).is_some(),
+        0x00 => openvpn_start(payload).is_some() || starttls_command(payload).is_some(),
+        0x30 | b'<' => starttls_command(payload).is_some(),
+        _ => payload.last() == Some(&b'\n') && starttls_command(payload).is_some(),
+    }
+}
+
+/// Buckets of [`TlsTable`]'s quick filter.
+const FILTER_BUCKETS: usize = 1 << 14;
+
+/// A filter bucket for a packet's ends: the ports and the low bytes of the addresses,
+/// the same whichever way the packet goes.
+fn bucket(a: IpAddr, a_port: u16, b: IpAddr, b_port: u16) -> usize {
+    let low = |ip: IpAddr| match ip {
+        IpAddr::V4(v4) => u32::from(v4),
+        IpAddr::V6(v6) => u128::from(v6) as u32,
+    };
+    let h = (low(a) ^ low(b)).wrapping_mul(0x9e37_79b1) ^ u32::from(a_port ^ b_port);
+    (h.wrapping_mul(0x85eb_ca6b) >> 18) as usize & (FILTER_BUCKETS - 1)
 }
 
 /// The TLS table.
 pub struct TlsTable {
     flows: AgeMap<Endpoints, TlsFlow>,
+    /// How many tracked connections fall in each bucket: a packet whose bucket is empty
+    /// belongs to none, and is let go without a lookup.
+    filter: Box<[u32]>,
     max_flows: usize,
     max_age: u32,
     scratch: Vec<u8>,
@@ -412,6 +436,7 @@ impl TlsTable {
     pub fn new(limits: Limits) -> TlsTable {
         TlsTable {
             flows: AgeMap::default(),
+            filter: vec![0; FILTER_BUCKETS].into_boxed_slice(),
             max_flows: limits.max_conn.max(1) as usize,
             max_age: limits.conn_max_age,
             scratch: Vec::new(),
@@ -448,11 +473,27 @@ impl TlsTable {
     /// Whether a packet needs [`TlsTable::on_packet`]: cheap, and false for most packets
     /// of connections that are not TLS.
     pub fn wants(&self, pkt: &TcpPacket<'_>) -> bool {
-        if self.flows.is_empty() {
-            could_start(pkt.payload)
-        } else {
+        let tracked = !self.flows.is_empty()
+            && self.filter[bucket(pkt.src, pkt.src_port, pkt.dst, pkt.dst_port)] > 0;
+        if tracked {
             !pkt.payload.is_empty() || pkt.flags.kind() != TcpFlags::ACK
+        } else {
+            could_start(pkt.payload)
         }
+    }
+
+    /// Adds a connection, counted in the filter.
+    fn insert(&mut self, ends: Endpoints, flow: TlsFlow) -> Slot {
+        let k = flow.key;
+        self.filter[bucket(k.client, k.cli_port, k.server, k.srv_port)] += 1;
+        self.stats.connections += 1;
+        self.flows.insert(ends, flow)
+    }
+
+    /// Removes a connection and its count in the filter.
+    fn remove(&mut self, slot: Slot) {
+        let k = self.flows.remove(slot).key;
+        self.filter[bucket(k.client, k.cli_port, k.server, k.srv_port)] -= 1;
     }
 
     /// Takes one TCP packet at packet time `now` (seconds); hands out the hellos it
@@ -504,8 +545,7 @@ impl TlsTable {
                 {
                     // Early data out of order: held until the stream's first bytes come.
                     self.make_room(out);
-                    let s = self.flows.insert(ends, TlsFlow::new(start.key, now));
-                    self.stats.connections += 1;
+                    let s = self.insert(ends, TlsFlow::new(start.key, now));
                     let dir = if start.from_client { CLIENT } else { SERVER };
                     self.flows.get_mut(s).dirs[dir] = Phase::Expect {
                         seq: start.seq,
@@ -541,8 +581,7 @@ impl TlsTable {
                     }
                 };
                 self.make_room(out);
-                let s = self.flows.insert(ends, TlsFlow::new(key, now));
-                self.stats.connections += 1;
+                let s = self.insert(ends, TlsFlow::new(key, now));
                 if syn {
                     self.flows.get_mut(s).dirs[CLIENT] = Phase::Expect {
                         seq: data_seq,
@@ -587,7 +626,7 @@ impl TlsTable {
             || (nothing_seen && flow.dirs.iter().all(idle))
         {
             // Both hellos read, or held bytes that turned out not to be TLS.
-            self.flows.remove(slot);
+            self.remove(slot);
         }
     }
 
@@ -630,7 +669,7 @@ impl TlsTable {
         for dir in [CLIENT, SERVER] {
             self.give_up(slot, dir, reason, None, out);
         }
-        self.flows.remove(slot);
+        self.remove(slot);
     }
 
     /// Stops reading a direction; reports its hello as incomplete when one was being read.
