@@ -33,13 +33,16 @@ class _ObservationFields(TypedDict):
     time: float
     """Packet time, Unix seconds with microseconds."""
     mod: str
-    """syn, syn+ack, mtu, uptime, http request, http response, host change, ip sharing."""
+    """syn, syn+ack, mtu, uptime, http request, http response, host change, ip sharing,
+    tls request, tls response."""
     cli_ip: str
     cli_port: int
     srv_ip: str
     srv_port: int
     subj: str
     """"cli" or "srv": which end the observation is about."""
+    subj_ip: str
+    """The address of that end (RFC 5952 for IPv6)."""
 
 class Observation(_ObservationFields, total=False):
     """One observation; which of these fields are there depends on `mod`."""
@@ -48,7 +51,7 @@ class Observation(_ObservationFields, total=False):
     dist: int
     dist_exact: bool
     params: List[str]
-    raw_sig: str
+    raw_sig: Optional[str]
     link: Optional[str]
     raw_mtu: int
     uptime_min: int
@@ -57,6 +60,45 @@ class Observation(_ObservationFields, total=False):
     lang: Optional[str]
     reason: List[str]
     raw_hits: List[int]
+    source: str
+    """Only when the run reads several captures: the capture it comes from."""
+    # tls request / tls response (docs/json.md; the hello's fields are None when
+    # `complete` is False)
+    complete: bool
+    missing: Optional[Dict[str, object]]
+    transport: str
+    segments: int
+    retransmits: int
+    dropped_segments: int
+    records: int
+    sslv2: bool
+    tfo: bool
+    starttls: Optional[str]
+    retry: bool
+    openvpn: bool
+    version: Optional[str]
+    legacy_version: Optional[int]
+    versions: Optional[List[int]]
+    ciphers: Optional[List[int]]
+    extensions: Optional[List[int]]
+    groups: Optional[List[int]]
+    signature_algorithms: Optional[List[int]]
+    key_share_groups: Optional[List[int]]
+    post_quantum: Optional[bool]
+    grease: Optional[bool]
+    hello_len: Optional[int]
+    sni: Optional[str]
+    alpn: Optional[List[str]]
+    ja4: Optional[str]
+    ja4_r: Optional[str]
+    ja4_o: Optional[str]
+    ja4_ro: Optional[str]
+    ja3: Optional[str]
+    ja3_string: Optional[str]
+    cipher: Optional[int]
+    ja3s: Optional[str]
+    ja3s_string: Optional[str]
+    hello_retry_request: Optional[bool]
 
 class KernelStats(TypedDict):
     """libpcap's counters at the end of a live run."""
