@@ -281,6 +281,86 @@ fn a_hello_in_tcp_fast_open_syn_data_is_read() {
     assert!(tls(&seen[0]).carriage.tfo);
 }
 
+/// A HelloRetryRequest record (RFC 8446 §4.1.4): a ServerHello with the special random,
+/// TLS 1.3 chosen, asking for a key share of group `group`.
+fn hello_retry_request(group: u16) -> Vec<u8> {
+    const HRR_RANDOM: [u8; 32] = [
+        0xcf, 0x21, 0xad, 0x74, 0xe5, 0x9a, 0x61, 0x11, 0xbe, 0x1d, 0x8c, 0x02, 0x1e, 0x65, 0xb8,
+        0x91, 0xc2, 0xa2, 0x11, 0x16, 0x7a, 0xbb, 0x8c, 0x5e, 0x07, 0x9e, 0x09, 0xe2, 0xc8, 0xa8,
+        0x33, 0x9c,
+    ];
+    let mut body = vec![0x03, 0x03];
+    body.extend_from_slice(&HRR_RANDOM);
+    body.push(0); // empty session id echo
+    body.extend_from_slice(&[0x13, 0x01, 0x00]); // TLS_AES_128_GCM_SHA256, no compression
+    let mut exts = vec![0x00, 0x2b, 0x00, 0x02, 0x03, 0x04];
+    exts.extend_from_slice(&[0x00, 0x33, 0x00, 0x02]);
+    exts.extend_from_slice(&group.to_be_bytes());
+    body.extend_from_slice(&(exts.len() as u16).to_be_bytes());
+    body.extend_from_slice(&exts);
+    let mut msg = vec![0x02, 0, (body.len() >> 8) as u8, body.len() as u8];
+    msg.extend_from_slice(&body);
+    let mut record = vec![0x16, 0x03, 0x03];
+    record.extend_from_slice(&(msg.len() as u16).to_be_bytes());
+    record.extend_from_slice(&msg);
+    record
+}
+
+#[test]
+fn after_a_hello_retry_request_the_second_hellos_are_read() {
+    let (client, server) = streams(CHROMIUM);
+    let hello = first_record(&client);
+    let answer = first_record(&server);
+    let hrr = hello_retry_request(0x0017);
+    // The client answers with a ChangeCipherSpec (middlebox compatibility) and its second
+    // ClientHello; the server then with its real ServerHello.
+    let mut second = vec![0x14, 0x03, 0x03, 0x00, 0x01, 0x01];
+    second.extend_from_slice(hello);
+    let (c, s) = (1000u32, 5000u32);
+    let c2 = c + hello.len() as u32;
+    let frames = vec![
+        data(true, c, s, &hello[..1400]),
+        data(true, c + 1400, s, &hello[1400..]),
+        data(false, s, c2, &hrr),
+        // The second hello's segments reordered.
+        data(true, c2 + 700, s + hrr.len() as u32, &second[700..]),
+        data(true, c2, s + hrr.len() as u32, &second[..700]),
+        data(
+            false,
+            s + hrr.len() as u32,
+            c2 + second.len() as u32,
+            answer,
+        ),
+    ];
+    let mut e = engine();
+    let seen = run(&mut e, &frames);
+    let kinds: Vec<Kind> = seen.iter().map(|o| o.kind).collect();
+    assert_eq!(
+        kinds,
+        [
+            Kind::TlsRequest,
+            Kind::TlsResponse,
+            Kind::TlsRequest,
+            Kind::TlsResponse
+        ],
+        "{seen:#?}"
+    );
+    let want = oracle(CHROMIUM, "client_hello", "ja4");
+    assert_eq!(ja4(&seen[0]), Some(want.as_str()));
+    assert!(!tls(&seen[0]).carriage.retry);
+    let h = tls(&seen[1]).hello.as_ref().unwrap();
+    assert!(h.hello_retry_request && h.key_share_groups == [0x0017]);
+    assert!(tls(&seen[1]).params().any(|p| p == "hrr"));
+    assert_eq!(ja4(&seen[2]), Some(want.as_str()));
+    assert!(tls(&seen[2]).carriage.retry);
+    let h = tls(&seen[3]).hello.as_ref().unwrap();
+    assert!(!h.hello_retry_request);
+    assert_eq!(
+        h.ja3s.as_ref().unwrap().1,
+        oracle(CHROMIUM, "server_hello", "ja3s_md5")
+    );
+}
+
 /// One OpenVPN-over-TCP packet: length, opcode (key id 0), session id, a 28-byte tls-auth
 /// block (SHA-1 HMAC, packet id, time), no acknowledgements, message id, payload.
 fn openvpn(opcode: u8, id: u32, payload: &[u8]) -> Vec<u8> {
