@@ -190,6 +190,24 @@ fn standard_input_is_read_with_dash() {
     );
     assert_eq!(code, 0);
     assert_eq!(log_lines(&gz_log), log_lines(&log));
+    // A named pipe given with -r is opened once, when it is read.
+    let fifo = dir.join("fifo");
+    assert!(
+        Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
+    let writer = {
+        let (fifo, bytes) = (fifo.clone(), bytes.clone());
+        std::thread::spawn(move || std::fs::write(fifo, bytes))
+    };
+    let fifo_log = dir.join("fifo.log");
+    let (code, _, stderr) = run(&["-f", &fp, "-r", &s(&fifo), "-o", &s(&fifo_log)]);
+    assert_eq!(code, 0, "{stderr}");
+    writer.join().unwrap().unwrap();
+    assert_eq!(log_lines(&fifo_log), log_lines(&log));
     // Not a capture, and twice.
     let (code, _, stderr) = run_with(&["-r", "-"], Some(b"hello"));
     assert_eq!(code, 1);

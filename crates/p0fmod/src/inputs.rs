@@ -103,8 +103,12 @@ pub fn expand(paths: &[PathBuf]) -> Result<Inputs, InputError> {
         }
         let meta = std::fs::metadata(path).map_err(io_error(path))?;
         if !meta.is_dir() {
-            // Opened (and closed) now, so that an unreadable file stops the run at once.
-            File::open(path).map_err(io_error(path))?;
+            // A regular file is opened (and closed) now, so that an unreadable one stops
+            // the run at once; a pipe or a device (`/dev/stdin`, a FIFO) is opened once,
+            // when it is read, since closing it would end the writer's stream.
+            if meta.is_file() {
+                File::open(path).map_err(io_error(path))?;
+            }
             inputs.captures.push(Input::File(path.clone()));
             continue;
         }
@@ -185,6 +189,18 @@ mod tests {
             expand(&["-".into(), "-".into()]),
             Err(InputError::StdinTwice)
         ));
+        // A FIFO is not opened before it is read (opening blocks until a writer comes,
+        // and closing it would end the writer's stream).
+        let fifo = dir.join("fifo");
+        assert!(
+            std::process::Command::new("mkfifo")
+                .arg(&fifo)
+                .status()
+                .unwrap()
+                .success()
+        );
+        let inputs = expand(std::slice::from_ref(&fifo)).unwrap();
+        assert_eq!(inputs.captures, vec![Input::File(fifo)]);
         let missing = expand(&[dir.join("missing.pcap")]).unwrap_err();
         assert!(missing.to_string().contains("missing.pcap"), "{missing}");
         let empty = dir.join("sub/empty");
