@@ -10,6 +10,7 @@
 
 mod args;
 mod progress;
+mod stderr;
 
 use std::io::{self, IsTerminal, Write};
 use std::process::ExitCode;
@@ -32,7 +33,7 @@ struct Status {
 impl Status {
     fn say(&self, line: &str) {
         if self.to_stderr {
-            print_err(&format!("{line}\n"));
+            stderr::print(&format!("{line}\n"));
         } else {
             print_out(&format!("{line}\n"));
         }
@@ -43,6 +44,10 @@ impl Status {
         match notice {
             Notice::Status(line) => self.say(&line),
             Notice::Note(note) => self.say(&format!("[!] {}", note.message())),
+            // p0f's closing line is never held back by the rate limit.
+            Notice::Warning(text) if text == "User-initiated shutdown." => {
+                stderr::print(&format!("[!] WARNING: {text}\n"));
+            }
             Notice::Warning(text) => warn(&text),
         }
     }
@@ -54,8 +59,18 @@ fn fatal(message: &str) -> ExitCode {
     ExitCode::from(1)
 }
 
+/// p0f's warning line on stderr, at a bounded rate (see [`stderr`]).
 fn warn(message: &str) {
-    print_err(&format!("[!] WARNING: {message}\n"));
+    stderr::warn(message);
+}
+
+/// Ends the stderr writer when dropped (see [`stderr::finish`]).
+struct StderrWriter;
+
+impl Drop for StderrWriter {
+    fn drop(&mut self) {
+        stderr::finish();
+    }
 }
 
 fn main() -> ExitCode {
@@ -218,6 +233,9 @@ fn run(config: &Config, analysis: &Analysis, closed: u32) -> ExitCode {
             return ExitCode::from(1);
         }
     };
+    // From here on (after any fork), a stalled stderr cannot stop the run.
+    stderr::start_writer();
+    let _stderr = StderrWriter;
     let stop = Arc::new(AtomicBool::new(false));
     install_handlers(&stop, config, &session);
     let started = Instant::now();
@@ -250,7 +268,7 @@ fn run(config: &Config, analysis: &Analysis, closed: u32) -> ExitCode {
         // A live run printed its statistics (these lines among them) itself.
         if !session.is_live() {
             for line in stats.summary_lines(elapsed) {
-                print_err(&format!("{line}\n"));
+                stderr::print(&format!("{line}\n"));
             }
         }
         if let Some(text) = &eviction {
@@ -285,7 +303,7 @@ fn run(config: &Config, analysis: &Analysis, closed: u32) -> ExitCode {
         if let Err(e) = file.write_all(html_report(&run, &collector).as_bytes()) {
             return fatal(&format!("Cannot write report '{}': {e}", path.display()));
         }
-        print_err(&format!("[+] Report written to '{}'.\n", path.display()));
+        stderr::print(&format!("[+] Report written to '{}'.\n", path.display()));
     }
     match result {
         // A file that yielded nothing before its damage: nothing could be read.

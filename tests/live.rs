@@ -16,7 +16,7 @@
 mod common;
 
 use std::fs::File;
-use std::io::Write;
+use std::io::{Read, Write};
 use std::net::IpAddr;
 use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::os::unix::net::UnixStream;
@@ -1053,4 +1053,91 @@ fn a_full_log_file_system_stops_neither_capture_nor_api_and_writing_resumes() {
     let (out, err) = lab.output_of("full");
     assert!(status.success(), "{out}\n{err}");
     drop(disk);
+}
+
+#[test]
+fn a_flood_of_bad_queries_with_stderr_stalled_stops_neither_capture_nor_a_sigterm() {
+    // 1 MiB of garbage queries used to print 50,000 warnings; with stderr on a full pipe
+    // nobody reads, the first one blocked capture and the API, and SIGTERM did not end it.
+    use nix::fcntl::{FcntlArg, OFlag, fcntl};
+    let Some(mut lab) = Lab::new(53) else { return };
+    lab.start_http_server();
+    let (stderr_r, mut stderr_w) = std::io::pipe().unwrap();
+    // Fill the pipe: from now on every write to it blocks.
+    fcntl(&stderr_w, FcntlArg::F_SETFL(OFlag::O_NONBLOCK)).unwrap();
+    let junk = [b'.'; 4096];
+    while stderr_w.write(&junk).is_ok() {}
+    fcntl(&stderr_w, FcntlArg::F_SETFL(OFlag::empty())).unwrap();
+    let sock = lab.dir.join("api.sock");
+    let out = File::create(lab.dir.join("flood.out")).unwrap();
+    let child = Lab::in_ns(&lab.ns_a, P0FMOD)
+        .args(["-i", &lab.veth_a(), "-s", &sock.to_string_lossy()])
+        .stdin(Stdio::null())
+        .stdout(out)
+        .stderr(stderr_w)
+        .spawn()
+        .unwrap();
+    let pid = child.id();
+    // The lab ends it if the test fails.
+    lab.children.push(child);
+    wait_for("the API socket", Duration::from_secs(20), || {
+        socket_ready(&sock)
+    });
+    // 1 MiB of garbage (each 21 bytes a bad query), its answers read as they come.
+    let flood = UnixStream::connect(&sock).unwrap();
+    // Timeouts: a frozen p0fmod fails the test instead of hanging it.
+    flood
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    flood
+        .set_write_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    let mut reader = flood.try_clone().unwrap();
+    let mut writer = flood.try_clone().unwrap();
+    let drain = std::thread::spawn(move || {
+        let mut buf = vec![0u8; 1 << 16];
+        let mut total = 0usize;
+        while let Ok(n) = reader.read(&mut buf) {
+            if n == 0 {
+                break;
+            }
+            total += n;
+        }
+        total
+    });
+    let garbage = vec![0x5au8; 21 * 50_000];
+    let send = std::thread::spawn(move || writer.write_all(&garbage).is_ok());
+    // Capture and the API go on.
+    let (server, client) = (lab.server_v4(), lab.client_v4());
+    lab.curl(&server, None, &[]);
+    // Each query with a deadline: a frozen p0fmod fails the test instead of hanging it.
+    wait_for("capture to go on", Duration::from_secs(10), || {
+        let mut c = UnixStream::connect(&sock).unwrap();
+        c.set_read_timeout(Some(Duration::from_secs(2))).unwrap();
+        c.write_all(&Query::new(client.parse().unwrap()).encode())
+            .unwrap();
+        let mut answer = [0u8; 232];
+        c.read_exact(&mut answer)
+            .is_ok_and(|()| Response::decode(&answer).is_ok_and(|r| r.total_conn == 1))
+    });
+    assert!(send.join().unwrap(), "the flood was not read");
+    flood.shutdown(std::net::Shutdown::Write).unwrap();
+    assert_eq!(
+        drain.join().unwrap(),
+        50_000 * 232,
+        "every bad query answered"
+    );
+    // One SIGTERM ends it, stderr still stalled.
+    signal(pid, "-TERM");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let child = lab.children.iter_mut().find(|c| c.id() == pid).unwrap();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(Instant::now() < deadline, "one SIGTERM did not end p0fmod");
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(status.success(), "{status:?}");
+    drop(stderr_r);
 }
