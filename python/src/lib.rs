@@ -1047,6 +1047,9 @@ struct P0f {
     session: Arc<Mutex<Slot>>,
     /// The capture file's counts at the end of the previous run (they accumulate).
     counted: Mutex<Summary>,
+    /// The thread running run()'s callback, while it does: close() there would wait for
+    /// the run that waits for it.
+    callback_thread: Mutex<Option<std::thread::ThreadId>>,
 }
 
 /// The message for a host-table read before anything was read.
@@ -1217,6 +1220,7 @@ impl P0f {
             stop: Arc::new(AtomicBool::new(false)),
             session: Arc::new(Mutex::new(Slot::NotStarted)),
             counted: Mutex::new(Summary::default()),
+            callback_thread: Mutex::new(None),
         })
     }
 
@@ -1249,9 +1253,17 @@ impl P0f {
             if stop.load(Ordering::Relaxed) {
                 return;
             }
+            let in_callback = |thread| {
+                *self
+                    .callback_thread
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner) = thread;
+            };
             Python::attach(|py| {
+                in_callback(Some(std::thread::current().id()));
                 let result = to_py(py, &p0fmod::output::json::to_json(obs))
                     .and_then(|d| cb.call1(py, (d,)).map(drop));
+                in_callback(None);
                 if let Err(e) = result {
                     stop.store(true, Ordering::Relaxed);
                     callback_error
@@ -1324,7 +1336,20 @@ impl P0f {
     /// Stops any run, waits for it to end (the GIL released) and closes the capture, the
     /// log and the query socket. The host table is gone; run() and observations() raise
     /// RunError afterwards. `with P0f(...) as p:` calls it at the end of the block.
-    fn close(&self, py: Python<'_>) {
+    fn close(&self, py: Python<'_>) -> PyResult<()> {
+        let here = Some(std::thread::current().id());
+        if *self
+            .callback_thread
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            == here
+        {
+            return Err(p0f_error::<RunError>(
+                py,
+                "close() from run()'s callback would wait for the run that waits for the callback: call stop() there (run() then returns), and close() after.".into(),
+                None,
+            ));
+        }
         self.stop.store(true, Ordering::Relaxed);
         let session = Arc::clone(&self.session);
         let old = py.detach(move || {
@@ -1333,6 +1358,7 @@ impl P0f {
         });
         drop(old);
         self.stop.store(false, Ordering::Relaxed);
+        Ok(())
     }
 
     fn __enter__(slf: Bound<'_, Self>) -> Bound<'_, Self> {
@@ -1340,9 +1366,9 @@ impl P0f {
     }
 
     #[pyo3(signature = (*_exc))]
-    fn __exit__(&self, py: Python<'_>, _exc: &Bound<'_, PyTuple>) -> bool {
-        self.close(py);
-        false
+    fn __exit__(&self, py: Python<'_>, _exc: &Bound<'_, PyTuple>) -> PyResult<bool> {
+        self.close(py)?;
+        Ok(false)
     }
 
     /// The observations, one dict each, with the field names of p0fmod's JSON output

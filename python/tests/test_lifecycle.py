@@ -273,3 +273,12 @@ def test_the_observation_typeddict_names_every_field():
             seen |= set(obs)
     assert {"mod", "cli_ip", "raw_sig", "ja4"} <= seen
     assert seen - declared == set()
+
+
+def test_close_from_the_callback_is_refused_instead_of_hanging(capture):
+    p = p0fmod.P0f(read_file=capture)
+    with pytest.raises(p0fmod.RunError, match="call stop"):
+        p.run(lambda obs: p.close())
+    p.close()  # from here it works
+    with pytest.raises(p0fmod.RunError, match="closed"):
+        p.host("10.77.0.2")
