@@ -1141,3 +1141,53 @@ fn a_flood_of_bad_queries_with_stderr_stalled_stops_neither_capture_nor_a_sigter
     assert!(status.success(), "{status:?}");
     drop(stderr_r);
 }
+
+#[test]
+fn live_runs_warn_of_pruned_tables_as_p0f_does() {
+    // p0f warns `Too many host entries, deleting N. Use -m to adjust.` in live mode;
+    // p0fmod used to say nothing. Both listen on the same veth with -m 1,2.
+    let Some(mut lab) = Lab::new(54) else { return };
+    lab.start_http_server();
+    let veth = lab.veth_a();
+    let ours = lab.spawn_a("prune-ours", P0FMOD, &["-i", &veth, "-m", "1,2"]);
+    let theirs = Path::new(P0F)
+        .is_file()
+        .then(|| lab.spawn_a("prune-p0f", P0F, &["-i", &veth, "-m", "1,2"]));
+    std::thread::sleep(Duration::from_secs(1));
+    let (server, server6) = (lab.server_v4(), lab.server_v6());
+    let (client, client2) = (lab.client_v4(), lab.client2_v4());
+    for _ in 0..2 {
+        lab.curl(&server, Some(&client), &[]);
+        lab.curl(&server, Some(&client2), &[]);
+        lab.curl(&server6, None, &[]);
+    }
+    let warning = "[!] WARNING: Too many host entries, deleting 1. Use -m to adjust.";
+    wait_for("p0fmod's warning", Duration::from_secs(10), || {
+        lab.output_of("prune-ours").1.contains(warning)
+    });
+    for pid in std::iter::once(ours).chain(theirs) {
+        signal(pid, "-INT");
+    }
+    for child in &mut lab.children {
+        if child.id() == ours || Some(child.id()) == theirs {
+            let _ = child.wait();
+        }
+    }
+    let warnings = |name: &str| -> Vec<String> {
+        let mut lines: Vec<String> = lab
+            .output_of(name)
+            .1
+            .lines()
+            .filter(|l| l.starts_with("[!] WARNING: Too many"))
+            .map(str::to_string)
+            .collect();
+        lines.sort();
+        lines.dedup();
+        lines
+    };
+    if theirs.is_some() {
+        let p0f = warnings("prune-p0f");
+        assert!(p0f.contains(&warning.to_string()), "{p0f:?}");
+        assert_eq!(warnings("prune-ours"), p0f);
+    }
+}

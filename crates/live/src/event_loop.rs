@@ -93,6 +93,10 @@ pub enum LiveWarning {
     UnsupportedLinkType(u32),
     /// An output's health changed (a log that stopped or resumed taking writes).
     Output(String),
+    /// A table was pruned to stay within `-m` (p0f's live-mode warnings).
+    Pruned(p0fmod::state::Prune),
+    /// Prunings past the ones kept between two batches of packets.
+    PrunedMore(u64),
 }
 
 impl fmt::Display for LiveWarning {
@@ -100,6 +104,8 @@ impl fmt::Display for LiveWarning {
         match self {
             LiveWarning::Api(e) => write!(f, "{e}"),
             LiveWarning::Output(text) => f.write_str(text),
+            LiveWarning::Pruned(p) => write!(f, "{p}"),
+            LiveWarning::PrunedMore(n) => write!(f, "{n} more prunings of the tables."),
             LiveWarning::UnsupportedLinkType(l) => {
                 write!(
                     f,
@@ -234,6 +240,13 @@ impl LiveLoop<'_, '_> {
             }
             if capture_flags.contains(PollFlags::POLLIN) {
                 dirty |= self.read_packets(summary, &mut warned_link_types, warn)?;
+                let (prunes, more) = self.engine.take_prunes();
+                for prune in prunes {
+                    warn(LiveWarning::Pruned(prune));
+                }
+                if more > 0 {
+                    warn(LiveWarning::PrunedMore(more));
+                }
             }
             if let Some(api) = self.api.as_deref_mut() {
                 let engine = &*self.engine;

@@ -145,6 +145,13 @@ impl Engine {
         }
     }
 
+    /// The prunings of the tables since the last call (p0f's `Too many host entries ...`
+    /// and `Too many tracked connections ...` warnings of live mode), and how many more
+    /// were not kept (see [`crate::state::MAX_PRUNE_NOTES`]).
+    pub fn take_prunes(&mut self) -> (Vec<crate::state::Prune>, u64) {
+        self.tables.take_prunes()
+    }
+
     /// The limits the tables keep to (`-m`, `-t`).
     pub fn limits(&self) -> Limits {
         self.tables.limits

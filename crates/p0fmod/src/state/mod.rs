@@ -299,6 +299,36 @@ pub struct Tables {
     /// Counters of the flow table.
     pub flow_stats: TableStats,
     last_expiry_sec: Option<i64>,
+    /// Prunings not yet taken by [`Tables::take_prunes`] (p0f warns of each in live mode),
+    /// at most [`MAX_PRUNE_NOTES`]; the ones past it are counted in `prunes_untold`.
+    prunes: Vec<Prune>,
+    prunes_untold: u64,
+}
+
+/// Most prunings kept for [`Tables::take_prunes`] (a run that never takes them, such as
+/// an offline one, keeps no more).
+pub const MAX_PRUNE_NOTES: usize = 64;
+
+/// A pruning of a table to stay within `-m`, with the count p0f's warning gives.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Prune {
+    /// `Too many tracked connections, deleting N. Use -m to adjust.`
+    Flows(u64),
+    /// `Too many host entries, deleting N. Use -m to adjust.` (N is p0f's
+    /// `1 + host_cnt * 10 / 100`, whatever is really removed.)
+    Hosts(u64),
+}
+
+impl std::fmt::Display for Prune {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Prune::Flows(n) => write!(
+                f,
+                "Too many tracked connections, deleting {n}. Use -m to adjust."
+            ),
+            Prune::Hosts(n) => write!(f, "Too many host entries, deleting {n}. Use -m to adjust."),
+        }
+    }
 }
 
 impl Tables {
@@ -311,6 +341,25 @@ impl Tables {
             host_stats: TableStats::default(),
             flow_stats: TableStats::default(),
             last_expiry_sec: None,
+            prunes: Vec::new(),
+            prunes_untold: 0,
+        }
+    }
+
+    /// The prunings since the last call, as p0f warns of them in live mode, and how many
+    /// more happened past [`MAX_PRUNE_NOTES`].
+    pub fn take_prunes(&mut self) -> (Vec<Prune>, u64) {
+        (
+            std::mem::take(&mut self.prunes),
+            std::mem::take(&mut self.prunes_untold),
+        )
+    }
+
+    fn note_prune(&mut self, prune: Prune) {
+        if self.prunes.len() < MAX_PRUNE_NOTES {
+            self.prunes.push(prune);
+        } else {
+            self.prunes_untold += 1;
         }
     }
 
@@ -343,6 +392,7 @@ impl Tables {
     pub fn create_flow(&mut self, key: FlowKey, seq: u32, now: i64) -> Slot {
         if self.flows.len() > self.limits.max_conn as usize {
             let count = 1 + self.flows.len() * 10 / 100;
+            self.note_prune(Prune::Flows(count as u64));
             self.nuke_flows(count);
         }
         let client = self.host_for_flow(key.client, now);
@@ -381,6 +431,7 @@ impl Tables {
             return slot;
         }
         if self.hosts.len() > self.limits.max_hosts as usize {
+            self.note_prune(Prune::Hosts(1 + self.hosts.len() as u64 * 10 / 100));
             self.nuke_hosts();
         }
         if self.hosts.len() >= self.host_ceiling() {
