@@ -3,7 +3,7 @@
 
 use std::fmt::Write as _;
 
-use p0fmod::filter::wrapped_expression;
+use p0fmod::filter::{transport_expression, wrapped_expression};
 use p0fmod::output::P0fAddr;
 use p0fmod_capture::live::{self, Interface, LiveCapture, LiveError};
 
@@ -45,26 +45,32 @@ pub enum FilterFailure {
 
 /// The expressions p0f tries, in order, each with whether it is the VLAN form: on Ethernet
 /// `tcp or (vlan and tcp)` (or the user rule wrapped both ways), then the plain form.
-pub fn filter_candidates(rule: Option<&str>, link_type: u32) -> Vec<(String, bool)> {
+/// With `udp` (TLS fingerprinting on: QUIC and DTLS), `tcp` becomes `(tcp or udp)`.
+pub fn filter_candidates(rule: Option<&str>, link_type: u32, udp: bool) -> Vec<(String, bool)> {
+    let l4 = transport_expression(udp);
     let plain = match rule {
-        Some(r) => wrapped_expression(r, NOT_ETHERNET),
-        None => "tcp".to_string(),
+        Some(r) => wrapped_expression(r, NOT_ETHERNET, udp),
+        None => l4.to_string(),
     };
     if link_type != DLT_EN10MB {
         return vec![(plain, false)];
     }
     let vlan = match rule {
-        Some(r) => wrapped_expression(r, DLT_EN10MB),
-        None => "tcp or (vlan and tcp)".to_string(),
+        Some(r) => wrapped_expression(r, DLT_EN10MB, udp),
+        None => format!("{l4} or (vlan and {l4})"),
     };
     vec![(vlan, true), (plain, false)]
 }
 
-/// Compiles and sets p0f's filter for `rule` (or the default). Returns whether the VLAN
-/// form is in use.
-pub fn apply_filter(capture: &mut LiveCapture, rule: Option<&str>) -> Result<bool, FilterFailure> {
+/// Compiles and sets p0f's filter for `rule` (or the default), with UDP when `udp`.
+/// Returns whether the VLAN form is in use.
+pub fn apply_filter(
+    capture: &mut LiveCapture,
+    rule: Option<&str>,
+    udp: bool,
+) -> Result<bool, FilterFailure> {
     let mut last_message = String::new();
-    for (expression, vlan) in filter_candidates(rule, capture.link_type()) {
+    for (expression, vlan) in filter_candidates(rule, capture.link_type(), udp) {
         match capture.check_filter(&expression) {
             Ok(()) => {
                 return match capture.set_filter(&expression) {
@@ -123,18 +129,18 @@ mod tests {
     #[test]
     fn filters_are_wrapped_as_p0f_wraps_them() {
         assert_eq!(
-            filter_candidates(None, 1),
+            filter_candidates(None, 1, false),
             vec![
                 ("tcp or (vlan and tcp)".to_string(), true),
                 ("tcp".to_string(), false)
             ]
         );
         assert_eq!(
-            filter_candidates(None, 113),
+            filter_candidates(None, 113, false),
             vec![("tcp".to_string(), false)]
         );
         assert_eq!(
-            filter_candidates(Some("port 80"), 1),
+            filter_candidates(Some("port 80"), 1, false),
             vec![
                 (
                     "(tcp and (port 80)) or (vlan and tcp and (port 80))".to_string(),
@@ -144,8 +150,15 @@ mod tests {
             ]
         );
         assert_eq!(
-            filter_candidates(Some("port 80"), 276),
+            filter_candidates(Some("port 80"), 276, false),
             vec![("tcp and (port 80)".to_string(), false)]
+        );
+        assert_eq!(
+            filter_candidates(None, 1, true),
+            vec![
+                ("(tcp or udp) or (vlan and (tcp or udp))".to_string(), true),
+                ("(tcp or udp)".to_string(), false)
+            ]
         );
     }
 

@@ -4,6 +4,11 @@
 //! (cache expiry, flow dispatch, TCP / MTU / uptime / HTTP fingerprinting, NAT scoring;
 //! spec §3–§10) against the host and flow tables, and hands every observation to a
 //! callback. No I/O happens here: the same input always gives the same output.
+//!
+//! With TLS fingerprinting on, UDP frames are looked at too ([`Engine::process_udp`]):
+//! QUIC Initial packets and DTLS handshakes give `tls request` / `tls response`
+//! observations through the UDP table ([`crate::state::udp`]). p0f's own observations
+//! and counters never see UDP.
 
 use std::borrow::Cow;
 use std::net::{IpAddr, SocketAddr};
@@ -12,11 +17,12 @@ use std::sync::Arc;
 use p0fmod_capture::Timestamp;
 use p0fmod_db::{Database, Direction, Label, LabelId, SysEntry, TcpSignature};
 use p0fmod_http::{HttpParser, MAX_FLOW_DATA, MessageKind, Progress, language, parse_http_date};
-use p0fmod_wire::{DecodeError, LinkType, TcpFlags, TcpPacket, decode};
+use p0fmod_wire::{DecodeError, LinkType, TcpFlags, TcpPacket, UdpPacket, decode, decode_udp};
 
 use crate::fp::http::HttpFacts;
 use crate::fp::tcp;
 use crate::host::HostInfo;
+use crate::observation::tls::{QuicDetails, TlsCarriage, TlsEnd, TlsMissing};
 use crate::observation::{
     Details, Distance, HttpDetails, Kind, Language, MatchLabel, NatReasons, Observation, Subject,
     TcpDetails,
@@ -25,6 +31,7 @@ use crate::state::cache::AgeMap;
 use crate::state::cache::Slot;
 use crate::state::reassembly::MAX_WINDOW;
 use crate::state::tls::{HelloEvent, Outcome, StreamStart, TlsStats, TlsTable};
+use crate::state::udp::{UdpEnd, UdpHello, UdpOutcome, UdpTable, UdpTransport};
 use crate::state::{
     FlowKey, Host, HostOs, HttpSigRecord, HttpState, Limits, MatchedTcp, NAT_SCORES, Tables,
     TcpSigRecord,
@@ -57,6 +64,8 @@ pub struct Engine {
     observations: KindCounts,
     /// TLS hello tracking, when on.
     tls: Option<TlsTable>,
+    /// QUIC and DTLS hello tracking (on with TLS).
+    udp: Option<UdpTable>,
     /// Hellos reported complete and incomplete.
     tls_hellos: [u64; 2],
     /// The last packet time (what observations made at the end of a capture carry).
@@ -74,17 +83,20 @@ impl Engine {
             bytes: 0,
             observations: KindCounts::default(),
             tls: Some(TlsTable::new(limits)),
+            udp: Some(UdpTable::new(limits)),
             tls_hellos: [0; 2],
             last_time: Timestamp { sec: 0, usec: 0 },
         }
     }
 
-    /// Turns TLS fingerprinting (`tls request` / `tls response` observations) on or off.
-    /// Off, the engine writes exactly p0f's observations and keeps no TLS state. Turning
-    /// it off drops the connections being tracked without reporting them.
+    /// Turns TLS fingerprinting (`tls request` / `tls response` observations, over TCP,
+    /// QUIC and DTLS) on or off. Off, the engine writes exactly p0f's observations, keeps
+    /// no TLS state and ignores UDP. Turning it off drops the connections being tracked
+    /// without reporting them.
     pub fn set_tls(&mut self, on: bool) {
         if on != self.tls.is_some() {
             self.tls = on.then(|| TlsTable::new(self.tables.limits));
+            self.udp = on.then(|| UdpTable::new(self.tables.limits));
         }
     }
 
@@ -97,9 +109,6 @@ impl Engine {
     /// `capture_end`). Call once when a capture is exhausted; packets may still follow.
     pub fn finish(&mut self, emit: &mut dyn FnMut(&Observation<'_>)) {
         let now = self.last_time;
-        let Some(tls) = &mut self.tls else {
-            return;
-        };
         let mut sink = TlsSink {
             db: &self.db,
             hosts: &mut self.tables.hosts,
@@ -108,7 +117,12 @@ impl Engine {
             now,
             emit,
         };
-        tls.finish(&mut |ev| sink.hello(ev));
+        if let Some(tls) = &mut self.tls {
+            tls.finish(&mut |ev| sink.hello(ev));
+        }
+        if let Some(udp) = &mut self.udp {
+            udp.finish(&mut |h| sink.udp_hello(h));
+        }
     }
 
     /// The signature database.
@@ -132,6 +146,7 @@ impl Engine {
             hosts: self.tables.host_stats,
             flows: self.tables.flow_stats,
             tls: self.tls_stats(),
+            udp: self.udp.as_ref().map(|u| u.stats()).unwrap_or_default(),
         }
     }
 
@@ -198,7 +213,48 @@ impl Engine {
     ) -> Result<(), DecodeError> {
         self.count_frames(1, frame.len() as u64);
         let decoded = decode(LinkType(link_type), frame);
+        if decoded == Err(DecodeError::NotTcp)
+            && self.udp.is_some()
+            && let Ok(udp) = decode_udp(LinkType(link_type), frame)
+        {
+            self.process_udp(ts, &udp, emit);
+        }
         self.process_decoded(ts, decoded.as_ref().map_err(|e| *e), emit)
+    }
+
+    /// Whether UDP datagrams are looked at (QUIC and DTLS; on with TLS fingerprinting).
+    pub fn udp_enabled(&self) -> bool {
+        self.udp.is_some()
+    }
+
+    /// Processes one UDP datagram: a QUIC Initial or DTLS handshake datagram feeds the
+    /// UDP table, and the hellos it completes become `tls request` / `tls response`
+    /// observations. Any other datagram is turned away after a few byte comparisons.
+    /// UDP is not counted in [`Engine::packets`] (p0f's count) and never touches p0f's
+    /// host and flow tables, except to note a TLS application on a host already there.
+    pub fn process_udp(
+        &mut self,
+        ts: Timestamp,
+        pkt: &UdpPacket<'_>,
+        emit: &mut dyn FnMut(&Observation<'_>),
+    ) {
+        let Some(udp) = &mut self.udp else {
+            return;
+        };
+        let now = clamp_time(ts);
+        self.last_time = now;
+        let mut sink = TlsSink {
+            db: &self.db,
+            hosts: &mut self.tables.hosts,
+            counts: &mut self.observations,
+            hellos: &mut self.tls_hellos,
+            now,
+            emit,
+        };
+        if (udp.stats().datagrams + 1).is_multiple_of(EXPIRE_INTERVAL) {
+            udp.expire(now.sec, &mut |h| sink.udp_hello(h));
+        }
+        udp.process(now.sec, pkt, &mut |h| sink.udp_hello(h));
     }
 
     /// Processes the result of decoding one frame: counts it as p0f's capture filter would
@@ -284,6 +340,88 @@ struct TlsSink<'a, 'e> {
 }
 
 impl TlsSink<'_, '_> {
+    /// A QUIC or DTLS hello from the UDP table.
+    fn udp_hello(&mut self, h: UdpHello<'_>) {
+        let quic = h.transport == UdpTransport::Quic;
+        let transport = if quic {
+            p0fmod_tls::Transport::Quic
+        } else {
+            p0fmod_tls::Transport::Dtls
+        };
+        let mut carriage = TlsCarriage {
+            transport: h.transport.as_str(),
+            ..TlsCarriage::default()
+        };
+        if let Some(q) = &h.quic {
+            carriage.segments = q.split.packets;
+            carriage.retry = q.retry;
+        }
+        if let Some((split, message_seq, _)) = &h.dtls {
+            carriage.segments = split.datagrams;
+            carriage.records = split.records;
+            carriage.retry = *message_seq > 0;
+        }
+        let (mut details, label) = match h.outcome {
+            UdpOutcome::Complete { body, .. } => {
+                crate::fp::tls::complete_body(self.db, body, h.from_client, transport, carriage)
+            }
+            UdpOutcome::Incomplete {
+                reason,
+                have,
+                held,
+                wanted,
+                detail,
+            } => {
+                let missing = TlsMissing {
+                    reason: match reason {
+                        UdpEnd::Expired => TlsEnd::Expired,
+                        UdpEnd::Evicted => TlsEnd::Evicted,
+                        UdpEnd::CaptureEnd => TlsEnd::CaptureEnd,
+                        UdpEnd::Malformed => TlsEnd::Malformed,
+                    },
+                    have,
+                    wanted,
+                    held,
+                    detail: detail.map(|e| Cow::Owned(e.to_string())),
+                };
+                (crate::fp::tls::incomplete(missing, carriage), None)
+            }
+        };
+        if let Some(q) = &h.quic {
+            let s = &q.split;
+            let transport_parameters = match h.outcome {
+                UdpOutcome::Complete { body, .. } if h.from_client => {
+                    p0fmod_tls::ClientHello::parse(body)
+                        .ok()
+                        .and_then(|c| c.quic_transport_parameters())
+                        .map(|tp| {
+                            p0fmod_quic::TransportParameters::new(tp)
+                                .map_while(Result::ok)
+                                .map(|(id, _)| id)
+                                .collect()
+                        })
+                        .unwrap_or_default()
+                }
+                _ => Vec::new(),
+            };
+            details.quic = Some(Box::new(QuicDetails {
+                version: q.version,
+                dcid_len: q.dcid_len,
+                scid_len: q.scid_len,
+                retry: q.retry,
+                datagrams: s.datagrams,
+                packets: s.packets,
+                frames: s.frames,
+                ping_padding: s.ping_frames,
+                out_of_order: s.out_of_order,
+                datagram_sizes: s.sizes().to_vec(),
+                crypto_frames: s.frames_logged().to_vec(),
+                transport_parameters,
+            }));
+        }
+        self.emit_tls(h.from_client, h.key, details, label);
+    }
+
     fn hello(&mut self, ev: HelloEvent<'_>) {
         let (details, label) = match ev.outcome {
             Outcome::Complete(hs) => crate::fp::tls::complete(
@@ -297,11 +435,22 @@ impl TlsSink<'_, '_> {
                 (crate::fp::tls::incomplete(missing, ev.carriage), None)
             }
         };
+        self.emit_tls(ev.from_client, ev.key, details, label);
+    }
+
+    /// Counts, notes on the host record and hands out one hello's observation.
+    fn emit_tls(
+        &mut self,
+        from_client: bool,
+        key: FlowKey,
+        details: crate::observation::tls::TlsDetails<'_>,
+        label: Option<(LabelId, bool)>,
+    ) {
         self.hellos[usize::from(details.hello.is_none())] += 1;
-        let (kind, subject, addr) = if ev.from_client {
-            (Kind::TlsRequest, Subject::Client, ev.key.client)
+        let (kind, subject, addr) = if from_client {
+            (Kind::TlsRequest, Subject::Client, key.client)
         } else {
-            (Kind::TlsResponse, Subject::Server, ev.key.server)
+            (Kind::TlsResponse, Subject::Server, key.server)
         };
         self.counts.add(kind);
         if let Some(slot) = self.hosts.find(&addr) {
@@ -309,7 +458,7 @@ impl TlsSink<'_, '_> {
             let n = &mut host.observations[kind as usize];
             *n = n.saturating_add(1);
             if label.is_some() {
-                if ev.from_client {
+                if from_client {
                     host.tls_client = label;
                 } else {
                     host.tls_server = label;
@@ -319,8 +468,8 @@ impl TlsSink<'_, '_> {
         let obs = Observation {
             time: self.now,
             kind,
-            client: SocketAddr::new(ev.key.client, ev.key.cli_port),
-            server: SocketAddr::new(ev.key.server, ev.key.srv_port),
+            client: SocketAddr::new(key.client, key.cli_port),
+            server: SocketAddr::new(key.server, key.srv_port),
             subject,
             details: Details::Tls(details),
         };

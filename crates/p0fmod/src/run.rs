@@ -10,7 +10,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use p0fmod_capture::{CaptureError, FileCapture, ReadProgress};
 use p0fmod_db::{Database, DbErrors};
-use p0fmod_wire::{DecodeError, LinkType, decode};
+use p0fmod_wire::{DecodeError, LinkType, UdpPacket, decode, decode_udp};
 
 use crate::config::Config;
 use crate::engine::Engine;
@@ -124,6 +124,20 @@ impl Consumer {
         });
     }
 
+    /// A UDP datagram (QUIC / DTLS hellos), before the frame's [`Consumer::consume`].
+    fn consume_udp(
+        &mut self,
+        ts: p0fmod_capture::Timestamp,
+        udp: &UdpPacket<'_>,
+        emit: &mut dyn FnMut(&Observation<'_>),
+    ) {
+        let observations = &mut self.summary.observations;
+        self.engine.process_udp(ts, udp, &mut |obs| {
+            *observations += 1;
+            emit(obs);
+        });
+    }
+
     fn consume(
         &mut self,
         ts: p0fmod_capture::Timestamp,
@@ -214,6 +228,9 @@ struct Batch {
 struct BatchItem {
     ts: p0fmod_capture::Timestamp,
     packet: Result<p0fmod_wire::TcpPacket<'static>, DecodeError>,
+    /// A UDP datagram (with the UDP table on); its payload, kept only when it may be QUIC
+    /// or DTLS, is at `payload` like a TCP packet's.
+    udp: Option<UdpPacket<'static>>,
     payload: std::ops::Range<usize>,
 }
 
@@ -241,7 +258,9 @@ impl Source {
         let filter = match filter {
             Some(rule) => {
                 let first = capture.link_types().first().copied().unwrap_or(1);
-                Some(PacketFilter::new(rule, first).map_err(RunError::Filter)?)
+                // UDP too, for QUIC and DTLS, while TLS fingerprinting is on (the default;
+                // OfflineRun::set_tls turns it off).
+                Some(PacketFilter::new(rule, first, true).map_err(RunError::Filter)?)
             }
             None => None,
         };
@@ -314,6 +333,10 @@ impl OfflineRun {
     /// Turns TLS fingerprinting on (the default) or off ([`Engine::set_tls`]).
     pub fn set_tls(&mut self, on: bool) {
         self.consumer.engine.set_tls(on);
+        #[cfg(feature = "bpf")]
+        if let Some(filter) = &mut self.source.filter {
+            filter.set_udp(on);
+        }
     }
 
     /// The engine (for its host table).
@@ -357,6 +380,12 @@ impl OfflineRun {
             let decoded = decode(LinkType(packet.link_type), packet.data);
             handed += 1;
             bytes += packet.data.len() as u64;
+            if matches!(decoded, Err(DecodeError::NotTcp))
+                && self.consumer.engine.udp_enabled()
+                && let Ok(udp) = decode_udp(LinkType(packet.link_type), packet.data)
+            {
+                self.consumer.consume_udp(packet.ts, &udp, emit);
+            }
             self.consumer
                 .consume(packet.ts, decoded.as_ref().map_err(|e| *e), emit, warn);
         }
@@ -421,6 +450,7 @@ impl OfflineRun {
         let (free_tx, free_rx) = std::sync::mpsc::sync_channel::<Batch>(8);
         let source = &mut self.source;
         let consumer = &mut self.consumer;
+        let udp_on = consumer.engine.udp_enabled();
         std::thread::scope(|scope| {
             scope.spawn(move || {
                 loop {
@@ -447,7 +477,8 @@ impl OfflineRun {
                         };
                         batch.frames += 1;
                         let start = batch.payload.len();
-                        let packet_result = match decode(LinkType(packet.link_type), packet.data) {
+                        let link = LinkType(packet.link_type);
+                        let packet_result = match decode(link, packet.data) {
                             Ok(pkt) => {
                                 batch.payload.extend_from_slice(pkt.payload);
                                 Ok(pkt.with_payload(&[]))
@@ -455,9 +486,23 @@ impl OfflineRun {
                             Err(e) => Err(e),
                         };
                         batch.bytes += packet.data.len() as u64;
+                        let udp = match packet_result {
+                            Err(DecodeError::NotTcp) if udp_on => {
+                                decode_udp(link, packet.data).ok().map(|u| {
+                                    if p0fmod_quic::is_known_long_header(u.payload)
+                                        || p0fmod_quic::is_dtls_handshake(u.payload)
+                                    {
+                                        batch.payload.extend_from_slice(u.payload);
+                                    }
+                                    UdpPacket { payload: &[], ..u }
+                                })
+                            }
+                            _ => None,
+                        };
                         batch.items.push(BatchItem {
                             ts: packet.ts,
                             packet: packet_result,
+                            udp,
                             payload: start..batch.payload.len(),
                         });
                     }
@@ -475,6 +520,10 @@ impl OfflineRun {
                     .engine
                     .count_frames(batch.items.len() as u64, batch.bytes);
                 for item in &batch.items {
+                    if let Some(udp) = &item.udp {
+                        let payload = &batch.payload[item.payload.clone()];
+                        consumer.consume_udp(item.ts, &UdpPacket { payload, ..*udp }, emit);
+                    }
                     let packet = match &item.packet {
                         Ok(p) => Ok(p.with_payload(&batch.payload[item.payload.clone()])),
                         Err(e) => Err(*e),

@@ -19,6 +19,7 @@ use crate::state::Limits;
 const MAX_CONN_LIMIT: u64 = 100_000;
 const MAX_HOSTS_LIMIT: u64 = 500_000;
 pub use crate::state::tls::TlsStats;
+pub use crate::state::udp::UdpStats;
 
 /// A count per observation kind.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -117,6 +118,9 @@ pub struct EngineStats {
     pub flows: TableStats,
     /// TLS hellos and the TLS table (all zero when TLS fingerprinting is off).
     pub tls: TlsStats,
+    /// UDP datagrams and the QUIC / DTLS flow table (all zero when TLS fingerprinting is
+    /// off).
+    pub udp: UdpStats,
 }
 
 impl EngineStats {
@@ -161,6 +165,13 @@ impl EngineStats {
             lines.push(format!(
                 "[+] TLS hellos: {} complete, {} incomplete; TLS connections: {} seen, {} evicted, {} expired.",
                 tls.hellos_complete, tls.hellos_incomplete, tls.connections, tls.evicted, tls.expired
+            ));
+        }
+        let udp = &self.udp;
+        if udp.flows > 0 {
+            lines.push(format!(
+                "[+] UDP: {} datagrams, {} QUIC/DTLS candidates; QUIC/DTLS flows: {} seen, {} evicted, {} expired.",
+                udp.datagrams, udp.candidates, udp.flows, udp.evicted, udp.expired
             ));
         }
         lines

@@ -1,4 +1,4 @@
-//! QUIC and DTLS hellos of real captures, through p0fmod's UDP table, against the values
+//! QUIC and DTLS hellos of real captures, through p0fmod's engine, against the values
 //! independent tools computed (`oracle.tsv`, see `../shared/tls/README.md`): every
 //! ClientHello the oracle decrypted is found, and its JA4 / JA3 (ServerHello: JA3S) are
 //! among the values p0fmod computes for the same client and server ends.
@@ -11,11 +11,11 @@ use std::collections::{HashMap, HashSet};
 use std::net::IpAddr;
 use std::path::{Path, PathBuf};
 
-use p0fmod::Limits;
-use p0fmod::state::udp::{UdpOutcome, UdpTable, UdpTransport};
+use std::sync::Arc;
+
+use p0fmod::observation::{Details, Observation};
+use p0fmod::{Database, Engine, Limits};
 use p0fmod_capture::FileCapture;
-use p0fmod_tls::{ClientHello, ServerHello, Transport, ja3, ja3s, ja4};
-use p0fmod_wire::{LinkType, decode_udp};
 
 /// Least share of oracle values found.
 const MIN_SHARE: f64 = 99.5;
@@ -36,51 +36,39 @@ type Ours = HashMap<(String, Ends), HashSet<(&'static str, String)>>;
 
 fn fingerprint(dir: &Path, name: &str, ours: &mut Ours) {
     let mut cap = FileCapture::open(&dir.join(name)).unwrap();
-    let mut table = UdpTable::new(Limits::default());
-    let mut text = String::new();
-    let mut add = |h: p0fmod::state::udp::UdpHello<'_>| {
-        let UdpOutcome::Complete { msg_type, body } = h.outcome else {
+    let mut engine = Engine::new(Arc::new(Database::embedded()), Limits::default());
+    let mut add = |obs: &Observation<'_>| {
+        let Details::Tls(t) = &obs.details else {
             return;
         };
-        let ends = (h.key.client, h.key.cli_port, h.key.server, h.key.srv_port);
-        let set = ours.entry((name.to_string(), ends)).or_default();
-        let dtls = h.transport == UdpTransport::Dtls;
-        match msg_type {
-            1 => {
-                let parsed = if dtls {
-                    ClientHello::parse_dtls(body)
-                } else {
-                    ClientHello::parse(body)
-                };
-                let Ok(hello) = parsed else { return };
-                let t = if dtls {
-                    Transport::Dtls
-                } else {
-                    Transport::Quic
-                };
-                set.insert(("ja4", ja4(&hello, t).ja4.as_str().to_string()));
-                if let Some(md5) = ja3(&hello, &mut text) {
-                    set.insert(("ja3_md5", md5.as_str().to_string()));
-                }
-            }
-            2 => {
-                let parsed = if dtls {
-                    ServerHello::parse_dtls(body)
-                } else {
-                    ServerHello::parse(body)
-                };
-                let Ok(hello) = parsed else { return };
-                set.insert(("ja3s_md5", ja3s(&hello, &mut text).as_str().to_string()));
-            }
-            _ => {}
+        if t.carriage.transport == "tcp" {
+            return;
         }
+        let Some(h) = &t.hello else { return };
+        let ends = (
+            obs.client.ip(),
+            obs.client.port(),
+            obs.server.ip(),
+            obs.server.port(),
+        );
+        let set = ours.entry((name.to_string(), ends)).or_default();
+        if let Some(j) = &h.ja4 {
+            set.insert(("ja4", j.ja4.clone()));
+        }
+        if let Some((_, md5)) = &h.ja3 {
+            set.insert(("ja3_md5", md5.clone()));
+        }
+        if let Some((_, md5)) = &h.ja3s {
+            set.insert(("ja3s_md5", md5.clone()));
+        }
+        // Every QUIC hello carries its QUIC facts, and every observation prints.
+        assert_eq!(t.quic.is_some(), t.carriage.transport == "quic");
+        assert!(p0fmod::output::json::to_json(obs).get("quic").is_some());
     };
     while let Ok(Some(pkt)) = cap.next_packet() {
-        if let Ok(udp) = decode_udp(LinkType(pkt.link_type), pkt.data) {
-            table.process(pkt.ts.sec, &udp, &mut add);
-        }
+        let _ = engine.process_frame(pkt.ts, pkt.link_type, pkt.data, &mut add);
     }
-    table.finish(&mut add);
+    engine.finish(&mut add);
 }
 
 #[derive(Default)]
@@ -190,4 +178,40 @@ fn quic_and_dtls_hellos_match_the_oracle() {
     let share = 100.0 * found as f64 / all.max(1) as f64;
     println!("udp hellos: {found}/{all} oracle values found ({share:.2}%)");
     assert!(share >= MIN_SHARE, "{share:.2}% < {MIN_SHARE}%");
+}
+
+/// UDP changes nothing p0f writes: on the local QUIC captures, the observations other than
+/// TLS are the same with TLS fingerprinting (and so UDP) on and off, and with it off no
+/// UDP hello is reported.
+#[test]
+fn udp_leaves_p0f_observations_alone() {
+    let dir = repo().join("tests/data/tls/local");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.file_name().unwrap().to_str().unwrap().contains("-quic"))
+        .collect();
+    files.sort();
+    assert!(!files.is_empty());
+    for path in files {
+        let run = |tls: bool| {
+            let mut engine = Engine::new(Arc::new(Database::embedded()), Limits::default());
+            engine.set_tls(tls);
+            let mut cap = FileCapture::open(&path).unwrap();
+            let (mut p0f, mut udp) = (Vec::new(), 0);
+            let mut add = |obs: &Observation<'_>| match &obs.details {
+                Details::Tls(t) => udp += usize::from(t.carriage.transport != "tcp"),
+                _ => p0f.push(p0fmod::output::json::to_json(obs).to_string()),
+            };
+            while let Ok(Some(pkt)) = cap.next_packet() {
+                let _ = engine.process_frame(pkt.ts, pkt.link_type, pkt.data, &mut add);
+            }
+            engine.finish(&mut add);
+            (p0f, udp, engine.packets())
+        };
+        let (on, off) = (run(true), run(false));
+        assert_eq!((&on.0, on.2), (&off.0, off.2), "{}", path.display());
+        assert!(on.1 >= 2, "{}: {} UDP hellos", path.display(), on.1);
+        assert_eq!(off.1, 0);
+    }
 }

@@ -124,6 +124,11 @@ impl HelloStream {
         (self.buf.received(), self.buf.total())
     }
 
+    /// Bytes held in order from the hello's first byte (where the first gap starts).
+    pub fn contiguous(&self) -> usize {
+        self.buf.prefix().len()
+    }
+
     /// Later copies of bytes that differed from the first.
     pub fn conflicts(&self) -> u16 {
         self.buf.conflicts()

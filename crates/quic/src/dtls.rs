@@ -266,6 +266,11 @@ impl DtlsHelloStream {
         (self.buf.received(), self.buf.total())
     }
 
+    /// Bytes of the hello being reassembled held in order from its first byte.
+    pub fn contiguous(&self) -> usize {
+        self.buf.prefix().len()
+    }
+
     /// Feeds one datagram of this direction. Returns the hello it completed, if any.
     /// Fails when the datagram's first record is not a DTLS record, or on a fragment that
     /// contradicts the message being reassembled.

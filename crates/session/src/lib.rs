@@ -1082,7 +1082,7 @@ mod live {
             }
             e => StartError::Fatal(e.to_string()),
         })?;
-        match setup::apply_filter(&mut capture, config.filter()) {
+        match setup::apply_filter(&mut capture, config.filter(), config.tls()) {
             Ok(vlan) => notice(Notice::Status(setup::filter_message(config.filter(), vlan))),
             Err(FilterFailure::Compile { message }) => {
                 return Err(filter_error(

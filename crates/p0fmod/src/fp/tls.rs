@@ -128,10 +128,41 @@ pub fn complete<'db>(
     } else {
         ServerHello::from_handshake(hs).map(|h| server_matchable(&h))
     };
+    matched(db, parsed, hs.body.len(), from_client, transport, carriage)
+}
+
+/// As [`complete`], for a hello body reassembled from QUIC CRYPTO frames or DTLS
+/// fragments (`transport` says which; DTLS bodies carry the cookie field).
+pub fn complete_body<'db>(
+    db: &'db Database,
+    body: &[u8],
+    from_client: bool,
+    transport: Transport,
+    carriage: TlsCarriage,
+) -> (TlsDetails<'db>, Option<(LabelId, bool)>) {
+    let dtls = transport == Transport::Dtls;
+    let parsed = match (from_client, dtls) {
+        (true, false) => ClientHello::parse(body).map(|h| client_matchable(&h, transport)),
+        (true, true) => ClientHello::parse_dtls(body).map(|h| client_matchable(&h, transport)),
+        (false, false) => ServerHello::parse(body).map(|h| server_matchable(&h)),
+        (false, true) => ServerHello::parse_dtls(body).map(|h| server_matchable(&h)),
+    };
+    matched(db, parsed, body.len(), from_client, transport, carriage)
+}
+
+/// Matches a parsed hello (or reports it malformed).
+fn matched<'db>(
+    db: &'db Database,
+    parsed: Result<Matchable<'_>, p0fmod_tls::ParseError>,
+    body_len: usize,
+    from_client: bool,
+    transport: Transport,
+    carriage: TlsCarriage,
+) -> (TlsDetails<'db>, Option<(LabelId, bool)>) {
     let m = match parsed {
         Ok(m) => m,
         Err(e) => {
-            let len = hs.body.len() as u32;
+            let len = body_len.min(u32::MAX as usize) as u32;
             let missing = TlsMissing {
                 reason: TlsEnd::Malformed,
                 have: len,
@@ -176,6 +207,7 @@ pub fn complete<'db>(
         missing: None,
         carriage,
         raw_sig: Some(raw_sig),
+        quic: None,
     };
     (details, label)
 }
@@ -189,5 +221,6 @@ pub fn incomplete(missing: TlsMissing, carriage: TlsCarriage) -> TlsDetails<'sta
         missing: Some(missing),
         carriage,
         raw_sig: None,
+        quic: None,
     }
 }

@@ -43,9 +43,10 @@ impl StartTls {
 /// What carried a hello: the transport, and how much of it was needed.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct TlsCarriage {
-    /// Transport: `tcp` (later also `quic`, `dtls`).
+    /// Transport: `tcp`, `quic` or `dtls`.
     pub transport: &'static str,
-    /// TCP segments (QUIC: packets) that brought bytes of the hello's records.
+    /// TCP segments (QUIC: Initial packets; DTLS: datagrams) that brought bytes of the
+    /// hello.
     pub segments: u16,
     /// Segments that brought nothing new (retransmissions, repeated overlaps).
     pub retransmits: u16,
@@ -188,6 +189,50 @@ fn version_rank(v: u16) -> u32 {
     }
 }
 
+/// How a hello came in QUIC Initial packets: what tells QUIC stacks apart where the
+/// ClientHello does not (the version, connection ID lengths, the transport parameters, the
+/// Initial datagram size and how the hello was split).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct QuicDetails {
+    /// The QUIC version of the Initial packets.
+    pub version: u32,
+    /// Length of the client's original Destination Connection ID.
+    pub dcid_len: u8,
+    /// Length of the client's Source Connection ID.
+    pub scid_len: u8,
+    /// The server sent a Retry first.
+    pub retry: bool,
+    /// Datagrams that carried the hello's CRYPTO frames.
+    pub datagrams: u16,
+    /// Initial packets that carried them.
+    pub packets: u16,
+    /// CRYPTO frames (retransmissions included).
+    pub frames: u16,
+    /// PING and PADDING frames mixed into those packets.
+    pub ping_padding: u16,
+    /// CRYPTO frames that came after one with a higher offset.
+    pub out_of_order: u16,
+    /// Sizes of the first datagrams that carried the hello (the first is the Initial
+    /// datagram's size).
+    pub datagram_sizes: Vec<u16>,
+    /// The first CRYPTO frames as (offset, length), in arrival order.
+    pub crypto_frames: Vec<(u32, u16)>,
+    /// The ClientHello's transport parameter ids, in wire order (client only).
+    pub transport_parameters: Vec<u64>,
+}
+
+impl QuicDetails {
+    /// The version as text: `v1`, `v2`, `draft-29`, or the number in hex.
+    pub fn version_name(&self) -> Cow<'static, str> {
+        match self.version {
+            0x0000_0001 => Cow::Borrowed("v1"),
+            0x6b33_43cf => Cow::Borrowed("v2"),
+            v if v >> 8 == 0x00ff_0000 => Cow::Owned(format!("draft-{}", v & 0xff)),
+            v => Cow::Owned(format!("0x{v:08x}")),
+        }
+    }
+}
+
 /// A `tls request` or `tls response` observation.
 #[derive(Clone, Debug, PartialEq)]
 pub struct TlsDetails<'a> {
@@ -204,6 +249,8 @@ pub struct TlsDetails<'a> {
     pub carriage: TlsCarriage,
     /// The raw signature in the database's TLS syntax, when one was made.
     pub raw_sig: Option<String>,
+    /// QUIC facts, for a hello carried in QUIC.
+    pub quic: Option<Box<QuicDetails>>,
 }
 
 impl TlsDetails<'_> {
@@ -216,6 +263,7 @@ impl TlsDetails<'_> {
             missing: self.missing,
             carriage: self.carriage,
             raw_sig: self.raw_sig,
+            quic: self.quic,
         }
     }
 

@@ -105,6 +105,27 @@ fn tls_json(kind: Kind, t: &TlsDetails<'_>, m: &mut Map<String, Value>) {
             get(&|h| json!(h.hello_retry_request)),
         );
     }
+    m.insert(
+        "quic".into(),
+        match &t.quic {
+            None => Value::Null,
+            Some(q) => json!({
+                "version": format!("0x{:08x}", q.version),
+                "version_name": q.version_name(),
+                "dcid_len": q.dcid_len,
+                "scid_len": q.scid_len,
+                "retry": q.retry,
+                "datagrams": q.datagrams,
+                "packets": q.packets,
+                "frames": q.frames,
+                "ping_padding_frames": q.ping_padding,
+                "out_of_order_frames": q.out_of_order,
+                "datagram_sizes": q.datagram_sizes,
+                "crypto_frames": q.crypto_frames.iter().map(|&(o, l)| json!([o, l])).collect::<Vec<_>>(),
+                "transport_parameters": q.transport_parameters,
+            }),
+        },
+    );
     m.insert("params".into(), json!(t.params().collect::<Vec<_>>()));
     m.insert("raw_sig".into(), json!(t.raw_sig));
 }

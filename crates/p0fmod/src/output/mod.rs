@@ -14,7 +14,7 @@ use std::io;
 use std::net::{IpAddr, SocketAddr};
 
 use crate::fp::MAX_DIST;
-use crate::observation::tls::{TlsEnd, TlsHello, TlsMissing};
+use crate::observation::tls::{QuicDetails, TlsEnd, TlsHello, TlsMissing};
 use crate::observation::{Details, Distance, Kind, Language, Observation};
 
 /// Something that takes observations.
@@ -303,6 +303,42 @@ impl Text for Names<'_> {
     }
 }
 
+/// The `quic=` field: version, connection ID lengths (client's original DCID / SCID),
+/// sizes of the datagrams that carried the hello, Initial packets and CRYPTO frames used,
+/// and the transport parameter ids in wire order (hex).
+impl Text for QuicDetails {
+    fn append_to(&self, out: &mut String) {
+        out.push_str(&self.version_name());
+        out.push_str(" cid:");
+        push_uint(out, self.dcid_len);
+        out.push('/');
+        push_uint(out, self.scid_len);
+        out.push_str(" dgrams:");
+        for (i, size) in self.datagram_sizes.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            push_uint(out, *size);
+        }
+        if self.datagram_sizes.is_empty() {
+            out.push('0');
+        }
+        out.push_str(" pkts:");
+        push_uint(out, self.packets);
+        out.push_str(" frames:");
+        push_uint(out, self.frames);
+        if !self.transport_parameters.is_empty() {
+            out.push_str(" tp:");
+            for (i, id) in self.transport_parameters.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                out.push_str(&format!("{id:x}"));
+            }
+        }
+    }
+}
+
 impl Text for TlsMissing {
     fn append_to(&self, out: &mut String) {
         out.push_str(self.reason.as_str());
@@ -426,6 +462,12 @@ pub fn for_each_field(obs: &Observation<'_>, field: &mut dyn FnMut(&str, &FieldV
             }
             if let Some(m) = &t.missing {
                 field("missing", &FieldValue::Show(m));
+            }
+            if t.carriage.transport != "tcp" {
+                field("proto", &FieldValue::Text(t.carriage.transport));
+            }
+            if let Some(q) = &t.quic {
+                field("quic", &FieldValue::Show(q.as_ref()));
             }
             field("params", &FieldValue::Show(&Params(&obs.details)));
             match &t.raw_sig {

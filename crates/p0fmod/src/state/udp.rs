@@ -125,6 +125,8 @@ pub enum UdpOutcome<'b> {
     Incomplete {
         /// Why reading stopped.
         reason: UdpEnd,
+        /// Bytes held in order from the hello's first byte.
+        have: u32,
         /// Bytes held.
         held: u32,
         /// The message's length with its header, when known (else 0).
@@ -360,7 +362,7 @@ impl UdpTable {
             if flow.reported[dir] > 0 {
                 continue;
             }
-            let (held, total, error, transport, quic) = match &flow.proto {
+            let (have, held, total, error, transport, quic) = match &flow.proto {
                 Proto::Quic(conn) => {
                     let stream = if from_client {
                         conn.client()
@@ -368,7 +370,9 @@ impl UdpTable {
                         conn.server()
                     };
                     let (held, total) = stream.progress();
+                    let have = stream.contiguous();
                     (
+                        have,
                         held,
                         total,
                         stream.error(),
@@ -378,7 +382,8 @@ impl UdpTable {
                 }
                 Proto::Dtls(streams) => {
                     let (held, total) = streams[dir].progress();
-                    (held, total, None, UdpTransport::Dtls, None)
+                    let have = streams[dir].contiguous();
+                    (have, held, total, None, UdpTransport::Dtls, None)
                 }
             };
             if held == 0 {
@@ -394,6 +399,7 @@ impl UdpTable {
                     } else {
                         reason
                     },
+                    have: have as u32,
                     held: held as u32,
                     wanted: total.unwrap_or(0) as u32,
                     detail: error,
