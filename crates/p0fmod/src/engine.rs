@@ -213,7 +213,7 @@ impl Engine {
     ) -> Result<(), DecodeError> {
         self.count_frames(1, frame.len() as u64);
         let decoded = decode(LinkType(link_type), frame);
-        if decoded == Err(DecodeError::NotTcp)
+        if matches!(decoded, Err(DecodeError::NotTcp))
             && self.udp.is_some()
             && let Ok(udp) = decode_udp(LinkType(link_type), frame)
         {
@@ -241,6 +241,9 @@ impl Engine {
         let Some(udp) = &mut self.udp else {
             return;
         };
+        if !udp.wants(pkt) {
+            return;
+        }
         let now = clamp_time(ts);
         self.last_time = now;
         let mut sink = TlsSink {
@@ -251,7 +254,7 @@ impl Engine {
             now,
             emit,
         };
-        if (udp.stats().datagrams + 1).is_multiple_of(EXPIRE_INTERVAL) {
+        if udp.candidates().is_multiple_of(EXPIRE_INTERVAL) {
             udp.expire(now.sec, &mut |h| sink.udp_hello(h));
         }
         udp.process(now.sec, pkt, &mut |h| sink.udp_hello(h));

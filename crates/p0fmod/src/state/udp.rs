@@ -195,6 +195,11 @@ impl UdpTable {
         self.stats
     }
 
+    /// Candidate datagrams (QUIC or DTLS) seen so far.
+    pub fn candidates(&self) -> u64 {
+        self.stats.candidates
+    }
+
     /// Flows tracked now.
     pub fn len(&self) -> usize {
         self.flows.len()
@@ -205,16 +210,24 @@ impl UdpTable {
         self.flows.is_empty()
     }
 
-    /// Processes one UDP datagram at `now` (seconds); hands out the hellos it completes,
-    /// and the incomplete ones of a flow it evicts.
-    pub fn process(&mut self, now: i64, pkt: &UdpPacket<'_>, out: &mut dyn FnMut(UdpHello<'_>)) {
+    /// Counts a UDP datagram and tells whether it may be QUIC or DTLS (a few byte
+    /// comparisons): only those need [`UdpTable::process`].
+    #[inline]
+    pub fn wants(&mut self, pkt: &UdpPacket<'_>) -> bool {
         self.stats.datagrams += 1;
+        let wanted = is_known_long_header(pkt.payload) || is_dtls_handshake(pkt.payload);
+        self.stats.candidates += u64::from(wanted);
+        wanted
+    }
+
+    /// Processes one UDP datagram that [`UdpTable::wants`] at `now` (seconds); hands out
+    /// the hellos it completes, and the incomplete ones of a flow it evicts.
+    pub fn process(&mut self, now: i64, pkt: &UdpPacket<'_>, out: &mut dyn FnMut(UdpHello<'_>)) {
         let payload = pkt.payload;
         let quic = is_known_long_header(payload);
         if !quic && !is_dtls_handshake(payload) {
             return;
         }
-        self.stats.candidates += 1;
         let ends = Endpoints::new((pkt.src, pkt.sport), (pkt.dst, pkt.dport));
         let (slot, fed) = match self.flows.find(&ends) {
             Some(slot) => (slot, false),
@@ -527,6 +540,9 @@ mod tests {
     fn collect(table: &mut UdpTable, pkts: &[UdpPacket<'_>]) -> Vec<Seen> {
         let mut got = Vec::new();
         for p in pkts {
+            if !table.wants(p) {
+                continue;
+            }
             table.process(0, p, &mut |h| {
                 got.push((
                     h.from_client,
@@ -608,7 +624,9 @@ mod tests {
         let mut table = UdpTable::new(limits(16));
         let mut incomplete = 0;
         for port in 0..200u16 {
-            table.process(0, &udp(true, port, &first), &mut |h| {
+            let p = udp(true, port, &first);
+            assert!(table.wants(&p));
+            table.process(0, &p, &mut |h| {
                 assert!(matches!(
                     h.outcome,
                     UdpOutcome::Incomplete {
