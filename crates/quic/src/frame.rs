@@ -62,7 +62,7 @@ impl<'a> Frames<'a> {
         let frame_type = read_varint(buf, &mut self.pos, "QUIC frame type")?;
         match frame_type {
             0x00 => {
-                let run = buf[self.pos..].iter().take_while(|&&b| b == 0).count();
+                let run = zero_run(&buf[self.pos..]);
                 self.pos += run;
                 Ok(Frame::Padding(run + 1))
             }
@@ -137,6 +137,19 @@ impl<'a> Iterator for Frames<'a> {
     }
 }
 
+/// Length of the run of zero bytes at the start of `bytes`, 16 bytes at a time (PADDING
+/// fills most of a client's Initial).
+fn zero_run(bytes: &[u8]) -> usize {
+    let mut n = 0;
+    for chunk in bytes.chunks_exact(16) {
+        if u128::from_ne_bytes(chunk.try_into().unwrap_or([1; 16])) != 0 {
+            break;
+        }
+        n += 16;
+    }
+    n + bytes[n..].iter().take_while(|&&b| b == 0).count()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -166,6 +179,16 @@ mod tests {
                 Frame::Padding(3),
             ]
         );
+    }
+
+    #[test]
+    fn padding_runs_of_any_length() {
+        for len in [0usize, 1, 15, 16, 17, 31, 32, 33, 1000] {
+            let mut p = vec![0u8; len + 1];
+            p.push(0x01);
+            let frames: Vec<_> = Frames::new(&p).collect();
+            assert_eq!(frames, vec![Ok(Frame::Padding(len + 1)), Ok(Frame::Ping)]);
+        }
     }
 
     #[test]
