@@ -681,6 +681,7 @@ mod tests {
                     ..TlsCarriage::default()
                 },
                 raw_sig: Some(raw.to_string()),
+                quic: None,
             }),
         }
     }
