@@ -6,6 +6,7 @@
 //! another [`Transport`].
 
 use std::borrow::Cow;
+use std::fmt::Write as _;
 
 use p0fmod_db::{Database, Direction, LabelId, TlsObservation, TlsTransport};
 use p0fmod_tls::hello::ext;
@@ -72,8 +73,10 @@ fn client_matchable<'h>(hello: &ClientHello<'h>, transport: Transport) -> Matcha
     out.sni = hello.server_name().map(escaped);
     out.alpn = hello.alpn_protocols().map(escaped).collect();
     let hashes = ja4(hello, transport);
-    let mut ja4_raw = String::new();
-    let mut ja4_raw_o = String::new();
+    // Sized once: five characters per listed value and some room (no regrowth).
+    let listed = out.ciphers.len() + out.extensions.len() + out.signature_algorithms.len();
+    let mut ja4_raw = String::with_capacity(16 + 5 * listed);
+    let mut ja4_raw_o = String::with_capacity(16 + 5 * listed);
     ja4_r(hello, transport, &mut ja4_raw);
     ja4_ro(hello, transport, &mut ja4_raw_o);
     out.ja4 = Some(Ja4Set {
@@ -82,7 +85,7 @@ fn client_matchable<'h>(hello: &ClientHello<'h>, transport: Transport) -> Matcha
         ja4_o: hashes.ja4_o.as_str().to_string(),
         ja4_ro: ja4_raw_o,
     });
-    let mut ja3_string = String::new();
+    let mut ja3_string = String::with_capacity(16 + 6 * (listed + out.groups.len()));
     out.ja3 = ja3(hello, &mut ja3_string).map(|md5| (ja3_string, md5.as_str().to_string()));
     Matchable {
         hello: out,
@@ -198,7 +201,12 @@ fn matched<'db>(
         Direction::Response
     };
     let found = db.match_tls(direction, &obs);
-    let raw_sig = obs.raw_signature().to_string();
+    let mut raw_sig = String::with_capacity(
+        64 + 5 * (h.ciphers.len() + h.extensions.len() + h.groups.len())
+            + 5 * h.signature_algorithms.len()
+            + 2 * m.alpn.len(),
+    );
+    let _ = write!(raw_sig, "{}", obs.raw_signature());
     let label = found.signature.map(|s| (s.label, found.fuzzy));
     let details = TlsDetails {
         label: found.signature.map(|s| match_label(db, db.label(s.label))),
