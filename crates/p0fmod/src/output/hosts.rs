@@ -1,16 +1,18 @@
 //! The per-host summary of a run (`--hosts`): one row per host of the host table, as an
 //! aligned text table or as JSON lines of the host record ([`HostInfo`], docs/json.md).
 
-use std::fmt::Write as _;
+use chrono::{Datelike, Local, TimeZone, Timelike};
 
-use chrono::{Local, TimeZone};
-
+use super::push_uint;
 use crate::host::{HostInfo, LabelMatch};
 
 /// The hosts in the summary's order: IPv4 addresses first, each family in address order.
-pub fn sorted(mut hosts: Vec<HostInfo>) -> Vec<HostInfo> {
-    hosts.sort_by_key(|h| (h.addr.is_ipv6(), h.addr));
-    hosts
+pub fn sorted(hosts: Vec<HostInfo>) -> Vec<HostInfo> {
+    // The order is found on indices, so that the (large) records move once.
+    let mut order: Vec<usize> = (0..hosts.len()).collect();
+    order.sort_unstable_by_key(|&i| (hosts[i].addr.is_ipv6(), hosts[i].addr));
+    let mut slots: Vec<Option<HostInfo>> = hosts.into_iter().map(Some).collect();
+    order.into_iter().filter_map(|i| slots[i].take()).collect()
 }
 
 /// `name flavor` of a match, `-` for none.
@@ -18,7 +20,13 @@ pub fn label_text(m: Option<&LabelMatch>) -> String {
     match m {
         None => "-".into(),
         Some(m) => match &m.flavor {
-            Some(flavor) => format!("{} {flavor}", m.name),
+            Some(flavor) => {
+                let mut text = String::with_capacity(m.name.len() + 1 + flavor.len());
+                text.push_str(&m.name);
+                text.push(' ');
+                text.push_str(flavor);
+                text
+            }
             None => m.name.clone(),
         },
     }
@@ -36,10 +44,36 @@ pub fn quality_text(m: &LabelMatch) -> &'static str {
 
 /// A packet time as p0f's log prints it (`YYYY/MM/DD HH:MM:SS`, local time).
 pub fn time_text(sec: i64) -> String {
-    match Local.timestamp_opt(sec, 0).single() {
-        Some(t) => t.format("%Y/%m/%d %H:%M:%S").to_string(),
-        None => "????/??/?? ??:??:??".into(),
+    let Some(t) = Local.timestamp_opt(sec, 0).single() else {
+        return "????/??/?? ??:??:??".into();
+    };
+    let mut out = String::with_capacity(19);
+    let two = |out: &mut String, n: u32| {
+        if n < 10 {
+            out.push('0');
+        }
+        push_uint(out, n);
+    };
+    let year = t.year();
+    if (0..1000).contains(&year) {
+        out.push_str(match year {
+            0..10 => "000",
+            10..100 => "00",
+            _ => "0",
+        });
     }
+    push_uint(&mut out, year);
+    out.push('/');
+    two(&mut out, t.month());
+    out.push('/');
+    two(&mut out, t.day());
+    out.push(' ');
+    two(&mut out, t.hour());
+    out.push(':');
+    two(&mut out, t.minute());
+    out.push(':');
+    two(&mut out, t.second());
+    out
 }
 
 /// The column titles of [`host_table`].
@@ -95,16 +129,19 @@ pub fn host_table(hosts: &[HostInfo]) -> String {
             *w = (*w).max(cell.chars().count());
         }
     }
-    let mut out = String::new();
+    let mut out = String::with_capacity((rows.len() + 1) * (widths.iter().sum::<usize>() + 30));
     let mut line = |cells: &mut dyn Iterator<Item = &str>| {
-        let mut text = String::new();
+        let start = out.len();
         for (i, cell) in cells.enumerate() {
             if i > 0 {
-                text.push_str("  ");
+                out.push_str("  ");
             }
-            let _ = write!(text, "{cell:<width$}", width = widths[i]);
+            out.push_str(cell);
+            let pad = widths[i].saturating_sub(cell.chars().count());
+            out.extend(std::iter::repeat_n(' ', pad));
         }
-        out.push_str(text.trim_end());
+        let end = out[start..].trim_end().len() + start;
+        out.truncate(end);
         out.push('\n');
     };
     line(&mut COLUMNS.iter().copied());
@@ -150,6 +187,26 @@ mod tests {
             tls_client: None,
             tls_server: None,
             verdict: None,
+        }
+    }
+
+    #[test]
+    fn times_read_as_chrono_formats_them() {
+        for sec in [
+            0,
+            59,
+            1_700_000_000,
+            1_795_897_213,
+            -86_400 * 365 * 1000,
+            253_402_300_799,
+        ] {
+            let expected = Local
+                .timestamp_opt(sec, 0)
+                .single()
+                .unwrap()
+                .format("%Y/%m/%d %H:%M:%S")
+                .to_string();
+            assert_eq!(time_text(sec), expected, "{sec}");
         }
     }
 
