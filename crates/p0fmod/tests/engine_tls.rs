@@ -606,3 +606,37 @@ proptest! {
         }
     }
 }
+
+/// The host record keeps the last TLS client and server applications the database named
+/// (the embedded database's signatures of the labelled local captures).
+#[test]
+fn the_host_record_keeps_the_tls_applications() {
+    let path = local("local-tls-curl-7.88.1-v4-sni.pcap");
+    let mut run = p0fmod::OfflineRun::open(
+        &path,
+        Arc::new(Database::embedded()),
+        Limits::default(),
+        None,
+    )
+    .unwrap();
+    let mut labels = Vec::new();
+    while run.step(
+        1024,
+        &mut |o| {
+            if let Details::Tls(t) = &o.details {
+                labels.push(t.label.as_ref().map(|l| l.name.to_string()));
+            }
+        },
+        &mut |_| {},
+    ) > 0
+    {}
+    let client = run.engine().host("10.231.0.1".parse().unwrap()).unwrap();
+    let server = run.engine().host("10.231.0.2".parse().unwrap()).unwrap();
+    assert_eq!(client.tls_client.map(|m| m.name), labels[0].clone());
+    assert_eq!(server.tls_server.map(|m| m.name), labels[1].clone());
+    assert!(
+        labels[0].is_some(),
+        "curl's hello is in the embedded database"
+    );
+    assert_eq!(client.observations.get("tls request"), Some(&1));
+}

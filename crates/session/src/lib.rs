@@ -1269,7 +1269,21 @@ mod live {
             loop {
                 let (segment, paused) = {
                     let mut sinks = outputs.sinks(observer);
-                    self.run(&mut sinks.as_list(), stop, &requests.wake, notice)?
+                    let mut list = sinks.as_list();
+                    let (segment, paused) = self.run(&mut list, stop, &requests.wake, notice)?;
+                    if !paused {
+                        // The end of a live run ends the TLS hellos still being read:
+                        // they are reported incomplete (capture_end).
+                        self.engine.finish(&mut |obs| {
+                            for sink in list.iter_mut() {
+                                let _ = sink.write(obs);
+                            }
+                        });
+                        for sink in list.iter_mut() {
+                            let _ = sink.flush();
+                        }
+                    }
+                    (segment, paused)
                 };
                 total.packets += segment.packets;
                 total.observations += segment.observations;
