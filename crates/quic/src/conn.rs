@@ -275,6 +275,11 @@ impl QuicConnection {
     ) -> Result<DatagramReport, Error> {
         let mut report = DatagramReport::default();
         let mut carried = false;
+        let was_complete = if from_client {
+            self.client.is_complete()
+        } else {
+            self.server.is_complete()
+        };
         for (i, packet) in Datagram::new(datagram).enumerate() {
             let (_, bytes, header) = packet?;
             let result = match header.kind {
@@ -316,6 +321,7 @@ impl QuicConnection {
             }
             s.datagrams = s.datagrams.saturating_add(1);
         }
+        report.completed = !was_complete && stream.is_complete();
         Ok(report)
     }
 

@@ -195,7 +195,7 @@ fn check_connection(e: &Expected) {
     let r = conn
         .on_datagram(true, &hex(e.client_protected), &mut scratch)
         .unwrap();
-    assert!(r.error.is_none() && r.initials == 1);
+    assert!(r.error.is_none() && r.initials == 1 && r.completed);
     let hello = conn.client().message().unwrap();
     assert_eq!(hello[0], CLIENT_HELLO);
     assert_eq!(
