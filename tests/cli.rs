@@ -378,3 +378,28 @@ fn quiet_stops_the_console_output_only() {
     );
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// `--print-db` prints the embedded database with its TLS sections, as text that loads
+/// back (`-f`) and prints the same again.
+#[test]
+fn print_db_round_trips_with_the_tls_sections() {
+    let (status, printed, stderr) = run(&["--print-db"]);
+    assert_eq!(status, 0, "{stderr}");
+    assert!(printed.contains("\n[tls:request]\n"), "{printed}");
+    assert!(printed.contains("\n[tls:response]\n"));
+    assert!(printed.contains("label = s:!:Chrome:or Chromium\nsys = Windows,@unix\nsig = t:13:"));
+    let dir = scratch("print-db");
+    std::fs::create_dir_all(&dir).unwrap();
+    let fp = dir.join("printed.fp");
+    std::fs::write(&fp, &printed).unwrap();
+    let (status, again, stderr) = run(&["-f", fp.to_str().unwrap(), "--print-db"]);
+    std::fs::remove_dir_all(&dir).ok();
+    assert_eq!(status, 0, "{stderr}");
+    assert_eq!(again, printed);
+    let embedded = p0fmod::Database::embedded();
+    let loaded = p0fmod::Database::parse(&printed, "printed").expect("the printed database loads");
+    assert_eq!(loaded.signature_count, embedded.signature_count);
+    assert_eq!(loaded.tls_request.len(), embedded.tls_request.len());
+    assert_eq!(loaded.tls_response.len(), embedded.tls_response.len());
+    assert_eq!(loaded.to_fp_text(), printed);
+}
