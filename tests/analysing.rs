@@ -501,9 +501,14 @@ fn host_summary_rows_match_the_host_table_and_p0f_log() {
             .iter()
             .filter(|l| subject_of(l) == *addr)
             .collect();
+        // p0f's lines about the host, plus p0fmod's additions (TLS hellos, verdicts).
+        let additions: u64 = ["tls request", "tls response", "host verdict"]
+            .iter()
+            .filter_map(|k| row["observations"][k].as_u64())
+            .sum();
         assert_eq!(
             cells[col("observations")],
-            about.len().to_string(),
+            (about.len() as u64 + additions).to_string(),
             "{addr}: {line}"
         );
         let last_os = about

@@ -699,9 +699,15 @@ fn json_query_answers_the_host_record_for_ipv4_and_ipv6() {
     assert_eq!(h["uptime"]["modulo_days"], 49);
     assert_eq!(h["ip_sharing"], serde_json::Value::Null);
     assert!(h["host_change"]["count"].as_u64().unwrap() >= 1);
-    for field in ["tls_client", "tls_server", "verdict"] {
+    for field in ["tls_client", "tls_server"] {
         assert!(h[field].is_null(), "{field}");
     }
+    // Plain HTTP, no TLS: the cross-layer verdict compares the User-Agent's OS with the
+    // SYN's, which p0f found to agree (http_honesty legit: the OS the User-Agent names is
+    // the host's).
+    assert_eq!(h["verdict"]["status"], "consistent", "{h}");
+    assert_eq!(h["verdict"]["reasons"][0]["code"], "ua_os_fits_syn", "{h}");
+    assert_eq!(h["verdict"]["reasons"].as_array().unwrap().len(), 1, "{h}");
 
     // The same connection then asks with p0f's binary query: the answer agrees.
     s.write_all(&Query::new(ip("10.77.0.1")).encode()).unwrap();

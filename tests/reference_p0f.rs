@@ -37,7 +37,8 @@ fn run_reference(fp: &Path, capture: &Path, log: &Path, extra: &[&str]) -> Strin
 }
 
 /// The console blocks (`.-[ ... ]-` to `` `---- ``) printed on stdout, leaving out the
-/// `reason = date` ones and p0fmod's TLS additions (`(tls request)`, `(tls response)`).
+/// `reason = date` ones and p0fmod's additions (`(tls request)`, `(tls response)`,
+/// `(host verdict)`).
 fn console_blocks(stdout: &str) -> Vec<String> {
     let mut blocks = Vec::new();
     let mut current: Option<String> = None;
@@ -52,6 +53,7 @@ fn console_blocks(stdout: &str) -> Vec<String> {
                 blocks.extend(current.take().filter(|b| {
                     !b.contains("| reason   = date\n")
                         && !b.contains(" (tls request) ]-\n")
+                        && !b.contains(" (host verdict) ]-\n")
                         && !b.contains(" (tls response) ]-\n")
                 }));
             }

@@ -73,20 +73,22 @@ pub fn p0fmod_log(fp: &Path, capture: &Path, log: &Path, extra: &[&str]) -> Outp
 }
 
 /// Log lines of a file, leaving out `reason=date` (p0f's date check reads uninitialised
-/// memory) and p0fmod's TLS lines (`mod=tls request`, `mod=tls response`: additions that
-/// p0f does not write; every other line must be p0f's).
+/// memory) and p0fmod's additions (`mod=tls request`, `mod=tls response`, `mod=host
+/// verdict`: lines that p0f does not write; every other line must be p0f's).
 pub fn log_lines(path: &Path) -> Vec<String> {
     let bytes = std::fs::read(path).unwrap_or_default();
     String::from_utf8_lossy(&bytes)
         .lines()
-        .filter(|l| !l.contains("reason=date") && !is_tls_line(l))
+        .filter(|l| !l.contains("reason=date") && !is_addition(l))
         .map(str::to_string)
         .collect()
 }
 
-/// Whether a log line is one of p0fmod's TLS additions.
-pub fn is_tls_line(line: &str) -> bool {
-    line.contains("] mod=tls request|") || line.contains("] mod=tls response|")
+/// Whether a log line is one of p0fmod's additions (TLS hellos, cross-layer verdicts).
+pub fn is_addition(line: &str) -> bool {
+    line.contains("] mod=tls request|")
+        || line.contains("] mod=tls response|")
+        || line.contains("] mod=host verdict|")
 }
 
 /// The `mod=` of a log line.

@@ -52,6 +52,7 @@
 #![forbid(unsafe_code)]
 
 mod error;
+pub mod families;
 mod headers;
 mod matching;
 mod parse;
@@ -60,6 +61,7 @@ pub mod tls;
 mod types;
 
 pub use error::{DbError, DbErrors};
+pub use families::{EMBEDDED_FAMILIES, Families, Family, FamilyId};
 pub use headers::{HeaderId, HeaderTable};
 pub use matching::{
     HttpMatch, HttpObservation, ObservedHeader, TcpMatch, TcpObservation, WindowMode,

@@ -15,7 +15,7 @@ use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 
 use p0fmod_capture::Timestamp;
-use p0fmod_db::{Database, Direction, Label, LabelId, SysEntry, TcpSignature};
+use p0fmod_db::{Database, Direction, Families, Label, LabelId, SysEntry, TcpSignature};
 use p0fmod_http::{HttpParser, MAX_FLOW_DATA, MessageKind, Progress, language, parse_http_date};
 use p0fmod_wire::{DecodeError, LinkType, TcpFlags, TcpPacket, UdpPacket, decode, decode_udp};
 
@@ -25,13 +25,14 @@ use crate::host::HostInfo;
 use crate::observation::tls::{QuicDetails, TlsCarriage, TlsEnd, TlsMissing};
 use crate::observation::{
     Details, Distance, HttpDetails, Kind, Language, MatchLabel, NatReasons, Observation, Subject,
-    TcpDetails,
+    TcpDetails, VerdictDetails,
 };
 use crate::state::cache::AgeMap;
 use crate::state::cache::Slot;
 use crate::state::reassembly::MAX_WINDOW;
 use crate::state::tls::{HelloEvent, Outcome, StreamStart, TlsStats, TlsTable};
 use crate::state::udp::{UdpEnd, UdpHello, UdpOutcome, UdpTable, UdpTransport};
+use crate::state::verdict;
 use crate::state::{
     FlowKey, Host, HostOs, HttpSigRecord, HttpState, Limits, MatchedTcp, NAT_SCORES, Tables,
     TcpSigRecord,
@@ -312,6 +313,7 @@ impl Engine {
             now,
             emit,
             stream_start: None,
+            verdict: self.tls.is_some(),
         };
         ctx.dispatch(pkt);
         let stream_start = ctx.stream_start;
@@ -456,6 +458,7 @@ impl TlsSink<'_, '_> {
             (Kind::TlsResponse, Subject::Server, key.server)
         };
         self.counts.add(kind);
+        let mut judged = None;
         if let Some(slot) = self.hosts.find(&addr) {
             let host = self.hosts.get_mut(slot);
             let n = &mut host.observations[kind as usize];
@@ -466,17 +469,35 @@ impl TlsSink<'_, '_> {
                 } else {
                     host.tls_server = label;
                 }
+                judged = verdict::update(self.db, Families::embedded(), host).map(|j| (slot, j));
             }
         }
+        let client = SocketAddr::new(key.client, key.cli_port);
+        let server = SocketAddr::new(key.server, key.srv_port);
         let obs = Observation {
             time: self.now,
             kind,
-            client: SocketAddr::new(key.client, key.cli_port),
-            server: SocketAddr::new(key.server, key.srv_port),
+            client,
+            server,
             subject,
             details: Details::Tls(details),
         };
         (self.emit)(&obs);
+        if let Some((slot, judgement)) = judged {
+            self.counts.add(Kind::HostVerdict);
+            let host = self.hosts.get_mut(slot);
+            let n = &mut host.observations[Kind::HostVerdict as usize];
+            *n = n.saturating_add(1);
+            let details = VerdictDetails::of(self.db, Families::embedded(), host, judgement);
+            (self.emit)(&Observation {
+                time: self.now,
+                kind: Kind::HostVerdict,
+                client,
+                server,
+                subject,
+                details: Details::Verdict(details),
+            });
+        }
     }
 }
 
@@ -490,6 +511,8 @@ struct Ctx<'a, 'e> {
     /// Set when p0f's flow shows where the packet's stream starts and the packet is
     /// early data out of order (read by TLS tracking, never by p0f's steps).
     stream_start: Option<StreamStart>,
+    /// The cross-layer verdict is on (it is with TLS fingerprinting).
+    verdict: bool,
 }
 
 /// A flow being worked on: its slot and key.
@@ -530,6 +553,20 @@ impl<'a> Ctx<'a, '_> {
         let n = &mut host.observations[kind as usize];
         *n = n.saturating_add(1);
         (self.emit)(&obs);
+    }
+
+    /// Judges a host again after one of its layers changed; reports a new verdict.
+    fn judge_host(&mut self, f: FlowRef, to_srv: bool) {
+        if !self.verdict {
+            return;
+        }
+        let families = Families::embedded();
+        let slot = self.host_slot(f, to_srv);
+        let host = self.t.hosts.get_mut(slot);
+        if let Some(judgement) = verdict::update(self.db, families, host) {
+            let details = VerdictDetails::of(self.db, families, host, judgement);
+            self.emit(f, to_srv, Kind::HostVerdict, Details::Verdict(details));
+        }
     }
 
     fn host_slot(&self, f: FlowRef, to_srv: bool) -> Slot {
@@ -592,6 +629,7 @@ impl<'a> Ctx<'a, '_> {
         if let Some(sig) = sig {
             let client = self.t.flows.get(slot).client;
             self.t.hosts.get_mut(client).last_syn = Some(sig);
+            self.judge_host(f, true);
         }
     }
 
@@ -615,6 +653,7 @@ impl<'a> Ctx<'a, '_> {
         flow.next_srv_seq = pkt.seq.wrapping_add(1);
         let server = flow.server;
         self.t.hosts.get_mut(server).last_synack = Some(sig);
+        self.judge_host(f, false);
     }
 
     fn on_ack(&mut self, pkt: &TcpPacket<'_>, f: FlowRef, to_srv: bool) {
@@ -947,6 +986,18 @@ impl<'a> Ctx<'a, '_> {
                 }
             }
             _ => {}
+        }
+        if self.verdict
+            && let Some(software) = facts.software
+        {
+            let families = Families::embedded();
+            if to_srv {
+                host.verdict
+                    .on_user_agent(db, families, software, m.dishonest);
+            } else {
+                host.verdict.on_server(families, software);
+            }
+            self.judge_host(f, to_srv);
         }
     }
 

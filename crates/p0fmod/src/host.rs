@@ -104,14 +104,50 @@ pub struct EventHistory {
     pub last: i64,
 }
 
-/// The cross-layer consistency verdict of a host (filled by the verdict logic when it is
-/// present; `None` until then).
+/// The cross-layer consistency verdict of a host (README "Cross-layer verdict",
+/// docs/json.md): whether its SYN, HTTP User-Agent or Server header and TLS hello fit one
+/// machine and one program.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Verdict {
-    /// The verdict in one word (for example `consistent`, `inconsistent`).
+    /// `consistent`, `contradiction` or `unknown` (too little evidence).
     pub status: String,
-    /// The reasons, one sentence each.
-    pub reasons: Vec<String>,
+    /// For a contradiction the contradictions, else the agreements that were found.
+    pub reasons: Vec<VerdictReason>,
+    /// What each layer showed, in one line.
+    pub summary: String,
+}
+
+/// One reason of a verdict.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct VerdictReason {
+    /// Machine-readable code (`ua_vs_tls`, `tls_fits_syn`...).
+    pub code: String,
+    /// The two facts compared, in words.
+    pub text: String,
+}
+
+impl Verdict {
+    /// The verdict of a host record, `None` before its first one.
+    fn of(host: &Host, db: &Database) -> Option<Verdict> {
+        let judgement = host.verdict.last?;
+        let details = crate::observation::VerdictDetails::of(
+            db,
+            p0fmod_db::Families::embedded(),
+            host,
+            judgement,
+        );
+        Some(Verdict {
+            status: judgement.status.as_str().to_string(),
+            reasons: details
+                .reasons_text()
+                .map(|(code, text)| VerdictReason {
+                    code: code.to_string(),
+                    text,
+                })
+                .collect(),
+            summary: details.summary(),
+        })
+    }
 }
 
 /// Everything p0fmod knows about one address: p0fmod's one host schema (docs/json.md).
@@ -149,7 +185,7 @@ pub struct HostInfo {
     pub tls_client: Option<LabelMatch>,
     /// Last TLS server application (from a `tls response` matched in `[tls:response]`).
     pub tls_server: Option<LabelMatch>,
-    /// Cross-layer consistency verdict (filled by the verdict logic when present).
+    /// Cross-layer consistency verdict, `None` before the first (or with TLS off).
     pub verdict: Option<Verdict>,
 }
 
@@ -203,7 +239,7 @@ impl HostInfo {
             tls_server: host
                 .tls_server
                 .map(|(id, fuzzy)| LabelMatch::from_label(db, id, fuzzy)),
-            verdict: None,
+            verdict: Verdict::of(host, db),
         }
     }
 

@@ -15,8 +15,10 @@ use p0fmod_wire::{IpVersion, OptLayout, Quirks};
 use crate::output::{Text, display_via_text, push_uint};
 
 pub mod tls;
+pub mod verdict;
 
 pub use tls::TlsDetails;
+pub use verdict::VerdictDetails;
 
 /// The kind of an observation: p0f's `mod=` keyword.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -45,11 +47,13 @@ pub enum Kind {
     TlsRequest,
     /// A TLS ServerHello (`tls response`): a p0fmod addition.
     TlsResponse,
+    /// A host's cross-layer verdict changed (`host verdict`): a p0fmod addition.
+    HostVerdict,
 }
 
 impl Kind {
     /// Every kind, in declaration order (`Kind::ALL[k as usize] == k`).
-    pub const ALL: [Kind; 12] = [
+    pub const ALL: [Kind; 13] = [
         Kind::Syn,
         Kind::SynAck,
         Kind::SendsynProbe,
@@ -62,6 +66,7 @@ impl Kind {
         Kind::IpSharing,
         Kind::TlsRequest,
         Kind::TlsResponse,
+        Kind::HostVerdict,
     ];
 
     /// p0f's keyword for this kind.
@@ -79,6 +84,7 @@ impl Kind {
             Kind::IpSharing => "ip sharing",
             Kind::TlsRequest => "tls request",
             Kind::TlsResponse => "tls response",
+            Kind::HostVerdict => "host verdict",
         }
     }
 }
@@ -399,6 +405,8 @@ pub enum Details<'a> {
     Http(HttpDetails<'a>),
     /// `tls request` / `tls response`.
     Tls(TlsDetails<'a>),
+    /// `host verdict`.
+    Verdict(VerdictDetails<'a>),
     /// `host change` / `ip sharing`.
     Nat {
         /// Reasons.
@@ -485,6 +493,7 @@ impl Observation<'_> {
                 ..h
             }),
             Details::Tls(t) => Details::Tls(t.into_owned()),
+            Details::Verdict(v) => Details::Verdict(v.into_owned()),
             Details::Nat { reasons, raw_hits } => Details::Nat { reasons, raw_hits },
         };
         Observation {

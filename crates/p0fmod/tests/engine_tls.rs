@@ -471,8 +471,8 @@ fn old_hellos_expire_with_the_connection_age_limit() {
 }
 
 /// Every capture of tests/data/tls/local and tests/data/local, with TLS on and off: the
-/// observations other than TLS are the same, in the same order; with TLS off there are
-/// none of TLS.
+/// observations other than TLS (and the verdicts that come with it) are the same, in the
+/// same order; with TLS off there are none of TLS.
 #[test]
 fn tls_off_gives_the_same_observations_minus_tls() {
     let mut captures = Vec::new();
@@ -489,7 +489,13 @@ fn tls_off_gives_the_same_observations_minus_tls() {
     for path in &captures {
         let with = observe(path, true);
         let without = observe(path, false);
-        let is_tls = |o: &OwnedObservation| matches!(o.kind, Kind::TlsRequest | Kind::TlsResponse);
+        // The cross-layer verdict is on with TLS, off without it.
+        let is_tls = |o: &OwnedObservation| {
+            matches!(
+                o.kind,
+                Kind::TlsRequest | Kind::TlsResponse | Kind::HostVerdict
+            )
+        };
         assert!(!without.iter().any(is_tls));
         let others: Vec<_> = with.iter().filter(|o| !is_tls(o)).cloned().collect();
         assert_eq!(others, without, "{}", path.display());

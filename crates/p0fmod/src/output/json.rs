@@ -213,6 +213,19 @@ pub fn to_json(obs: &Observation<'_>) -> Value {
             m.insert("reason".into(), json!(reasons.names().collect::<Vec<_>>()));
             m.insert("raw_hits".into(), json!(raw_hits));
         }
+        Details::Verdict(v) => {
+            m.insert("verdict".into(), json!(v.status.as_str()));
+            m.insert(
+                "reason".into(),
+                json!(v.reasons.names().collect::<Vec<_>>()),
+            );
+            let reasons: Vec<Value> = v
+                .reasons_text()
+                .map(|(code, text)| json!({"code": code, "text": text}))
+                .collect();
+            m.insert("reasons".into(), Value::Array(reasons));
+            m.insert("summary".into(), json!(v.summary()));
+        }
     }
     Value::Object(m)
 }

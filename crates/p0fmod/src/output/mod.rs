@@ -15,7 +15,9 @@ use std::net::{IpAddr, SocketAddr};
 
 use crate::fp::MAX_DIST;
 use crate::observation::tls::{QuicDetails, TlsEnd, TlsHello, TlsMissing};
+use crate::observation::verdict::Evidence;
 use crate::observation::{Details, Distance, Kind, Language, Observation};
+use crate::state::verdict::VerdictReasons;
 
 /// Something that takes observations.
 pub trait Sink {
@@ -479,6 +481,34 @@ pub fn for_each_field(obs: &Observation<'_>, field: &mut dyn FnMut(&str, &FieldV
             field("reason", &FieldValue::Show(reasons));
             field("raw_hits", &FieldValue::Show(&Hits(*raw_hits)));
         }
+        Details::Verdict(v) => {
+            field("verdict", &FieldValue::Text(v.status.as_str()));
+            field("reason", &FieldValue::Show(&v.reasons));
+            field("summary", &FieldValue::Show(v.evidence.as_ref()));
+        }
+    }
+}
+
+impl Text for VerdictReasons {
+    /// The codes separated by spaces, as p0f writes NAT reasons; `none` without any.
+    fn append_to(&self, out: &mut String) {
+        if self.0 == 0 {
+            out.push_str("none");
+            return;
+        }
+        for (i, name) in self.names().enumerate() {
+            if i > 0 {
+                out.push(' ');
+            }
+            out.push_str(name);
+        }
+    }
+}
+
+impl Text for Evidence<'_> {
+    /// [`Evidence::summary`].
+    fn append_to(&self, out: &mut String) {
+        self.summary(out);
     }
 }
 

@@ -8,6 +8,7 @@ pub mod cache;
 pub mod reassembly;
 pub mod tls;
 pub mod udp;
+pub mod verdict;
 
 use std::net::IpAddr;
 
@@ -174,6 +175,8 @@ pub struct Host {
     pub tls_client: Option<(LabelId, bool)>,
     /// Last TLS server application matched (label, fuzzy).
     pub tls_server: Option<(LabelId, bool)>,
+    /// The cross-layer verdict's facts and last result.
+    pub verdict: verdict::VerdictState,
 }
 
 impl Host {
@@ -206,6 +209,7 @@ impl Host {
             observations: [0; Kind::ALL.len()],
             tls_client: None,
             tls_server: None,
+            verdict: verdict::VerdictState::default(),
         }
     }
 }
