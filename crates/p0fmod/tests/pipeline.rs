@@ -1,6 +1,6 @@
 //! A run with reading and decoding on a second thread writes exactly what a one-thread run
 //! writes, in the same order, on every capture of tests/data (and ../shared/pcaps when
-//! present), including damaged ones.
+//! present), including damaged ones and the TLS captures (TCP and QUIC).
 
 mod common;
 
@@ -57,6 +57,8 @@ fn captures() -> Vec<PathBuf> {
     let mut dirs = vec![
         root.join("tests/data/crafted"),
         root.join("tests/data/local"),
+        // TLS over TCP, QUIC and DTLS (UDP takes its own path through the pipeline).
+        root.join("tests/data/tls/local"),
     ];
     if root.join("../shared/pcaps").is_dir() {
         dirs.push(root.join("../shared/pcaps"));
