@@ -491,3 +491,51 @@ fn the_verdict_changes_only_the_verdict_lines() {
     };
     assert_eq!(lines(true), lines(false));
 }
+
+#[test]
+fn a_server_header_that_does_not_fit_the_server_hello_is_named() {
+    // Caddy's TLS 1.2 ServerHello is Go's crypto/tls (p0fmod.fp's [tls:response] comment
+    // cites this capture); a plaintext answer from the same server naming nginx (an
+    // OpenSSL server) cannot be the same program: a load balancer or a front proxy.
+    const CADDY: &str = "local-tls-curl-7.88.1-v4-sni-tls12-srv-caddy.pcap";
+    let request = curl_request("curl/7.88.1");
+    let nginx = "HTTP/1.1 200 OK\r\nServer: nginx/1.22.1\r\nContent-Length: 0\r\n\r\n";
+    let mut run = Run::new();
+    run.crafted(
+        start(CADDY) - 1,
+        &http(&format!("{CLIENT}:50000"), &request, Some(nginx)),
+    )
+    .capture(CADDY)
+    .finish();
+    let s = run.verdict(SERVER);
+    assert_eq!(s.status, "contradiction", "{s:#?}");
+    assert_eq!(codes(&s), ["server_vs_tls"]);
+    assert_eq!(
+        text(&s, "server_vs_tls"),
+        "Server header names nginx but TLS server is Go crypto/tls"
+    );
+    let last = *run.verdicts(SERVER).last().unwrap();
+    assert_eq!(last.subject, p0fmod::Subject::Server);
+
+    // Caddy's own Server header fits.
+    let caddy = nginx.replace("nginx/1.22.1", "Caddy");
+    let mut run = Run::new();
+    run.crafted(
+        start(CADDY) - 1,
+        &http(&format!("{CLIENT}:50000"), &request, Some(&caddy)),
+    )
+    .capture(CADDY)
+    .finish();
+    let s = run.verdict(SERVER);
+    assert_eq!(s.status, "consistent", "{s:#?}");
+    assert_eq!(codes(&s), ["srv_tls_fits_synack", "server_fits_tls"]);
+    // And the client, curl with its own User-Agent over plaintext and TLS 1.2 (OpenSSL's
+    // hello, which curl's family lists), agrees too.
+    let c = run.verdict(CLIENT);
+    assert_eq!(c.status, "consistent", "{c:#?}");
+    assert_eq!(codes(&c), ["ua_fits_tls", "tls_fits_syn"]);
+    assert_eq!(
+        c.summary,
+        "User-Agent claims curl; SYN is Linux 4.19 and newer; TLS client is OpenSSL"
+    );
+}

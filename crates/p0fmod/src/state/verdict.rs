@@ -298,3 +298,100 @@ pub fn update(db: &Database, families: &Families, host: &mut Host) -> Option<Jud
         _ => Some(now),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_bit_has_a_code_and_contradictions_come_first() {
+        let all = VerdictReasons((1 << VerdictReasons::NAMES.len()) - 1);
+        let codes: Vec<&str> = all.names().collect();
+        assert_eq!(codes.len(), 13);
+        for (i, code) in codes.iter().enumerate() {
+            let contradiction = VerdictReasons(1 << i).is_contradiction();
+            assert_eq!(contradiction, !code.contains("_fits_"), "{code}");
+        }
+        assert_eq!(VerdictReasons::code(VerdictReasons::UA_VS_TLS), "ua_vs_tls");
+        assert_eq!(
+            VerdictReasons::code(VerdictReasons::SERVER_FITS_TLS),
+            "server_fits_tls"
+        );
+    }
+
+    fn host() -> Host {
+        Host::new("192.0.2.1".parse().unwrap(), 0)
+    }
+
+    #[test]
+    fn a_host_with_nothing_to_compare_is_unknown_and_not_reported() {
+        let db = Database::embedded();
+        let families = Families::embedded();
+        let mut h = host();
+        assert_eq!(
+            judge(&db, families, &h),
+            Judgement {
+                status: VerdictStatus::Unknown,
+                reasons: VerdictReasons(0)
+            }
+        );
+        assert_eq!(update(&db, families, &mut h), None);
+        assert!(h.verdict.last.is_some());
+        // A User-Agent alone (nothing to compare it with) is still unknown.
+        h.verdict
+            .on_user_agent(&db, families, b"curl/7.88.1", false);
+        assert_eq!(update(&db, families, &mut h), None);
+    }
+
+    #[test]
+    fn user_agent_against_tls_label_by_family() {
+        let db = Database::embedded();
+        let families = Families::embedded();
+        let label = |name: &str| {
+            db.tls_request
+                .iter()
+                .map(|s| s.label)
+                .find(|&l| db.name(db.label(l).name) == name)
+                .unwrap()
+        };
+        let mut h = host();
+        h.tls_client = Some((label("Go"), false));
+        h.verdict
+            .on_user_agent(&db, families, b"Go-http-client/1.1", false);
+        let j = update(&db, families, &mut h).expect("news");
+        assert_eq!(j.status, VerdictStatus::Consistent);
+        assert_eq!(j.reasons.0, VerdictReasons::UA_FITS_TLS);
+        // Judged again with nothing new: no news.
+        assert_eq!(update(&db, families, &mut h), None);
+        // The same hello under a browser's User-Agent.
+        h.verdict.on_user_agent(
+            &db,
+            families,
+            b"Mozilla/5.0 (Windows NT 10.0; Win64; x64) Chrome/131.0 Safari/537.36",
+            false,
+        );
+        let j = update(&db, families, &mut h).expect("news");
+        assert_eq!(j.status, VerdictStatus::Contradiction);
+        assert_eq!(j.reasons.0, VerdictReasons::UA_VS_TLS);
+        // GnuTLS (sys = @unix) under that Windows User-Agent: both contradictions.
+        h.tls_client = Some((label("GnuTLS"), false));
+        let j = update(&db, families, &mut h).expect("news");
+        assert_eq!(
+            j.reasons.0,
+            VerdictReasons::UA_VS_TLS | VerdictReasons::TLS_VS_UA_OS
+        );
+        // A Safari User-Agent names a family without TLS evidence: not compared.
+        h.tls_client = Some((label("Chrome"), false));
+        h.verdict.on_user_agent(
+            &db,
+            families,
+            b"Mozilla/5.0 (Macintosh; Intel Mac OS X 14_5) Version/17.5 Safari/605.1.15",
+            false,
+        );
+        let j = judge(&db, families, &h);
+        assert_eq!(
+            j.reasons.0 & (VerdictReasons::UA_VS_TLS | VerdictReasons::UA_FITS_TLS),
+            0
+        );
+    }
+}
