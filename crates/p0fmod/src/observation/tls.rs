@@ -179,12 +179,14 @@ impl TlsHello {
     }
 }
 
-/// Orders versions by age (TLS 1.3 drafts just below TLS 1.3, SSLv2 lowest).
+/// Orders versions by age (TLS 1.3 drafts just below TLS 1.3, SSLv2 lowest; DTLS
+/// versions count down, 0xfefc DTLS 1.3 above 0xfefd DTLS 1.2).
 fn version_rank(v: u16) -> u32 {
     match v {
         0x0002 => 1,
         0x7f00..=0x7fff => 0x0003_03ff + u32::from(v & 0xff),
         0x0304 => 0x0003_04ff,
+        0xfe00..=0xfeff => u32::from(0xfe00 | (0xff - (v & 0xff))) << 8,
         v => u32::from(v) << 8,
     }
 }
@@ -352,5 +354,9 @@ mod tests {
         assert_eq!(h.version(), 0x7f12);
         h.versions.clear();
         assert_eq!(h.version(), 0x0303);
+        h.versions = vec![0xfefc, 0xfefd];
+        assert_eq!(h.version(), 0xfefc, "DTLS 1.3 above DTLS 1.2");
+        h.versions = vec![0xfeff, 0xfefd];
+        assert_eq!(h.version(), 0xfefd);
     }
 }
