@@ -61,27 +61,14 @@ fn bench(c: &mut Criterion) {
             b.iter(|| ja3(black_box(&hello), &mut text))
         });
         let mut facts = HelloFacts::new();
-        c.bench_function(
-            &format!("{label}: record + parse + ja4 + ja3 + facts"),
-            |b| {
-                b.iter(|| {
-                    let Extracted::Complete(m) =
-                        extract_handshake(black_box(&stream), &mut scratch)
-                    else {
-                        unreachable!()
-                    };
-                    let h = ClientHello::from_handshake(&m).unwrap();
-                    let j = ja4(&h, Transport::Tcp);
-                    let md5 = ja3(&h, &mut text);
-                    facts.fill_client(&h);
-                    (j, md5)
-                })
-            },
-        );
         let (mut r, mut ro) = (String::with_capacity(1024), String::with_capacity(1024));
-        c.bench_function(
-            &format!("{label}: all: ja4, ja4_o, ja4_r, ja4_ro, ja3, facts"),
-            |b| {
+        for raw in [false, true] {
+            let what = if raw {
+                "all: ja4, ja4_o, ja4_r, ja4_ro, ja3, facts"
+            } else {
+                "record + parse + ja4 + ja3 + facts"
+            };
+            c.bench_function(&format!("{label}: {what}"), |b| {
                 b.iter(|| {
                     let Extracted::Complete(m) =
                         extract_handshake(black_box(&stream), &mut scratch)
@@ -90,14 +77,16 @@ fn bench(c: &mut Criterion) {
                     };
                     let h = ClientHello::from_handshake(&m).unwrap();
                     let j = ja4(&h, Transport::Tcp);
-                    ja4_r(&h, Transport::Tcp, &mut r);
-                    ja4_ro(&h, Transport::Tcp, &mut ro);
+                    if raw {
+                        ja4_r(&h, Transport::Tcp, &mut r);
+                        ja4_ro(&h, Transport::Tcp, &mut ro);
+                    }
                     let md5 = ja3(&h, &mut text);
                     facts.fill_client(&h);
                     (j, md5)
                 })
-            },
-        );
+            });
+        }
     }
 }
 

@@ -128,6 +128,38 @@ pub struct Extensions<'a> {
     block: &'a [u8],
 }
 
+impl<'a> Extensions<'a> {
+    /// The extensions of a checked block (none without one).
+    fn of(block: Option<&'a [u8]>) -> Self {
+        Extensions {
+            block: block.unwrap_or(&[]),
+        }
+    }
+
+    /// The data of the first extension of type `typ`.
+    fn data(mut self, typ: u16) -> Option<&'a [u8]> {
+        self.find(|e| e.typ == typ).map(|e| e.data)
+    }
+
+    /// The ALPN ProtocolNameList without its 2-byte length; empty if absent.
+    fn alpn_raw(self) -> &'a [u8] {
+        self.data(ext::ALPN).map_or(&[], |d| prefixed(d, 2))
+    }
+
+    /// ec_point_formats without its 1-byte length; empty if absent.
+    fn ec_point_formats(self) -> &'a [u8] {
+        self.data(ext::EC_POINT_FORMATS)
+            .map_or(&[], |d| prefixed(d, 1))
+    }
+
+    /// quic_transport_parameters (0x0039, else 0xffa5).
+    fn quic_transport_parameters(self) -> Option<&'a [u8]> {
+        self.clone()
+            .data(ext::QUIC_TRANSPORT_PARAMETERS)
+            .or_else(|| self.data(ext::QUIC_TRANSPORT_PARAMETERS_DRAFT))
+    }
+}
+
 impl<'a> Iterator for Extensions<'a> {
     type Item = Extension<'a>;
     fn next(&mut self) -> Option<Extension<'a>> {
@@ -375,14 +407,12 @@ impl<'a> ClientHello<'a> {
 
     /// Extensions in wire order, GREASE included.
     pub fn extensions(&self) -> Extensions<'a> {
-        Extensions {
-            block: self.extensions.unwrap_or(&[]),
-        }
+        Extensions::of(self.extensions)
     }
 
     /// The data of the first extension of type `typ`.
     pub fn extension(&self, typ: u16) -> Option<&'a [u8]> {
-        self.extensions().find(|e| e.typ == typ).map(|e| e.data)
+        Extensions::of(self.extensions).data(typ)
     }
 
     /// Versions listed in supported_versions, GREASE included; empty if absent.
@@ -420,7 +450,7 @@ impl<'a> ClientHello<'a> {
     /// The ALPN ProtocolNameList as sent, without its 2-byte length (each name with its
     /// 1-byte length); empty if the extension is absent.
     pub fn alpn_raw(&self) -> &'a [u8] {
-        self.extension(ext::ALPN).map_or(&[], |d| prefixed(d, 2))
+        Extensions::of(self.extensions).alpn_raw()
     }
 
     /// supported_groups in wire order, GREASE included.
@@ -446,14 +476,12 @@ impl<'a> ClientHello<'a> {
 
     /// ec_point_formats (8-bit values) in wire order.
     pub fn ec_point_formats(&self) -> &'a [u8] {
-        self.extension(ext::EC_POINT_FORMATS)
-            .map_or(&[], |d| prefixed(d, 1))
+        Extensions::of(self.extensions).ec_point_formats()
     }
 
     /// The raw data of quic_transport_parameters (0x0039, else the drafts' 0xffa5).
     pub fn quic_transport_parameters(&self) -> Option<&'a [u8]> {
-        self.extension(ext::QUIC_TRANSPORT_PARAMETERS)
-            .or_else(|| self.extension(ext::QUIC_TRANSPORT_PARAMETERS_DRAFT))
+        Extensions::of(self.extensions).quic_transport_parameters()
     }
 }
 
@@ -566,14 +594,12 @@ impl<'a> ServerHello<'a> {
 
     /// Extensions in wire order.
     pub fn extensions(&self) -> Extensions<'a> {
-        Extensions {
-            block: self.extensions.unwrap_or(&[]),
-        }
+        Extensions::of(self.extensions)
     }
 
     /// The data of the first extension of type `typ`.
     pub fn extension(&self, typ: u16) -> Option<&'a [u8]> {
-        self.extensions().find(|e| e.typ == typ).map(|e| e.data)
+        Extensions::of(self.extensions).data(typ)
     }
 
     /// The version chosen in supported_versions (TLS 1.3), if present.
@@ -596,7 +622,7 @@ impl<'a> ServerHello<'a> {
     /// The ALPN ProtocolNameList as sent (the chosen name with its 1-byte length),
     /// without its 2-byte length; empty if the extension is absent.
     pub fn alpn_raw(&self) -> &'a [u8] {
-        self.extension(ext::ALPN).map_or(&[], |d| prefixed(d, 2))
+        Extensions::of(self.extensions).alpn_raw()
     }
 
     /// The ALPN protocol chosen, if any.
@@ -609,13 +635,11 @@ impl<'a> ServerHello<'a> {
 
     /// ec_point_formats (8-bit values) in wire order.
     pub fn ec_point_formats(&self) -> &'a [u8] {
-        self.extension(ext::EC_POINT_FORMATS)
-            .map_or(&[], |d| prefixed(d, 1))
+        Extensions::of(self.extensions).ec_point_formats()
     }
 
     /// The raw data of quic_transport_parameters (0x0039, else 0xffa5).
     pub fn quic_transport_parameters(&self) -> Option<&'a [u8]> {
-        self.extension(ext::QUIC_TRANSPORT_PARAMETERS)
-            .or_else(|| self.extension(ext::QUIC_TRANSPORT_PARAMETERS_DRAFT))
+        Extensions::of(self.extensions).quic_transport_parameters()
     }
 }

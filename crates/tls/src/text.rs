@@ -109,22 +109,22 @@ impl<'o, F: Flush> Text<'o, F> {
     /// Values as 4-digit hex joined with `,` (JA4's lists).
     #[inline]
     pub(crate) fn hex_list(&mut self, values: impl Iterator<Item = u16>) {
-        for (i, v) in values.enumerate() {
-            if i > 0 {
-                self.byte(b',');
-            }
-            self.hex4(v);
-        }
+        self.list(values, b',', Self::hex4);
     }
 
     /// Values in decimal joined with `-` (JA3's lists).
     #[inline]
     pub(crate) fn dec_list(&mut self, values: impl Iterator<Item = u16>) {
+        self.list(values, b'-', Self::dec);
+    }
+
+    #[inline]
+    fn list(&mut self, values: impl Iterator<Item = u16>, sep: u8, item: fn(&mut Self, u16)) {
         for (i, v) in values.enumerate() {
             if i > 0 {
-                self.byte(b'-');
+                self.byte(sep);
             }
-            self.dec(v);
+            item(self, v);
         }
     }
 
