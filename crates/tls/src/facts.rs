@@ -78,12 +78,7 @@ impl HelloFacts {
             &mut self.key_share_groups,
             hello.key_share_groups().filter(&mut keep),
         );
-        self.grease = grease;
-        self.post_quantum = self
-            .key_share_groups
-            .iter()
-            .any(|&g| is_post_quantum_group(g));
-        self.hello_len = hello.len();
+        self.finish(grease, hello.len());
     }
 
     /// Replaces the facts with those of a ServerHello.
@@ -97,12 +92,17 @@ impl HelloFacts {
         self.groups.clear();
         self.signature_algorithms.clear();
         refill(&mut self.key_share_groups, hello.key_share_group());
-        self.grease = false;
+        self.finish(false, hello.len());
+    }
+
+    /// The flags and size, once the lists are filled.
+    fn finish(&mut self, grease: bool, hello_len: usize) {
+        self.grease = grease;
         self.post_quantum = self
             .key_share_groups
             .iter()
             .any(|&g| is_post_quantum_group(g));
-        self.hello_len = hello.len();
+        self.hello_len = hello_len;
     }
 }
 
