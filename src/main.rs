@@ -35,6 +35,7 @@ impl Status {
         if self.to_stderr {
             stderr::print(&format!("{line}\n"));
         } else {
+            stderr::sync();
             print_out(&format!("{line}\n"));
         }
     }

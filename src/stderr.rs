@@ -10,6 +10,7 @@
 //!   queue full are dropped. At the end, the queue gets [`DRAIN_TIMEOUT`] to empty.
 //!   (p0f writes stderr directly, and a stalled stderr freezes it.)
 
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, SyncSender, TrySendError, sync_channel};
 use std::sync::{Mutex, PoisonError};
 use std::time::{Duration, Instant};
@@ -24,6 +25,11 @@ pub const BURST: f64 = 20.0;
 pub const QUEUE_LINES: usize = 1024;
 /// Longest wait at the end for the queued lines to be written.
 pub const DRAIN_TIMEOUT: Duration = Duration::from_secs(1);
+/// Longest wait of a line on stdout for the stderr lines before it (see [`sync`]).
+pub const SYNC_TIMEOUT: Duration = Duration::from_millis(100);
+
+/// Lines queued and not yet written by the writer thread.
+static QUEUED: AtomicUsize = AtomicUsize::new(0);
 
 /// A token bucket: [`RATE`] a second, bursts of [`BURST`].
 struct Limiter {
@@ -90,7 +96,10 @@ impl State {
     fn emit(&mut self, text: String) {
         match &self.queue {
             Some(queue) => match queue.try_send(text) {
-                Ok(()) | Err(TrySendError::Full(_)) => {}
+                Ok(()) => {
+                    QUEUED.fetch_add(1, Ordering::Relaxed);
+                }
+                Err(TrySendError::Full(_)) => {}
                 Err(TrySendError::Disconnected(text)) => print_err(&text),
             },
             None => print_err(&text),
@@ -123,6 +132,7 @@ pub fn start_writer() {
         .spawn(move || {
             for text in lines {
                 print_err(&text);
+                QUEUED.fetch_sub(1, Ordering::Relaxed);
             }
             drop(done_tx);
         });
@@ -130,6 +140,15 @@ pub fn start_writer() {
         let mut st = state();
         st.queue = Some(queue);
         st.done = Some(done);
+    }
+}
+
+/// Waits (at most [`SYNC_TIMEOUT`]) for the queued stderr lines to be written, so that a
+/// line about to go to stdout comes after them on a shared terminal, as p0f's order has it.
+pub fn sync() {
+    let deadline = Instant::now() + SYNC_TIMEOUT;
+    while QUEUED.load(Ordering::Relaxed) > 0 && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(1));
     }
 }
 
