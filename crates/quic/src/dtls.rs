@@ -271,13 +271,15 @@ impl DtlsHelloStream {
         self.buf.prefix().len()
     }
 
-    /// Feeds one datagram of this direction. Returns the hello it completed, if any.
-    /// Fails when the datagram's first record is not a DTLS record, or on a fragment that
-    /// contradicts the message being reassembled.
+    /// Feeds one datagram of this direction. Returns the hello it completed, if any (the
+    /// rest of the datagram is then left unread). Fails when the datagram's first record is
+    /// not a DTLS record, or on a fragment that contradicts the message being reassembled.
     pub fn on_datagram(&mut self, datagram: &[u8]) -> Result<Option<DtlsHello<'_>>, Error> {
         let mut completed = false;
         let mut carried = false;
-        for record in Records::new(datagram) {
+        // A hello that completes ends the walk: it is handed out before anything later
+        // in the datagram (a newer message, a damaged record) can touch the buffer.
+        'records: for record in Records::new(datagram) {
             let record = record?;
             if record.content_type != CONTENT_HANDSHAKE || record.epoch != 0 {
                 continue;
@@ -315,11 +317,15 @@ impl DtlsHelloStream {
                     self.done = self.current;
                     self.count = self.count.saturating_add(1);
                     completed = true;
+                    break;
                 }
             }
             if in_record {
                 carried = true;
                 self.split.records = self.split.records.saturating_add(1);
+            }
+            if completed {
+                break 'records;
             }
         }
         if carried {

@@ -137,6 +137,23 @@ fn cookie_retry_yields_the_second_hello() {
     );
 }
 
+/// A hello that completes is handed out even when the same datagram goes on with a damaged
+/// fragment or a newer message (found by fuzzing: the count went up without a hello).
+#[test]
+fn a_completed_hello_is_handed_out_whatever_follows() {
+    let first = body(80, 5);
+    let second = body(90, 6);
+    let mut s = DtlsHelloStream::new(1);
+    let mut datagram = record(0xfefd, 0, &[fragment(1, 0, &first, 0, 80)]);
+    datagram.extend_from_slice(&record(0xfefd, 1, &[fragment(1, 1, &second, 0, 40)]));
+    let h = s.on_datagram(&datagram).unwrap().unwrap();
+    assert_eq!((h.body, h.count), (&first[..], 1));
+    let mut datagram = record(0xfefd, 2, &[fragment(1, 1, &second, 0, 90)]);
+    datagram.extend_from_slice(&[22, 0xfe, 0xfd, 0, 0, 0, 0, 0, 0, 0, 3, 0, 12, 1, 0, 0]);
+    let h = s.on_datagram(&datagram).unwrap().unwrap();
+    assert_eq!((h.body, h.count), (&second[..], 2));
+}
+
 #[test]
 fn contradictions_and_bounds() {
     let hello = body(100, 4);
