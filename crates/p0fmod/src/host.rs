@@ -255,14 +255,14 @@ impl HostInfo {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn host(addr: &str) -> HostInfo {
+impl HostInfo {
+    /// A host seen once between `first_seen` and `last_seen`, with nothing else known
+    /// (for the tests of this module and of `output::hosts`).
+    pub(crate) fn bare(addr: &str, first_seen: i64, last_seen: i64) -> HostInfo {
         HostInfo {
             addr: addr.parse().unwrap(),
-            first_seen: 1,
-            last_seen: 2,
+            first_seen,
+            last_seen,
             total_conn: 1,
             os: None,
             http_app: None,
@@ -278,6 +278,15 @@ mod tests {
             tls_server: None,
             verdict: None,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn host(addr: &str) -> HostInfo {
+        HostInfo::bare(addr, 1, 2)
     }
 
     /// The examples of RFC 5952 (sections 4.1 to 4.3 and 5), as the JSON text must be.

@@ -173,6 +173,18 @@ impl fmt::Display for StartError {
     }
 }
 
+impl StartError {
+    /// A capture file (or a folder of them) that cannot be read: "PATH: reason".
+    fn unreadable(path: PathBuf, source: std::io::Error) -> StartError {
+        StartError::File {
+            message: format!("{}: {source}", path.display()),
+            path,
+            source,
+            system: false,
+        }
+    }
+}
+
 impl std::error::Error for StartError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
@@ -602,12 +614,7 @@ impl Session {
             ));
         };
         let inputs = p0fmod::inputs::expand(config.read_files()).map_err(|e| match e {
-            p0fmod::inputs::InputError::Io { path, source } => StartError::File {
-                message: format!("{}: {source}", path.display()),
-                path,
-                source,
-                system: false,
-            },
+            p0fmod::inputs::InputError::Io { path, source } => StartError::unreadable(path, source),
             e => StartError::Fatal(e.to_string()),
         })?;
         for skipped in &inputs.skipped {
@@ -624,12 +631,9 @@ impl Session {
             )));
         };
         let capture = first.open().map_err(|e| match e {
-            p0fmod_capture::CaptureError::Io { path, source } => StartError::File {
-                message: format!("{}: {source}", path.display()),
-                path,
-                source,
-                system: false,
-            },
+            p0fmod_capture::CaptureError::Io { path, source } => {
+                StartError::unreadable(path, source)
+            }
             e => StartError::Fatal(e.to_string()),
         })?;
         let mut run = OfflineRun::with_capture(capture, db, config.limits(), config.filter())

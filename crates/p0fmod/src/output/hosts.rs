@@ -166,28 +166,9 @@ pub fn host_json_lines(hosts: &[HostInfo]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::collections::BTreeMap;
 
     fn host(addr: &str) -> HostInfo {
-        HostInfo {
-            addr: addr.parse().unwrap(),
-            first_seen: 0,
-            last_seen: 60,
-            total_conn: 1,
-            os: None,
-            http_app: None,
-            http_honesty: crate::host::SoftwareHonesty::Legit,
-            language: None,
-            distance: None,
-            link: None,
-            uptime: None,
-            ip_sharing: None,
-            host_change: None,
-            observations: BTreeMap::new(),
-            tls_client: None,
-            tls_server: None,
-            verdict: None,
-        }
+        HostInfo::bare(addr, 0, 60)
     }
 
     #[test]
