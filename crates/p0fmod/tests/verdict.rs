@@ -539,3 +539,39 @@ fn a_server_header_that_does_not_fit_the_server_hello_is_named() {
         "User-Agent claims curl; SYN is Linux 4.19 and newer; TLS client is OpenSSL"
     );
 }
+
+#[test]
+fn a_quic_hello_is_a_tls_layer_too() {
+    // curl's TCP connection puts the host in p0f's table; then the same address sends
+    // aioquic's QUIC Initial (its ClientHello is aioquic's own TLS 1.3), under curl's
+    // User-Agent over plaintext: the last TLS client is aioquic, which curl never uses.
+    const AIOQUIC: &str = "local-tls-aioquic-http3client-1.7.2-v4-sni.pcap";
+    let mut run = Run::new();
+    run.crafted(
+        start(CURL) - 1,
+        &http(
+            &format!("{CLIENT}:50000"),
+            &curl_request("curl/7.88.1"),
+            None,
+        ),
+    )
+    .capture(CURL);
+    assert_eq!(run.verdict(CLIENT).status, "consistent");
+    run.capture(AIOQUIC).finish();
+    let quic = run
+        .seen
+        .iter()
+        .rfind(|o| o.kind == Kind::TlsRequest)
+        .expect("the QUIC hello");
+    let Details::Tls(t) = &quic.details else {
+        unreachable!()
+    };
+    assert_eq!(t.carriage.transport, "quic");
+    let v = run.verdict(CLIENT);
+    assert_eq!(v.status, "contradiction", "{v:#?}");
+    assert_eq!(codes(&v), ["ua_vs_tls"]);
+    assert_eq!(
+        text(&v, "ua_vs_tls"),
+        "User-Agent claims curl but TLS client is aioquic"
+    );
+}
