@@ -18,12 +18,13 @@ mod common;
 use std::fs::File;
 use std::io::{Read, Write};
 use std::net::IpAddr;
-use std::os::unix::fs::{MetadataExt, PermissionsExt};
+use std::os::unix::fs::PermissionsExt;
 use std::os::unix::net::UnixStream;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use common::process::{alive, is_root, make_user, ok, read, run, signal, wait_for};
 use common::{repo, scratch};
 use p0fmod_api::{Client, Query, Response, Status};
 
@@ -32,43 +33,6 @@ const CLIENT: &str = env!("CARGO_BIN_EXE_p0fmod-client");
 /// The reference p0f and its database (Debian's package, installed by scripts/setup).
 const P0F: &str = "/usr/sbin/p0f";
 const P0F_FP: &str = "/etc/p0f/p0f.fp";
-
-fn is_root() -> bool {
-    std::fs::metadata("/proc/self").is_ok_and(|m| m.uid() == 0)
-}
-
-fn run(cmd: &mut Command) -> Output {
-    cmd.output()
-        .unwrap_or_else(|e| panic!("cannot run {cmd:?}: {e}"))
-}
-
-fn ok(cmd: &mut Command) {
-    let out = run(cmd);
-    assert!(
-        out.status.success(),
-        "{cmd:?} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
-
-fn wait_for(what: &str, timeout: Duration, mut cond: impl FnMut() -> bool) {
-    let deadline = Instant::now() + timeout;
-    while !cond() {
-        assert!(Instant::now() < deadline, "timed out waiting for {what}");
-        std::thread::sleep(Duration::from_millis(50));
-    }
-}
-
-fn signal(pid: u32, sig: &str) {
-    let _ = Command::new("kill")
-        .args([sig, &pid.to_string()])
-        .stderr(Stdio::null())
-        .status();
-}
-
-fn read(path: &Path) -> String {
-    String::from_utf8_lossy(&std::fs::read(path).unwrap_or_default()).into_owned()
-}
 
 /// Two namespaces joined by a veth pair, and everything started in them.
 struct Lab {
@@ -242,7 +206,7 @@ impl Lab {
     fn stop_daemon(&mut self, pid: u32) {
         signal(pid, "-TERM");
         wait_for("the daemon to exit", Duration::from_secs(10), || {
-            !process_alive(pid)
+            !alive(pid)
         });
         self.daemons.retain(|&p| p != pid);
     }
@@ -263,16 +227,6 @@ impl Drop for Lab {
             let _ = run(Command::new("userdel").arg(&user));
         }
         let _ = std::fs::remove_dir_all(&self.dir);
-    }
-}
-
-/// True while the process exists and is not a zombie.
-fn process_alive(pid: u32) -> bool {
-    match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
-        Ok(stat) => !stat
-            .rsplit_once(')')
-            .is_some_and(|(_, rest)| rest.trim_start().starts_with('Z')),
-        Err(_) => false,
     }
 }
 
@@ -612,17 +566,7 @@ fn daemon_with_user_runs_chrooted_keeps_working_and_setuid_is_refused() {
     // A throwaway user whose home is the chroot.
     let user = format!("p0fmt{}", std::process::id() % 100_000);
     let home = lab.dir.join("home");
-    std::fs::create_dir_all(&home).unwrap();
-    let _ = run(Command::new("userdel").arg(&user));
-    ok(Command::new("useradd").args([
-        "--system",
-        "--no-create-home",
-        "--home-dir",
-        &home.to_string_lossy(),
-        "--shell",
-        "/usr/sbin/nologin",
-        &user,
-    ]));
+    make_user(&user, &home);
     lab.user = Some(user.clone());
     let id = |flag: &str| -> u32 {
         let out = run(Command::new("id").args([flag, &user]));
@@ -729,7 +673,7 @@ fn daemon_with_user_runs_chrooted_keeps_working_and_setuid_is_refused() {
     // SIGHUP is ignored in daemon mode.
     signal(pid, "-HUP");
     std::thread::sleep(Duration::from_millis(200));
-    assert!(process_alive(pid), "SIGHUP stopped the daemon");
+    assert!(alive(pid), "SIGHUP stopped the daemon");
     assert_eq!(query(&sock, &client).total_conn, 1);
 
     lab.stop_daemon(pid);
@@ -943,7 +887,7 @@ fn a_daemon_started_with_an_inherited_pipe_lets_the_pipe_end() {
         "{out}"
     );
     let daemon = daemon_pid(&out).unwrap_or_else(|| panic!("no daemon pid in:\n{out}"));
-    assert!(process_alive(daemon), "the daemon runs on");
+    assert!(alive(daemon), "the daemon runs on");
     wait_for("the socket", Duration::from_secs(10), || {
         socket_ready(&sock)
     });
@@ -1029,7 +973,7 @@ fn a_full_log_file_system_stops_neither_capture_nor_api_and_writing_resumes() {
     wait_for("capture to go on", Duration::from_secs(10), || {
         query(&sock, &client).total_conn == 4
     });
-    assert!(process_alive(pid));
+    assert!(alive(pid));
     assert!(read(&log).is_empty(), "nothing, not even part of a line");
     // Space comes back: the lines kept in memory are written, then the new ones.
     std::fs::remove_file(&filler).unwrap();

@@ -16,9 +16,10 @@ use std::fs::File;
 use std::io::Read;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use common::process::{alive, is_root, make_user, ok, read, run, signal, wait_for};
 use common::{repo, scratch};
 
 const P0FMOD: &str = env!("CARGO_BIN_EXE_p0fmod");
@@ -46,61 +47,12 @@ for _ in range(count):
     time.sleep(gap)
 "#;
 
-fn is_root() -> bool {
-    nix_uid() == 0
-}
-
-fn nix_uid() -> u32 {
-    use std::os::unix::fs::MetadataExt;
-    std::fs::metadata("/proc/self").map_or(u32::MAX, |m| m.uid())
-}
-
-fn run(cmd: &mut Command) -> Output {
-    cmd.output()
-        .unwrap_or_else(|e| panic!("cannot run {cmd:?}: {e}"))
-}
-
-fn ok(cmd: &mut Command) -> String {
-    let out = run(cmd);
-    assert!(
-        out.status.success(),
-        "{cmd:?} failed: {}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
 fn have(tool: &str) -> bool {
     Command::new("sh")
         .args(["-c", &format!("command -v {tool}")])
         .stdout(Stdio::null())
         .status()
         .is_ok_and(|s| s.success())
-}
-
-fn wait_for(what: &str, timeout: Duration, mut cond: impl FnMut() -> bool) {
-    let deadline = Instant::now() + timeout;
-    while !cond() {
-        assert!(Instant::now() < deadline, "timed out waiting for {what}");
-        std::thread::sleep(Duration::from_millis(50));
-    }
-}
-
-fn read(path: &Path) -> String {
-    String::from_utf8_lossy(&std::fs::read(path).unwrap_or_default()).into_owned()
-}
-
-fn signal(pid: u32, sig: &str) {
-    let _ = Command::new("kill").args([sig, &pid.to_string()]).status();
-}
-
-fn alive(pid: u32) -> bool {
-    std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|stat| {
-        !stat
-            .rsplit_once(')')
-            .is_some_and(|(_, rest)| rest.trim_start().starts_with('Z'))
-    })
 }
 
 /// A network namespace with its loopback up, the processes started in it, and a
@@ -185,18 +137,7 @@ impl Ns {
     /// owned by root; returns its name.
     fn make_user(&mut self) -> String {
         let user = format!("p0fms{}", std::process::id() % 100_000);
-        let home = self.dir.join("home");
-        std::fs::create_dir_all(&home).unwrap();
-        let _ = run(Command::new("userdel").arg(&user));
-        ok(Command::new("useradd").args([
-            "--system",
-            "--no-create-home",
-            "--home-dir",
-            &home.to_string_lossy(),
-            "--shell",
-            "/usr/sbin/nologin",
-            &user,
-        ]));
+        make_user(&user, &self.dir.join("home"));
         self.user = Some(user.clone());
         user
     }
