@@ -21,6 +21,20 @@ use nix::fcntl::{AtFlags, OFlag, open, openat};
 use nix::sys::stat::{Mode, fstatat};
 use p0fmod::output::p0f::LogOpenError;
 
+/// Opens (`O_PATH`) the directory `path` names a file in: its parent, or `.` for a bare
+/// name. Held, it lets the file be reached by name after a chroot (`openat`, `unlinkat`).
+pub(crate) fn open_directory_of(path: &Path) -> nix::Result<OwnedFd> {
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    open(
+        dir,
+        OFlag::O_PATH | OFlag::O_DIRECTORY | OFlag::O_CLOEXEC,
+        Mode::empty(),
+    )
+}
+
 /// The log's directory, held open, and the log's name in it.
 #[derive(Debug)]
 pub struct LogReopener {
@@ -38,16 +52,7 @@ impl LogReopener {
             source: Some(e.into()),
         };
         let name = path.file_name().ok_or_else(|| err(Errno::EISDIR))?;
-        let dir = match path.parent() {
-            Some(p) if !p.as_os_str().is_empty() => p,
-            _ => Path::new("."),
-        };
-        let fd = open(
-            dir,
-            OFlag::O_PATH | OFlag::O_DIRECTORY | OFlag::O_CLOEXEC,
-            Mode::empty(),
-        )
-        .map_err(err)?;
+        let fd = open_directory_of(path).map_err(err)?;
         Ok(LogReopener {
             dir: fd,
             name: name.to_os_string(),

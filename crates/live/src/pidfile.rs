@@ -13,7 +13,9 @@ use std::io::{self, Seek, Write};
 use std::os::fd::OwnedFd;
 use std::path::{Path, PathBuf};
 
-use nix::fcntl::{OFlag, open, openat};
+use nix::fcntl::{OFlag, openat};
+
+use crate::logfile::open_directory_of;
 use nix::sys::stat::Mode;
 use nix::unistd::{UnlinkatFlags, unlinkat};
 
@@ -58,16 +60,7 @@ impl PidFile {
         let name = path
             .file_name()
             .ok_or_else(|| err(io::Error::other("no file name")))?;
-        let dir = match path.parent() {
-            Some(p) if !p.as_os_str().is_empty() => p,
-            _ => Path::new("."),
-        };
-        let dir = open(
-            dir,
-            OFlag::O_PATH | OFlag::O_DIRECTORY | OFlag::O_CLOEXEC,
-            Mode::empty(),
-        )
-        .map_err(|e| err(e.into()))?;
+        let dir = open_directory_of(path).map_err(|e| err(e.into()))?;
         let fd = openat(
             &dir,
             name,
