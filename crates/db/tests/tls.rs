@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::messages;
+use common::{hex, messages};
 use p0fmod_db::{
     Database, Direction, TlsAlpn, TlsItem, TlsList, TlsObservation, TlsSignature, TlsTransport,
 };
@@ -41,14 +41,6 @@ fn curl() -> TlsObservation<'static> {
         alpn: H2_H1,
         grease: false,
     }
-}
-
-fn hex(values: &[u16]) -> String {
-    values
-        .iter()
-        .map(|v| format!("{v:04x}"))
-        .collect::<Vec<_>>()
-        .join(",")
 }
 
 fn curl_sig() -> String {

@@ -14,6 +14,7 @@ mod common;
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 
+use common::hex;
 use common::tls_judge::{TlsVerdict, judge, truths, tsv};
 use p0fmod_db::{Database, Direction, TlsAlpn, TlsList, TlsObservation, TlsTransport};
 
@@ -87,14 +88,6 @@ fn decimal(values: &[u16]) -> String {
         .map(u16::to_string)
         .collect::<Vec<_>>()
         .join("-")
-}
-
-fn hex(values: &[u16]) -> String {
-    values
-        .iter()
-        .map(|v| format!("{v:04x}"))
-        .collect::<Vec<_>>()
-        .join(",")
 }
 
 /// The hellos of the data file, each checked against the oracle's row for the same

@@ -74,3 +74,12 @@ pub fn messages(text: &str) -> Vec<(u32, String)> {
         .map(|e| (e.line, e.message))
         .collect()
 }
+
+/// A list of 16-bit values as TLS signatures write it: 4-digit hex, comma-separated.
+pub fn hex(values: &[u16]) -> String {
+    values
+        .iter()
+        .map(|v| format!("{v:04x}"))
+        .collect::<Vec<_>>()
+        .join(",")
+}
