@@ -684,6 +684,19 @@ impl<'a> Ctx<'a, '_> {
                 }
                 return;
             }
+            // The first bytes of a direction, too few to tell a TLS record from other data
+            // (a hello's first segment of under six bytes): the stream's start is known
+            // here, so TLS holds them until the rest comes.
+            if buf.is_empty()
+                && !pkt.payload.is_empty()
+                && crate::state::tls::could_be_cut_short(pkt.payload)
+            {
+                self.stream_start = Some(StreamStart {
+                    key: f.key,
+                    from_client: to_srv,
+                    seq: *expected,
+                });
+            }
             append_capped(buf, pkt.payload);
             *expected = expected.wrapping_add(pay_len);
         }

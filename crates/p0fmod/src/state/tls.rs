@@ -403,6 +403,12 @@ pub fn could_start(payload: &[u8]) -> bool {
     }
 }
 
+/// Whether a segment may be the start of a TLS record cut too short to be recognised (under
+/// the six bytes of a record header and a handshake type, with what there is matching).
+pub fn could_be_cut_short(payload: &[u8]) -> bool {
+    payload.len() < 6 && matches!(detect(payload), Detection::NeedMore)
+}
+
 /// Buckets of [`TlsTable`]'s quick filter.
 const FILTER_BUCKETS: usize = 1 << 14;
 

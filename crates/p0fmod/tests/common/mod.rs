@@ -446,6 +446,17 @@ impl Conn {
     }
 }
 
+/// Log lines (without their time prefix) less p0fmod's own kinds (TLS hellos, cross-layer
+/// verdicts): what p0f 3.09b would write.
+pub fn p0f_kinds_only(mut lines: Vec<String>) -> Vec<String> {
+    lines.retain(|l| {
+        !["mod=tls request|", "mod=tls response|", "mod=host verdict|"]
+            .iter()
+            .any(|k| l.starts_with(k))
+    });
+    lines
+}
+
 /// A packet sequence with packet times.
 #[derive(Clone, Debug, Default)]
 pub struct Trace {
@@ -566,6 +577,7 @@ impl Trace {
                 .collect()
         };
         let (engine, ours) = self.run_engine(limits);
+        let ours = p0f_kinds_only(ours);
         let reference = self.run_reference(name, limits);
         if std::env::var_os("P0FMOD_PRINT_REFERENCE").is_some() {
             print_lines(name, &keep(reference.as_deref().unwrap_or(&ours)));
