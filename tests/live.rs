@@ -24,7 +24,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::process::{alive, is_root, make_user, ok, read, run, signal, wait_for};
+use common::process::{
+    alive, is_root, make_user, netns_add, ok, read, run, signal, spawn_logged, wait_for,
+};
 use common::{repo, scratch};
 use p0fmod_api::{Client, Query, Response, Status};
 
@@ -63,14 +65,8 @@ impl Lab {
             user: None,
         };
         // Leftovers of an interrupted run.
-        let _ = run(Command::new("ip").args(["netns", "del", &lab.ns_a]));
         let _ = run(Command::new("ip").args(["netns", "del", &lab.ns_b]));
-        let made = run(Command::new("ip").args(["netns", "add", &lab.ns_a]));
-        if !made.status.success() {
-            eprintln!(
-                "SKIPPED: `ip netns add` failed: {}",
-                String::from_utf8_lossy(&made.stderr)
-            );
+        if !netns_add(&lab.ns_a) {
             return None;
         }
         let (va, vb) = (lab.veth_a(), lab.veth_b());
@@ -129,15 +125,7 @@ impl Lab {
 
     /// Starts `program args` in namespace A, output to files named after `name`.
     fn spawn_a(&mut self, name: &str, program: &str, args: &[&str]) -> u32 {
-        let out = File::create(self.dir.join(format!("{name}.out"))).unwrap();
-        let err = File::create(self.dir.join(format!("{name}.err"))).unwrap();
-        let child = Lab::in_ns(&self.ns_a, program)
-            .args(args)
-            .stdin(Stdio::null())
-            .stdout(out)
-            .stderr(err)
-            .spawn()
-            .unwrap();
+        let child = spawn_logged(Lab::in_ns(&self.ns_a, program).args(args), &self.dir, name);
         let pid = child.id();
         self.children.push(child);
         pid

@@ -19,7 +19,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::process::{alive, is_root, make_user, ok, read, run, signal, wait_for};
+use common::process::{
+    alive, is_root, make_user, netns_add, ok, read, run, signal, spawn_logged, wait_for,
+};
 use common::{repo, scratch};
 
 const P0FMOD: &str = env!("CARGO_BIN_EXE_p0fmod");
@@ -76,13 +78,7 @@ impl Ns {
             children: Vec::new(),
             user: None,
         };
-        let _ = run(Command::new("ip").args(["netns", "del", &ns.name]));
-        let made = run(Command::new("ip").args(["netns", "add", &ns.name]));
-        if !made.status.success() {
-            eprintln!(
-                "SKIPPED: `ip netns add` failed: {}",
-                String::from_utf8_lossy(&made.stderr)
-            );
+        if !netns_add(&ns.name) {
             return None;
         }
         ok(Command::new("ip").args(["-n", &ns.name, "link", "set", "lo", "up"]));
@@ -97,16 +93,7 @@ impl Ns {
     }
 
     fn spawn(&mut self, name: &str, program: &str, args: &[&str]) -> u32 {
-        let out = File::create(self.dir.join(format!("{name}.out"))).unwrap();
-        let err = File::create(self.dir.join(format!("{name}.err"))).unwrap();
-        let child = self
-            .exec(program)
-            .args(args)
-            .stdin(Stdio::null())
-            .stdout(out)
-            .stderr(err)
-            .spawn()
-            .unwrap();
+        let child = spawn_logged(self.exec(program).args(args), &self.dir, name);
         let pid = child.id();
         self.children.push((name.to_string(), child));
         pid

@@ -1,9 +1,10 @@
 //! Running programs and watching processes, for the tests that start p0fmod for real
 //! (tests/live.rs, tests/service.rs).
 
+use std::fs::File;
 use std::os::unix::fs::MetadataExt;
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
 /// True when the test runs as root (network namespaces and capture need it).
@@ -75,4 +76,29 @@ pub fn make_user(name: &str, home: &Path) {
         "/usr/sbin/nologin",
         name,
     ]));
+}
+
+/// Makes the network namespace `name` (removing a leftover of an interrupted run first).
+/// False, with a `SKIPPED:` message saying why, when it cannot be made.
+pub fn netns_add(name: &str) -> bool {
+    let _ = run(Command::new("ip").args(["netns", "del", name]));
+    let made = run(Command::new("ip").args(["netns", "add", name]));
+    if !made.status.success() {
+        eprintln!(
+            "SKIPPED: `ip netns add` failed: {}",
+            String::from_utf8_lossy(&made.stderr)
+        );
+    }
+    made.status.success()
+}
+
+/// Starts `cmd` with no input, its output and errors in `dir`/`name`.out and .err.
+pub fn spawn_logged(cmd: &mut Command, dir: &Path, name: &str) -> Child {
+    let out = File::create(dir.join(format!("{name}.out"))).unwrap();
+    let err = File::create(dir.join(format!("{name}.err"))).unwrap();
+    cmd.stdin(Stdio::null())
+        .stdout(out)
+        .stderr(err)
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot start {cmd:?}: {e}"))
 }
