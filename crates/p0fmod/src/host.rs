@@ -247,11 +247,6 @@ impl HostInfo {
     pub fn os_match_quality(&self) -> u8 {
         self.os.as_ref().map_or(0, LabelMatch::quality)
     }
-
-    /// Observations about this host, all kinds together.
-    pub fn observation_count(&self) -> u64 {
-        self.observations.values().map(|&n| u64::from(n)).sum()
-    }
 }
 
 #[cfg(test)]
