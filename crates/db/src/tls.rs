@@ -134,10 +134,13 @@ pub struct TlsRawSignature<'a> {
     obs: TlsObservation<'a>,
 }
 
-impl Display for TlsRawSignature<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl TlsRawSignature<'_> {
+    /// Writes the signature into `f`: what [`Display`] prints, without going through a
+    /// `Formatter` (a raw signature is written for every TLS hello).
+    pub fn write_into<W: fmt::Write>(&self, f: &mut W) -> fmt::Result {
         let o = &self.obs;
-        write!(f, "{}:", o.transport.code())?;
+        f.write_char(o.transport.code())?;
+        f.write_char(':')?;
         write_version(f, o.version)?;
         for list in [o.ciphers, o.extensions, o.groups, o.sig_algs] {
             f.write_char(':')?;
@@ -151,6 +154,12 @@ impl Display for TlsRawSignature<'_> {
             write_alpn_name(f, name)?;
         }
         Ok(())
+    }
+}
+
+impl Display for TlsRawSignature<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.write_into(f)
     }
 }
 
@@ -428,14 +437,14 @@ const VERSION_CODES: [(u16, &str); 9] = [
     (0xfefc, "d3"),
 ];
 
-fn write_version(f: &mut fmt::Formatter<'_>, version: u16) -> fmt::Result {
+fn write_version<W: fmt::Write>(f: &mut W, version: u16) -> fmt::Result {
     match VERSION_CODES.iter().find(|(v, _)| *v == version) {
         Some((_, code)) => f.write_str(code),
         None => write!(f, "{version:04x}"),
     }
 }
 
-fn write_values(f: &mut fmt::Formatter<'_>, values: &[u16]) -> fmt::Result {
+fn write_values<W: fmt::Write>(f: &mut W, values: &[u16]) -> fmt::Result {
     // Four hex digits and a comma per value, built in chunks on the stack and written with
     // one call each: `write!` with `{:04x}` costs ten times as much per value, and a raw
     // signature is written for every TLS hello.
@@ -463,7 +472,7 @@ fn alpn_plain(b: u8) -> bool {
     b.is_ascii_graphic() && !b",:|\\=;*".contains(&b)
 }
 
-fn write_alpn_name(f: &mut fmt::Formatter<'_>, name: &[u8]) -> fmt::Result {
+fn write_alpn_name<W: fmt::Write>(f: &mut W, name: &[u8]) -> fmt::Result {
     for &b in name {
         if alpn_plain(b) {
             f.write_char(char::from(b))?;

@@ -76,14 +76,25 @@ pub fn ja4(hello: &ClientHello<'_>, transport: Transport) -> Ja4Hashes {
     let (mut sorted_ciphers, mut sorted_exts) = (Values::new(), Values::new());
     g.ciphers.sorted_into(|_| true, &mut sorted_ciphers);
     g.exts.sorted_into(|t| !is_sni_or_alpn(t), &mut sorted_exts);
-    let b = hash12(|t| t.hex_list(sorted_ciphers.iter()), sorted_ciphers.len());
-    let c = hash12(|t| g.ext_part(t, &sorted_exts), sorted_exts.len());
-    let b_o = hash12(|t| t.hex_list(g.ciphers.iter()), g.ciphers.len());
-    let c_o = hash12(|t| g.ext_part(t, &g.exts), g.exts.len());
-    Ja4Hashes {
-        ja4: assemble(&g.a, &b, &c),
-        ja4_o: assemble(&g.a, &b_o, &c_o),
-    }
+    g.hashes(&sorted_ciphers, &sorted_exts)
+}
+
+/// All four JA4 forms of a ClientHello from one pass over its lists: returns `ja4` and
+/// `ja4_o` as [`ja4`] does, and writes `ja4_r` and `ja4_ro` into `ja4_r_out` and
+/// `ja4_ro_out` (replacing their content) as [`ja4_r`] and [`ja4_ro`] do.
+pub fn ja4_all(
+    hello: &ClientHello<'_>,
+    transport: Transport,
+    ja4_r_out: &mut String,
+    ja4_ro_out: &mut String,
+) -> Ja4Hashes {
+    let g = Gathered::new(hello, transport);
+    let (mut sorted_ciphers, mut sorted_exts) = (Values::new(), Values::new());
+    g.ciphers.sorted_into(|_| true, &mut sorted_ciphers);
+    g.exts.sorted_into(|t| !is_sni_or_alpn(t), &mut sorted_exts);
+    g.raw(ja4_r_out, &sorted_ciphers, &sorted_exts);
+    g.raw(ja4_ro_out, &g.ciphers, &g.exts);
+    g.hashes(&sorted_ciphers, &sorted_exts)
 }
 
 /// Writes `ja4_r` (sorted, unhashed) into `out`, replacing its content.
@@ -155,6 +166,18 @@ impl<'h> Gathered<'h> {
             ciphers,
             exts,
             sigalgs: sigalgs.unwrap_or(&[]),
+        }
+    }
+
+    /// `ja4` (from the sorted lists) and `ja4_o` (from the wire-order ones).
+    fn hashes(&self, sorted_ciphers: &Values, sorted_exts: &Values) -> Ja4Hashes {
+        let b = hash12(|t| t.hex_list(sorted_ciphers.iter()), sorted_ciphers.len());
+        let c = hash12(|t| self.ext_part(t, sorted_exts), sorted_exts.len());
+        let b_o = hash12(|t| t.hex_list(self.ciphers.iter()), self.ciphers.len());
+        let c_o = hash12(|t| self.ext_part(t, &self.exts), self.exts.len());
+        Ja4Hashes {
+            ja4: assemble(&self.a, &b, &c),
+            ja4_o: assemble(&self.a, &b_o, &c_o),
         }
     }
 

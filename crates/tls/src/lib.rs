@@ -47,7 +47,7 @@ pub use error::ParseError;
 pub use facts::{HelloFacts, is_post_quantum_group};
 pub use hello::{ClientHello, Extension, HelloFormat, ServerHello};
 pub use ja3::{Md5Hex, ja3, ja3s};
-pub use ja4::{Ja4, Ja4Hashes, Transport, alpn_code, ja4, ja4_r, ja4_ro, version_code};
+pub use ja4::{Ja4, Ja4Hashes, Transport, alpn_code, ja4, ja4_all, ja4_r, ja4_ro, version_code};
 pub use record::{
     Detection, Extracted, Framing, HANDSHAKE_CLIENT_HELLO, HANDSHAKE_SERVER_HELLO, Handshake,
     MAX_HANDSHAKE_LEN, MAX_HELLO_STREAM, RecordHeader, detect, extract_handshake, split_handshake,

@@ -1,11 +1,12 @@
 //! Property tests: no input makes the parsers or fingerprints panic; GREASE inserted
-//! anywhere leaves JA4 unchanged; splitting a hello over records changes nothing.
+//! anywhere leaves JA4 unchanged; splitting a hello over records changes nothing; the
+//! one-pass `ja4_all` equals `ja4`, `ja4_r` and `ja4_ro`.
 
 mod support;
 
 use p0fmod_tls::{
     ClientHello, Extracted, HelloFacts, ServerHello, Transport, extract_handshake, ja3, ja3s, ja4,
-    ja4_r, ja4_ro, split_handshake,
+    ja4_all, ja4_r, ja4_ro, split_handshake,
 };
 use proptest::prelude::*;
 use support::*;
@@ -17,7 +18,12 @@ fn exercise_client(h: &ClientHello<'_>) {
         let j = ja4(h, t);
         assert_eq!(j.ja4.as_str().len(), 36);
         ja4_r(h, t, &mut s);
-        ja4_ro(h, t, &mut s);
+        let mut ro = String::new();
+        ja4_ro(h, t, &mut ro);
+        // The one-pass form gives the same four values.
+        let (mut all_r, mut all_ro) = (String::from("old"), String::from("old"));
+        assert_eq!(ja4_all(h, t, &mut all_r, &mut all_ro), j);
+        assert_eq!((all_r, all_ro), (s.clone(), ro));
     }
     let _ = ja3(h, &mut s);
     let mut f = HelloFacts::new();

@@ -6,13 +6,10 @@
 //! another [`Transport`].
 
 use std::borrow::Cow;
-use std::fmt::Write as _;
 
 use p0fmod_db::{Database, Direction, LabelId, TlsObservation, TlsTransport};
 use p0fmod_tls::hello::ext;
-use p0fmod_tls::{
-    ClientHello, Handshake, HelloFacts, ServerHello, Transport, ja3, ja3s, ja4, ja4_r, ja4_ro,
-};
+use p0fmod_tls::{ClientHello, Handshake, HelloFacts, ServerHello, Transport, ja3, ja3s, ja4_all};
 
 use crate::engine::match_label;
 use crate::observation::tls::{
@@ -72,13 +69,11 @@ fn client_matchable<'h>(hello: &ClientHello<'h>, transport: Transport) -> Matcha
     let mut out = hello_from_facts(facts, hello.legacy_version);
     out.sni = hello.server_name().map(escaped);
     out.alpn = hello.alpn_protocols().map(escaped).collect();
-    let hashes = ja4(hello, transport);
     // Sized once: five characters per listed value and some room (no regrowth).
     let listed = out.ciphers.len() + out.extensions.len() + out.signature_algorithms.len();
     let mut ja4_raw = String::with_capacity(16 + 5 * listed);
     let mut ja4_raw_o = String::with_capacity(16 + 5 * listed);
-    ja4_r(hello, transport, &mut ja4_raw);
-    ja4_ro(hello, transport, &mut ja4_raw_o);
+    let hashes = ja4_all(hello, transport, &mut ja4_raw, &mut ja4_raw_o);
     out.ja4 = Some(Ja4Set {
         ja4: hashes.ja4.as_str().to_string(),
         ja4_r: ja4_raw,
@@ -206,7 +201,7 @@ fn matched<'db>(
             + 5 * h.signature_algorithms.len()
             + 2 * m.alpn.len(),
     );
-    let _ = write!(raw_sig, "{}", obs.raw_signature());
+    let _ = obs.raw_signature().write_into(&mut raw_sig);
     let label = found.signature.map(|s| (s.label, found.fuzzy));
     let details = TlsDetails {
         label: found.signature.map(|s| match_label(db, db.label(s.label))),
