@@ -68,10 +68,11 @@ sw = git/
 tls = curl,GnuTLS,OpenSSL
 
 ; Python's ssl module (its own cipher list in python.org and pyenv builds,
-; OpenSSL's in Debian's), as urllib, requests, httpx and aiohttp use it.
+; OpenSSL's in Debian's), as urllib, requests, httpx and aiohttp use it; urllib3 1.26
+; (requests' transport in Debian 12) sets a cipher list of its own.
 family = Python
 sw = python-requests/,Python-urllib/,python-httpx/,aiohttp/,Python/
-tls = Python,OpenSSL
+tls = Python,OpenSSL,urllib3
 
 ; aioquic's own TLS 1.3 (QUIC).
 family = aioquic

@@ -1181,6 +1181,14 @@ sys = @unix,Windows
 sig = t:13:1302,1303,1301,c02c,c030,c02b,c02f,cca9,cca8,c024,c028,c023,c027,009f,009e,006b,0067,00ff:?0000,000b,000a,?0023,?0010,0016,0017,?0031,000d,002b,002d,0033,?0015,?0029:001d,0017,001e,0019,0018,0100,0101,0102,0103,0104:0403,0503,0603,0807,0808,0809,080a,080b,0804,0805,0806,0401,0501,0601,0303,0301,0302,0402,0502,0602::*
 sig = t:12:c02c,c030,c02b,c02f,cca9,cca8,c024,c028,c023,c027,009f,009e,006b,0067,00ff:?0000,000b,000a,?0023,?0010,0016,0017,000d:001d,0017,001e,0019,0018:0403,0503,0603,0807,0808,0809,080a,080b,0804,0805,0806,0401,0501,0601,0303,0301,0302,0402,0502,0602::*
 
+; p0fmod: urllib3 1.26's own cipher list (CCM suites, no session ticket), as Debian 12's
+; python3-requests 2.28.1 with urllib3 1.26.12 sends it through Debian's Python 3.11.2:
+; tests/data/tls/local-made/local-tls-python-requests-2.28.1-debian-v4-sni.pcap (made by
+; scripts/capture-tls). urllib3 2.x uses Python's ssl defaults instead (above, below).
+label = s:!:urllib3:1.26
+sys = @unix,Windows
+sig = t:13:1302,1303,1301,c02c,c030,c02b,c02f,cca9,cca8,009f,009e,ccaa,c0af,c0ad,c0ae,c0ac,c024,c028,c023,c027,c00a,c014,c009,c013,c0a3,c09f,c0a2,c09e,006b,0067,0039,0033,009d,009c,c0a1,c09d,c0a0,c09c,003d,003c,0035,002f,00ff:?0000,000b,000a,?0010,0016,0017,0031,000d,002b,002d,0033,?0015:001d,0017,001e,0019,0018,0100,0101,0102,0103,0104:0403,0503,0603,0807,0808,0809,080a,080b,0804,0805,0806,0401,0501,0601,0303,0301,0302,0402,0502,0602::*
+
 ; p0fmod: Node.js 20.20.2 (OpenSSL 3.0.19 built in, Node's default cipher list):
 ; local-tls-nodejs-https-20.20.2-v4-sni.pcap, -tls12, local-tls-nodejs-fetch-20.20.2-v4-sni.pcap
 ; and local-tls-nodejs-undici-7.30.3-v4-sni.pcap (a resumed second hello with 0029),
