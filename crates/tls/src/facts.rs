@@ -108,5 +108,10 @@ impl HelloFacts {
 
 fn refill(v: &mut Vec<u16>, values: impl IntoIterator<Item = u16>) {
     v.clear();
+    let values = values.into_iter();
+    // A filtered list's lower bound is 0: reserve its upper bound (the wire list's length)
+    // at once instead of growing 4, 8, 16, 32... entries at a time.
+    let (low, high) = values.size_hint();
+    v.reserve(high.unwrap_or(low).min(1024));
     v.extend(values);
 }
