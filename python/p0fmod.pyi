@@ -29,12 +29,18 @@ Match = TypedDict(
     },
 )
 
+class VerdictReason(TypedDict):
+    """One reason of a cross-layer verdict: a code (`ua_vs_tls`, ...) and its text."""
+
+    code: str
+    text: str
+
 class _ObservationFields(TypedDict):
     time: float
     """Packet time, Unix seconds with microseconds."""
     mod: str
     """syn, syn+ack, mtu, uptime, http request, http response, host change, ip sharing,
-    tls request, tls response."""
+    tls request, tls response, host verdict."""
     cli_ip: str
     cli_port: int
     srv_ip: str
@@ -99,6 +105,14 @@ class Observation(_ObservationFields, total=False):
     ja3s: Optional[str]
     ja3s_string: Optional[str]
     hello_retry_request: Optional[bool]
+    quic: Optional[Dict[str, object]]
+    """QUIC hellos only: version, connection ID lengths, datagrams, packets and CRYPTO
+    frames of the hello, transport parameter ids (docs/json.md)."""
+    # host verdict (docs/json.md; `reason` holds the reasons' codes)
+    verdict: str
+    """consistent or contradiction."""
+    reasons: List[VerdictReason]
+    summary: str
 
 class KernelStats(TypedDict):
     """libpcap's counters at the end of a live run."""
@@ -282,7 +296,9 @@ class History(TypedDict):
 
 class Verdict(TypedDict):
     status: str
-    reasons: List[str]
+    """consistent, contradiction or unknown."""
+    reasons: List[VerdictReason]
+    summary: str
 
 class Host(TypedDict):
     """The host record (docs/json.md): P0f.host(), P0f.hosts() and query() give it.
