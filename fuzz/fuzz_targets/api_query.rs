@@ -27,6 +27,7 @@ use std::time::Duration;
 
 use libfuzzer_sys::fuzz_target;
 use p0fmod::{Database, Engine, Limits};
+use p0fmod_api::json::JSON_START;
 use p0fmod_api::proto::{QUERY_LEN, RESPONSE_LEN, answer};
 use p0fmod_api::{ApiServer, Response, ServerEvent, ServerOptions, Status, client_report};
 use p0fmod_capture::FileCapture;
@@ -96,10 +97,18 @@ fuzz_target!(|data: &[u8]| {
     let Some((&control, sent)) = data.split_first() else {
         return;
     };
-    let sent = &sent[..sent.len().min(MAX_SENT)];
+    let mut sent = sent[..sent.len().min(MAX_SENT)].to_vec();
+    // A request whose first byte is `{` is a JSON query (a line, answered by a line): this
+    // target models p0f's binary protocol, so that first byte is changed where a query
+    // starts (the JSON path has its own tests in tests/api_server.rs).
+    for query in sent.chunks_mut(QUERY_LEN) {
+        if query[0] == JSON_START {
+            query[0] ^= 0x80;
+        }
+    }
     let step = 1 + usize::from(control & 0x3f);
     let hang_up = control & 0x40 != 0;
-    FIXTURE.with_borrow_mut(|fx| run(fx, sent, step, hang_up));
+    FIXTURE.with_borrow_mut(|fx| run(fx, &sent, step, hang_up));
 });
 
 fn run(fx: &mut Fixture, sent: &[u8], step: usize, hang_up: bool) {
