@@ -114,6 +114,7 @@ fuzz_target!(|data: &[u8]| {
     let mut bare: Vec<Reassembler> = (0..8).map(|_| Reassembler::new(1000)).collect();
     let mut firsts: Vec<BTreeMap<u32, u8>> = vec![BTreeMap::new(); 8];
     let mut now = 0i64;
+    let mut buffers = p0fmod::fp::tls::HelloBuffers::default();
     let mut out = |ev: p0fmod::state::tls::HelloEvent<'_>| {
         let details = match ev.outcome {
             Outcome::Complete(hs) => {
@@ -123,6 +124,7 @@ fuzz_target!(|data: &[u8]| {
                     ev.from_client,
                     p0fmod_tls::Transport::Tcp,
                     ev.carriage,
+                    &mut buffers,
                 )
                 .0
             }
@@ -133,6 +135,7 @@ fuzz_target!(|data: &[u8]| {
             }
         };
         check(&details, ev.from_client, ev.key);
+        buffers.recycle(details);
     };
     let mut hello_stream: Vec<u8> = Vec::new();
     for _ in 0..MAX_RECORDS {

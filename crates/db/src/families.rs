@@ -12,6 +12,8 @@
 
 use std::sync::OnceLock;
 
+use aho_corasick::{AhoCorasick, AhoCorasickKind};
+
 use crate::DbError;
 
 /// The text of p0fmod's embedded families file.
@@ -43,15 +45,76 @@ impl Family {
     }
 }
 
-/// A parsed families file.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+/// A parsed families file, with an index that finds the family a text names in one pass
+/// over the text.
+#[derive(Clone, Debug, Default)]
 pub struct Families {
-    /// Client families (`[client]`), in file order.
-    pub clients: Vec<Family>,
-    /// Server families (`[server]`), in file order.
-    pub servers: Vec<Family>,
-    /// Groups of OS names that do not contradict each other (`[os]` `same =`).
-    pub same_os: Vec<Vec<String>>,
+    clients: Vec<Family>,
+    servers: Vec<Family>,
+    same_os: Vec<Vec<String>>,
+    client_index: SoftwareIndex,
+    server_index: SoftwareIndex,
+}
+
+impl PartialEq for Families {
+    fn eq(&self, other: &Families) -> bool {
+        // The indexes are made from the families.
+        (&self.clients, &self.servers, &self.same_os)
+            == (&other.clients, &other.servers, &other.same_os)
+    }
+}
+
+impl Eq for Families {}
+
+/// All software texts of one section in one automaton (Aho-Corasick), so that finding
+/// the family of a User-Agent reads it once instead of once per text (a User-Agent is
+/// looked up on every HTTP request the verdict follows).
+#[derive(Clone, Debug, Default)]
+struct SoftwareIndex {
+    /// `None` for a section without families.
+    automaton: Option<AhoCorasick>,
+    /// The family of each pattern, by pattern id.
+    family_of: Vec<FamilyId>,
+}
+
+impl SoftwareIndex {
+    fn new(families: &[Family]) -> SoftwareIndex {
+        let mut patterns = Vec::new();
+        let mut family_of = Vec::new();
+        for (id, family) in families.iter().enumerate() {
+            for text in &family.software {
+                patterns.push(text.as_bytes());
+                family_of.push(id as FamilyId);
+            }
+        }
+        // A DFA: built once per file (a few dozen short texts), the fastest to search.
+        let automaton = (!patterns.is_empty()).then(|| {
+            AhoCorasick::builder()
+                .kind(Some(AhoCorasickKind::DFA))
+                .build(&patterns)
+                .expect("a few dozen short texts fit a DFA")
+        });
+        SoftwareIndex {
+            automaton,
+            family_of,
+        }
+    }
+
+    /// The first family, in file order, one of whose texts `text` contains.
+    fn find(&self, text: &[u8]) -> Option<FamilyId> {
+        let automaton = self.automaton.as_ref()?;
+        let mut first: Option<FamilyId> = None;
+        for m in automaton.find_overlapping_iter(text) {
+            let id = self.family_of[m.pattern().as_usize()];
+            if first.is_none_or(|f| id < f) {
+                first = Some(id);
+                if id == 0 {
+                    break;
+                }
+            }
+        }
+        first
+    }
 }
 
 /// Index of a family in [`Families::clients`] or [`Families::servers`].
@@ -169,17 +232,34 @@ impl Families {
                 });
             }
         }
+        out.client_index = SoftwareIndex::new(&out.clients);
+        out.server_index = SoftwareIndex::new(&out.servers);
         Ok(out)
+    }
+
+    /// Client families (`[client]`), in file order.
+    pub fn clients(&self) -> &[Family] {
+        &self.clients
+    }
+
+    /// Server families (`[server]`), in file order.
+    pub fn servers(&self) -> &[Family] {
+        &self.servers
+    }
+
+    /// Groups of OS names that do not contradict each other (`[os]` `same =`).
+    pub fn os_groups(&self) -> &[Vec<String>] {
+        &self.same_os
     }
 
     /// The client family a User-Agent names: the first whose software text it contains.
     pub fn client_family(&self, user_agent: &[u8]) -> Option<FamilyId> {
-        find(&self.clients, user_agent)
+        self.client_index.find(user_agent)
     }
 
     /// The server family a Server header names.
     pub fn server_family(&self, server: &[u8]) -> Option<FamilyId> {
-        find(&self.servers, server)
+        self.server_index.find(server)
     }
 
     /// A client family by id.
@@ -201,17 +281,6 @@ impl Families {
                     && group.iter().any(|n| n.eq_ignore_ascii_case(b))
             })
     }
-}
-
-fn find(families: &[Family], text: &[u8]) -> Option<FamilyId> {
-    families
-        .iter()
-        .position(|f| {
-            f.software
-                .iter()
-                .any(|s| crate::matching::contains(text, s.as_bytes()))
-        })
-        .map(|i| i as FamilyId)
 }
 
 #[cfg(test)]
@@ -253,6 +322,42 @@ mod tests {
         assert_eq!(f.client_family(b"Mozilla/4.0"), None);
         assert!(!f.client(1).has_tls());
         assert!(f.client(0).fits_tls("chrome"));
+    }
+
+    /// The index answers as a scan of the families in file order would, on texts made of
+    /// the embedded families' own texts (so that several families match at once).
+    #[test]
+    fn the_index_finds_what_a_scan_in_file_order_finds() {
+        use proptest::prelude::*;
+        let f = Families::embedded();
+        let scan = |families: &[Family], text: &[u8]| {
+            families
+                .iter()
+                .position(|fam| {
+                    fam.software
+                        .iter()
+                        .any(|s| crate::matching::contains(text, s.as_bytes()))
+                })
+                .map(|i| i as FamilyId)
+        };
+        let pieces: Vec<String> = f
+            .clients()
+            .iter()
+            .chain(f.servers())
+            .flat_map(|fam| fam.software.clone())
+            .chain(["Mozilla/5.0 ".to_string(), " (X11) ".to_string()])
+            .collect();
+        let text = proptest::collection::vec((proptest::sample::select(pieces), 0usize..3), 0..6);
+        proptest!(ProptestConfig::with_cases(2000), |(parts in text)| {
+            let mut t = Vec::new();
+            for (piece, cut) in &parts {
+                // Some pieces cut short, so that near-misses are tried too.
+                t.extend_from_slice(&piece.as_bytes()[..piece.len().saturating_sub(*cut)]);
+            }
+            prop_assert_eq!(f.client_family(&t), scan(f.clients(), &t));
+            prop_assert_eq!(f.server_family(&t), scan(f.servers(), &t));
+        });
+        assert_eq!(Families::default().client_family(b"Chrome/1"), None);
     }
 
     #[test]

@@ -20,7 +20,7 @@ fn every_tls_client_label_has_a_client_family() {
     let f = Families::embedded();
     for name in tls_names(&db, &db.tls_request) {
         assert!(
-            f.clients.iter().any(|c| c.fits_tls(&name)),
+            f.clients().iter().any(|c| c.fits_tls(&name)),
             "[tls:request] label {name} is in no [client] family's tls line"
         );
     }
@@ -33,8 +33,8 @@ fn every_family_tls_name_is_a_database_label() {
     let clients = tls_names(&db, &db.tls_request);
     let servers = tls_names(&db, &db.tls_response);
     for (families, names, section) in [
-        (&f.clients, &clients, "[tls:request]"),
-        (&f.servers, &servers, "[tls:response]"),
+        (f.clients(), &clients, "[tls:request]"),
+        (f.servers(), &servers, "[tls:response]"),
     ] {
         for family in families {
             for t in &family.tls {
@@ -52,7 +52,7 @@ fn every_family_tls_name_is_a_database_label() {
 #[test]
 fn os_names_of_same_groups_are_database_names() {
     let db = Database::embedded();
-    for group in &Families::embedded().same_os {
+    for group in Families::embedded().os_groups() {
         for name in group {
             assert!(
                 db.name_id(name).is_some(),

@@ -372,6 +372,11 @@ impl Config {
         self.threads.unwrap_or(1)
     }
 
+    /// Whether `--threads` was given.
+    pub fn threads_given(&self) -> bool {
+        self.threads.is_some()
+    }
+
     /// The output format.
     pub fn set_output_format(&mut self, format: OutputFormat) {
         self.format = format;

@@ -21,6 +21,7 @@ use p0fmod_wire::{DecodeError, LinkType, TcpFlags, TcpPacket, UdpPacket, decode,
 
 use crate::fp::http::HttpFacts;
 use crate::fp::tcp;
+use crate::fp::tls::HelloBuffers;
 use crate::host::HostInfo;
 use crate::observation::tls::{QuicDetails, TlsCarriage, TlsEnd, TlsMissing};
 use crate::observation::{
@@ -55,6 +56,22 @@ fn clamp_time(ts: Timestamp) -> Timestamp {
     }
 }
 
+/// A [`TlsSink`] over an engine's fields, borrowed one by one (so that the engine's TLS and
+/// UDP tables stay free to call it).
+macro_rules! tls_sink {
+    ($engine:ident, $now:expr, $emit:expr) => {
+        TlsSink {
+            db: &$engine.db,
+            hosts: &mut $engine.tables.hosts,
+            counts: &mut $engine.observations,
+            hellos: &mut $engine.tls_hellos,
+            buffers: &mut $engine.hello_buffers,
+            now: $now,
+            emit: $emit,
+        }
+    };
+}
+
 /// A passive fingerprinting engine over one signature database.
 pub struct Engine {
     db: Arc<Database>,
@@ -69,6 +86,8 @@ pub struct Engine {
     udp: Option<UdpTable>,
     /// Hellos reported complete and incomplete.
     tls_hellos: [u64; 2],
+    /// What reported hellos leave for the next ones (no allocation once grown).
+    hello_buffers: HelloBuffers,
     /// The last packet time (what observations made at the end of a capture carry).
     last_time: Timestamp,
 }
@@ -86,6 +105,7 @@ impl Engine {
             tls: Some(TlsTable::new(limits)),
             udp: Some(UdpTable::new(limits)),
             tls_hellos: [0; 2],
+            hello_buffers: HelloBuffers::default(),
             last_time: Timestamp { sec: 0, usec: 0 },
         }
     }
@@ -110,14 +130,7 @@ impl Engine {
     /// `capture_end`). Call once when a capture is exhausted; packets may still follow.
     pub fn finish(&mut self, emit: &mut dyn FnMut(&Observation<'_>)) {
         let now = self.last_time;
-        let mut sink = TlsSink {
-            db: &self.db,
-            hosts: &mut self.tables.hosts,
-            counts: &mut self.observations,
-            hellos: &mut self.tls_hellos,
-            now,
-            emit,
-        };
+        let mut sink = tls_sink!(self, now, emit);
         if let Some(tls) = &mut self.tls {
             tls.finish(&mut |ev| sink.hello(ev));
         }
@@ -247,14 +260,7 @@ impl Engine {
         }
         let now = clamp_time(ts);
         self.last_time = now;
-        let mut sink = TlsSink {
-            db: &self.db,
-            hosts: &mut self.tables.hosts,
-            counts: &mut self.observations,
-            hellos: &mut self.tls_hellos,
-            now,
-            emit,
-        };
+        let mut sink = tls_sink!(self, now, emit);
         if udp.candidates().is_multiple_of(EXPIRE_INTERVAL) {
             udp.expire(now.sec, &mut |h| sink.udp_hello(h));
         }
@@ -280,14 +286,7 @@ impl Engine {
                 let now = clamp_time(ts);
                 self.tables.expire(now.sec);
                 if let Some(tls) = &mut self.tls {
-                    let mut sink = TlsSink {
-                        db: &self.db,
-                        hosts: &mut self.tables.hosts,
-                        counts: &mut self.observations,
-                        hellos: &mut self.tls_hellos,
-                        now,
-                        emit,
-                    };
+                    let mut sink = tls_sink!(self, now, emit);
                     tls.expire(now.sec, &mut |ev| sink.hello(ev));
                 }
             }
@@ -320,14 +319,7 @@ impl Engine {
         if let Some(tls) = &mut self.tls
             && (stream_start.is_some() || tls.wants(pkt))
         {
-            let mut sink = TlsSink {
-                db: &self.db,
-                hosts: &mut self.tables.hosts,
-                counts: &mut self.observations,
-                hellos: &mut self.tls_hellos,
-                now,
-                emit,
-            };
+            let mut sink = tls_sink!(self, now, emit);
             tls.on_packet(pkt, now.sec, stream_start, &mut |ev| sink.hello(ev));
         }
     }
@@ -340,6 +332,7 @@ struct TlsSink<'a, 'e> {
     hosts: &'a mut AgeMap<IpAddr, Host>,
     counts: &'a mut KindCounts,
     hellos: &'a mut [u64; 2],
+    buffers: &'a mut HelloBuffers,
     now: Timestamp,
     emit: &'e mut dyn FnMut(&Observation<'_>),
 }
@@ -367,9 +360,14 @@ impl TlsSink<'_, '_> {
             carriage.retry = *message_seq > 0;
         }
         let (mut details, label) = match h.outcome {
-            UdpOutcome::Complete { body, .. } => {
-                crate::fp::tls::complete_body(self.db, body, h.from_client, transport, carriage)
-            }
+            UdpOutcome::Complete { body, .. } => crate::fp::tls::complete_body(
+                self.db,
+                body,
+                h.from_client,
+                transport,
+                carriage,
+                self.buffers,
+            ),
             UdpOutcome::Incomplete {
                 reason,
                 have,
@@ -435,6 +433,7 @@ impl TlsSink<'_, '_> {
                 ev.from_client,
                 p0fmod_tls::Transport::Tcp,
                 ev.carriage,
+                self.buffers,
             ),
             Outcome::Incomplete(missing) => {
                 (crate::fp::tls::incomplete(missing, ev.carriage), None)
@@ -483,6 +482,9 @@ impl TlsSink<'_, '_> {
             details: Details::Tls(details),
         };
         (self.emit)(&obs);
+        if let Details::Tls(details) = obs.details {
+            self.buffers.recycle(details);
+        }
         if let Some((slot, judgement)) = judged {
             self.counts.add(Kind::HostVerdict);
             let host = self.hosts.get_mut(slot);

@@ -645,21 +645,15 @@ mod tests {
         use crate::observation::tls::{TlsCarriage, TlsHello};
         let hello = TlsHello {
             legacy_version: 0x0303,
-            versions: vec![0x0304],
-            ciphers: vec![0x1301],
-            extensions: Vec::new(),
-            groups: Vec::new(),
-            signature_algorithms: Vec::new(),
-            key_share_groups: Vec::new(),
-            post_quantum: false,
-            grease: false,
-            hello_len: 512,
+            facts: p0fmod_tls::HelloFacts {
+                versions: vec![0x0304],
+                ciphers: vec![0x1301],
+                hello_len: 512,
+                ..Default::default()
+            },
             sni: sni.map(str::to_string),
             alpn: vec!["h2".to_string(), "http/1.1".to_string()],
-            ja4: None,
-            ja3: None,
-            ja3s: None,
-            hello_retry_request: false,
+            ..TlsHello::default()
         };
         Observation {
             time: Timestamp { sec: 0, usec: 0 },

@@ -13,7 +13,7 @@ use std::net::SocketAddr;
 use std::path::Path;
 use std::sync::Arc;
 
-use common::{ACK, BASE_SEC, DLT_EN10MB, FIN, SYN, Tcp, at_ms, sa};
+use common::{ACK, BASE_SEC, DLT_EN10MB, FIN, RST, SYN, Tcp, at_ms, sa};
 use p0fmod::observation::tls::{TlsDetails, TlsEnd};
 use p0fmod::{Database, Details, Engine, Kind, Limits, OwnedObservation};
 use p0fmod_capture::FileCapture;
@@ -160,7 +160,8 @@ fn a_two_segment_hello_and_its_answer_match_the_oracle() {
         Some(oracle(CHROMIUM, "client_hello", "ja4").as_str())
     );
     let h = tls(&seen[0]).hello.as_ref().unwrap();
-    let ja4_set = h.ja4.as_ref().unwrap();
+    let ja4_set = h.ja4_set().unwrap();
+    assert_eq!(ja4_set.ja4, oracle(CHROMIUM, "client_hello", "ja4"));
     assert_eq!(ja4_set.ja4_r, oracle(CHROMIUM, "client_hello", "ja4_r"));
     assert_eq!(ja4_set.ja4_o, oracle(CHROMIUM, "client_hello", "ja4_o"));
     assert_eq!(ja4_set.ja4_ro, oracle(CHROMIUM, "client_hello", "ja4_ro"));
@@ -172,7 +173,7 @@ fn a_two_segment_hello_and_its_answer_match_the_oracle() {
         h.sni.as_deref(),
         Some(oracle(CHROMIUM, "client_hello", "sni").as_str())
     );
-    assert!(h.post_quantum && h.key_share_groups.contains(&0x11ec));
+    assert!(h.facts.post_quantum && h.facts.key_share_groups.contains(&0x11ec));
     assert_eq!(tls(&seen[0]).carriage.segments, 2);
     assert_eq!(seen[1].kind, Kind::TlsResponse);
     let h = tls(&seen[1]).hello.as_ref().unwrap();
@@ -349,7 +350,7 @@ fn after_a_hello_retry_request_the_second_hellos_are_read() {
     assert_eq!(ja4(&seen[0]), Some(want.as_str()));
     assert!(!tls(&seen[0]).carriage.retry);
     let h = tls(&seen[1]).hello.as_ref().unwrap();
-    assert!(h.hello_retry_request && h.key_share_groups == [0x0017]);
+    assert!(h.hello_retry_request && h.facts.key_share_groups == [0x0017]);
     assert!(tls(&seen[1]).params().any(|p| p == "hrr"));
     assert_eq!(ja4(&seen[2]), Some(want.as_str()));
     assert!(tls(&seen[2]).carriage.retry);
@@ -434,6 +435,64 @@ fn the_tls_table_stays_within_the_connection_limit() {
     assert_eq!(evicted, 350);
     let stats = e.stats().tls;
     assert_eq!((stats.connections, stats.evicted), (400, 350));
+}
+
+/// The table's quick filter: one bit per bucket, kept from a one-byte count of the
+/// connections in it. Connections in one bucket (the same addresses, ports whose XOR is
+/// the same) end one after the other (reset) while the others are still being read: 2 of them
+/// (the bucket stays marked while one is left), and 300 (the count overflows and stays
+/// "maybe tracked"). Every hello is read whole, none is lost or reported twice.
+#[test]
+fn connections_sharing_a_filter_bucket_are_all_read() {
+    let (client, _) = streams(CHROMIUM);
+    let hello = first_record(&client);
+    for connections in [2u16, 300] {
+        let limits = Limits {
+            max_conn: 1000,
+            ..Limits::default()
+        };
+        let mut e = Engine::new(Arc::new(Database::embedded()), limits);
+        let ends = |i: u16| {
+            let cli_port = 20000 + i;
+            (
+                sa(&format!("192.0.2.1:{cli_port}")),
+                sa(&format!("198.51.100.2:{}", cli_port ^ 0x7777)),
+            )
+        };
+        let mut frames = Vec::new();
+        for i in 0..connections {
+            let (src, dst) = ends(i);
+            frames.push(
+                Tcp::new(src, dst, ACK)
+                    .seq(1)
+                    .payload(&hello[..1448])
+                    .frame(),
+            );
+        }
+        for i in 0..connections {
+            // The rest of the hello, then a reset: the connection leaves the table.
+            let (src, dst) = ends(i);
+            frames.push(
+                Tcp::new(src, dst, ACK)
+                    .seq(1449)
+                    .payload(&hello[1448..])
+                    .frame(),
+            );
+            frames.push(Tcp::new(dst, src, RST).seq(1).frame());
+        }
+        let seen = run(&mut e, &frames);
+        assert_eq!(
+            seen.len(),
+            usize::from(connections),
+            "each hello reported once"
+        );
+        let want = oracle(CHROMIUM, "client_hello", "ja4");
+        assert!(
+            seen.iter().all(|o| ja4(o) == Some(want.as_str())),
+            "{seen:#?}"
+        );
+        assert_eq!(e.stats().tls.hellos_complete, u64::from(connections));
+    }
 }
 
 #[test]
@@ -678,4 +737,48 @@ fn the_host_record_keeps_the_tls_applications() {
         "curl's hello is in the embedded database"
     );
     assert_eq!(client.observations.get("tls request"), Some(&1));
+}
+
+/// Hellos are fingerprinted into the buffers the engine's earlier observations left
+/// behind: one engine reading every labelled capture in turn (clients and servers, with
+/// and without SNI, ALPN, JA3, HelloRetryRequests, QUIC) reports exactly what a fresh
+/// engine per capture reports. Nothing of an earlier hello shows in a later one.
+#[test]
+fn reused_hello_buffers_carry_nothing_over() {
+    let mut files: Vec<_> = std::fs::read_dir(local(""))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "pcap"))
+        .collect();
+    files.sort();
+    assert!(files.len() >= 20, "{files:?}");
+    // Every frame, UDP ones too (QUIC), at 1 ms intervals; then the capture's end.
+    let feed = |engine: &mut Engine, frames: &[Vec<u8>]| {
+        let mut out = Vec::new();
+        let mut keep = |obs: &p0fmod::Observation<'_>| {
+            if matches!(obs.kind, Kind::TlsRequest | Kind::TlsResponse) {
+                out.push(obs.clone().into_owned());
+            }
+        };
+        for (i, frame) in frames.iter().enumerate() {
+            let _ = engine.process_frame(at_ms(i as i64), DLT_EN10MB, frame, &mut keep);
+        }
+        engine.finish(&mut keep);
+        out
+    };
+    let mut shared = engine();
+    let mut hellos = 0;
+    for path in &files {
+        let mut capture = FileCapture::open(path).unwrap();
+        let mut frames = Vec::new();
+        while let Some(p) = capture.next_packet().unwrap() {
+            assert_eq!(p.link_type, DLT_EN10MB);
+            frames.push(p.data.to_vec());
+        }
+        let fresh = feed(&mut engine(), &frames);
+        let reused = feed(&mut shared, &frames);
+        assert_eq!(reused, fresh, "{}", path.display());
+        hellos += fresh.len();
+    }
+    assert!(hellos > 2 * files.len(), "{hellos} hellos");
 }

@@ -80,7 +80,10 @@ fn hellos(payloads: &[Vec<u8>]) -> Vec<TlsDetails<'static>> {
 
 fn check(details: &TlsDetails<'_>, prefix: &str) {
     let h = details.hello.as_ref().expect("complete hello");
-    assert_eq!(h.ja4.as_ref().unwrap().ja4, format!("{prefix}{JA4_REST}"));
+    assert_eq!(
+        h.ja4.as_ref().unwrap().ja4.as_str(),
+        format!("{prefix}{JA4_REST}")
+    );
     assert_eq!(h.ja3.as_ref().unwrap().1, JA3);
     assert_eq!(h.sni.as_deref(), Some("example.com"));
 }

@@ -53,7 +53,7 @@ fn fingerprint(dir: &Path, name: &str, ours: &mut Ours) {
         );
         let set = ours.entry((name.to_string(), ends)).or_default();
         if let Some(j) = &h.ja4 {
-            set.insert(("ja4", j.ja4.clone()));
+            set.insert(("ja4", j.ja4.to_string()));
         }
         if let Some((_, md5)) = &h.ja3 {
             set.insert(("ja3_md5", md5.clone()));

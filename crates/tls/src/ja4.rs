@@ -12,7 +12,7 @@
 
 use sha2::{Digest, Sha256};
 
-use crate::hello::{AlpnProtocols, ClientHello, U16s, ext, highest_version};
+use crate::hello::{AlpnProtocols, ClientHello, ext, highest_version};
 use crate::is_grease;
 use crate::text::{Flush, Text, hex_into};
 
@@ -70,140 +70,195 @@ pub struct Ja4Hashes {
     pub ja4_o: Ja4,
 }
 
+/// What every JA4 form is made of, once a hello's lists are known: part `a`
+/// (`t13d1516h2`, from [`ja4_a`]) and the cipher suites, extension types and signature
+/// algorithms in wire order with GREASE removed (as [`crate::HelloFacts`] lists them).
+///
+/// The engine keeps these on its observations and computes `ja4` at once and the other
+/// forms only when an output asks for them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Ja4Input<'l> {
+    /// Part `a`: transport, version, SNI, counts, ALPN.
+    pub a: [u8; 10],
+    /// Cipher suites, wire order, GREASE removed.
+    pub ciphers: &'l [u16],
+    /// Extension types, wire order, GREASE removed.
+    pub extensions: &'l [u16],
+    /// signature_algorithms, wire order, GREASE removed.
+    pub signature_algorithms: &'l [u16],
+}
+
+impl Ja4Input<'_> {
+    /// `ja4`: sorted cipher suites; sorted extensions without SNI and ALPN; hashed.
+    pub fn ja4(&self) -> Ja4 {
+        let (ciphers, exts) = self.sorted();
+        self.hashed(ciphers.as_slice(), exts.as_slice())
+    }
+
+    /// `ja4_o`: cipher suites and extensions (SNI and ALPN included) in wire order, hashed.
+    pub fn ja4_o(&self) -> Ja4 {
+        self.hashed(self.ciphers, self.extensions)
+    }
+
+    /// Writes `ja4_r` (sorted, unhashed) into `out`, replacing its content.
+    pub fn ja4_r(&self, out: &mut String) {
+        let (ciphers, exts) = self.sorted();
+        self.raw(out, ciphers.as_slice(), exts.as_slice());
+    }
+
+    /// Writes `ja4_ro` (wire order, unhashed, SNI and ALPN included) into `out`,
+    /// replacing its content.
+    pub fn ja4_ro(&self, out: &mut String) {
+        self.raw(out, self.ciphers, self.extensions);
+    }
+
+    /// The sorted lists of `ja4` and `ja4_r` (extensions without SNI and ALPN).
+    fn sorted(&self) -> (Values, Values) {
+        let (mut ciphers, mut exts) = (Values::new(), Values::new());
+        ciphers.sorted_from(self.ciphers.iter().copied());
+        exts.sorted_from(
+            self.extensions
+                .iter()
+                .copied()
+                .filter(|&t| !is_sni_or_alpn(t)),
+        );
+        (ciphers, exts)
+    }
+
+    /// `a_b_c` with `b` and `c` the hashes of these lists.
+    fn hashed(&self, ciphers: &[u16], exts: &[u16]) -> Ja4 {
+        let b = hash12(|t| t.hex_list(ciphers.iter().copied()), ciphers.len());
+        let c = hash12(|t| self.ext_part(t, exts), exts.len());
+        assemble(&self.a, &b, &c)
+    }
+
+    /// The extension list, then `_` and the signature algorithms when there are any.
+    fn ext_part<F: Flush>(&self, t: &mut Text<'_, F>, exts: &[u16]) {
+        t.hex_list(exts.iter().copied());
+        if !self.signature_algorithms.is_empty() {
+            t.byte(b'_');
+            t.hex_list(self.signature_algorithms.iter().copied());
+        }
+    }
+
+    /// A raw form: `a_ciphers_extensions[_sigalgs]`, into `out` (replaced).
+    fn raw(&self, out: &mut String, ciphers: &[u16], exts: &[u16]) {
+        out.clear();
+        let mut t = Text::new(out);
+        t.bytes(&self.a);
+        t.byte(b'_');
+        t.hex_list(ciphers.iter().copied());
+        t.byte(b'_');
+        self.ext_part(&mut t, exts);
+        t.finish();
+    }
+}
+
 /// Computes `ja4` and `ja4_o` of a ClientHello; `transport` gives the prefix.
 pub fn ja4(hello: &ClientHello<'_>, transport: Transport) -> Ja4Hashes {
     let g = Gathered::new(hello, transport);
-    let (mut sorted_ciphers, mut sorted_exts) = (Values::new(), Values::new());
-    g.ciphers.sorted_into(|_| true, &mut sorted_ciphers);
-    g.exts.sorted_into(|t| !is_sni_or_alpn(t), &mut sorted_exts);
-    g.hashes(&sorted_ciphers, &sorted_exts)
-}
-
-/// All four JA4 forms of a ClientHello from one pass over its lists: returns `ja4` and
-/// `ja4_o` as [`ja4`] does, and writes `ja4_r` and `ja4_ro` into `ja4_r_out` and
-/// `ja4_ro_out` (replacing their content) as [`ja4_r`] and [`ja4_ro`] do.
-pub fn ja4_all(
-    hello: &ClientHello<'_>,
-    transport: Transport,
-    ja4_r_out: &mut String,
-    ja4_ro_out: &mut String,
-) -> Ja4Hashes {
-    let g = Gathered::new(hello, transport);
-    let (mut sorted_ciphers, mut sorted_exts) = (Values::new(), Values::new());
-    g.ciphers.sorted_into(|_| true, &mut sorted_ciphers);
-    g.exts.sorted_into(|t| !is_sni_or_alpn(t), &mut sorted_exts);
-    g.raw(ja4_r_out, &sorted_ciphers, &sorted_exts);
-    g.raw(ja4_ro_out, &g.ciphers, &g.exts);
-    g.hashes(&sorted_ciphers, &sorted_exts)
+    let input = g.input();
+    Ja4Hashes {
+        ja4: input.ja4(),
+        ja4_o: input.ja4_o(),
+    }
 }
 
 /// Writes `ja4_r` (sorted, unhashed) into `out`, replacing its content.
 pub fn ja4_r(hello: &ClientHello<'_>, transport: Transport, out: &mut String) {
-    let g = Gathered::new(hello, transport);
-    let (mut sorted_ciphers, mut sorted_exts) = (Values::new(), Values::new());
-    g.ciphers.sorted_into(|_| true, &mut sorted_ciphers);
-    g.exts.sorted_into(|t| !is_sni_or_alpn(t), &mut sorted_exts);
-    g.raw(out, &sorted_ciphers, &sorted_exts);
+    Gathered::new(hello, transport).input().ja4_r(out);
 }
 
 /// Writes `ja4_ro` (wire order, unhashed, SNI and ALPN included) into `out`, replacing
 /// its content.
 pub fn ja4_ro(hello: &ClientHello<'_>, transport: Transport, out: &mut String) {
-    let g = Gathered::new(hello, transport);
-    g.raw(out, &g.ciphers, &g.exts);
+    Gathered::new(hello, transport).input().ja4_ro(out);
 }
 
-/// What JA4 reads from a hello, gathered in one pass over its lists: part `a`, the
-/// cipher suites and extension types in wire order (GREASE removed), and the
-/// signature_algorithms data.
-struct Gathered<'h> {
+/// JA4's part `a` of a ClientHello (`t13d1516h2`): transport, highest version, SNI or
+/// not, cipher and extension counts (GREASE removed, at most 99), ALPN characters.
+pub fn ja4_a(hello: &ClientHello<'_>, transport: Transport) -> [u8; 10] {
+    scan(hello, transport, |_| {}, |_| {})
+}
+
+/// One pass over a hello's cipher suites and extensions (GREASE removed), handing each
+/// to `cipher` / `extension`; returns part `a`.
+fn scan(
+    hello: &ClientHello<'_>,
+    transport: Transport,
+    mut cipher: impl FnMut(u16),
+    mut extension: impl FnMut(u16),
+) -> [u8; 10] {
+    let mut ciphers = 0;
+    for c in hello.cipher_suites().filter(|&c| !is_grease(c)) {
+        ciphers += 1;
+        cipher(c);
+    }
+    let mut exts = 0;
+    let (mut sni, mut alpn, mut versions) = (false, None, None);
+    for e in hello.extensions() {
+        if is_grease(e.typ) {
+            continue;
+        }
+        exts += 1;
+        extension(e.typ);
+        // The first extension of each type counts, as for `ClientHello::extension`.
+        match e.typ {
+            ext::SERVER_NAME => sni = true,
+            ext::ALPN => alpn = alpn.or(Some(e.data)),
+            ext::SUPPORTED_VERSIONS => versions = versions.or(Some(e.data)),
+            _ => {}
+        }
+    }
+    let v = version_code(highest_version(versions, hello.legacy_version));
+    let nc = two_digits(ciphers);
+    let ne = two_digits(exts);
+    let alpn = alpn_code(alpn.and_then(|d| AlpnProtocols::of(d).next()));
+    [
+        transport.prefix(),
+        v[0],
+        v[1],
+        if sni { b'd' } else { b'i' },
+        nc[0],
+        nc[1],
+        ne[0],
+        ne[1],
+        alpn[0],
+        alpn[1],
+    ]
+}
+
+/// What JA4 reads from a hello, gathered in one pass: part `a` and the lists (on the
+/// stack unless a hello lists more than 128 cipher suites or extensions).
+struct Gathered {
     a: [u8; 10],
     ciphers: Values,
     exts: Values,
-    sigalgs: &'h [u8],
+    sigalgs: Values,
 }
 
-impl<'h> Gathered<'h> {
-    fn new(hello: &ClientHello<'h>, transport: Transport) -> Self {
-        let mut ciphers = Values::new();
-        for c in hello.cipher_suites().filter(|&c| !is_grease(c)) {
-            ciphers.push(c);
+impl Gathered {
+    fn new(hello: &ClientHello<'_>, transport: Transport) -> Self {
+        let (mut ciphers, mut exts, mut sigalgs) = (Values::new(), Values::new(), Values::new());
+        let a = scan(hello, transport, |c| ciphers.push(c), |e| exts.push(e));
+        for s in hello.signature_algorithms().filter(|&s| !is_grease(s)) {
+            sigalgs.push(s);
         }
-        let mut exts = Values::new();
-        let (mut sni, mut alpn, mut sigalgs, mut versions) = (false, None, None, None);
-        for e in hello.extensions() {
-            if is_grease(e.typ) {
-                continue;
-            }
-            exts.push(e.typ);
-            // The first extension of each type counts, as for `ClientHello::extension`.
-            match e.typ {
-                ext::SERVER_NAME => sni = true,
-                ext::ALPN => alpn = alpn.or(Some(e.data)),
-                ext::SIGNATURE_ALGORITHMS => sigalgs = sigalgs.or(Some(e.data)),
-                ext::SUPPORTED_VERSIONS => versions = versions.or(Some(e.data)),
-                _ => {}
-            }
-        }
-        let v = version_code(highest_version(versions, hello.legacy_version));
-        let nc = two_digits(ciphers.len());
-        let ne = two_digits(exts.len());
-        let alpn = alpn_code(alpn.and_then(|d| AlpnProtocols::of(d).next()));
-        let a = [
-            transport.prefix(),
-            v[0],
-            v[1],
-            if sni { b'd' } else { b'i' },
-            nc[0],
-            nc[1],
-            ne[0],
-            ne[1],
-            alpn[0],
-            alpn[1],
-        ];
         Gathered {
             a,
             ciphers,
             exts,
-            sigalgs: sigalgs.unwrap_or(&[]),
+            sigalgs,
         }
     }
 
-    /// `ja4` (from the sorted lists) and `ja4_o` (from the wire-order ones).
-    fn hashes(&self, sorted_ciphers: &Values, sorted_exts: &Values) -> Ja4Hashes {
-        let b = hash12(|t| t.hex_list(sorted_ciphers.iter()), sorted_ciphers.len());
-        let c = hash12(|t| self.ext_part(t, sorted_exts), sorted_exts.len());
-        let b_o = hash12(|t| t.hex_list(self.ciphers.iter()), self.ciphers.len());
-        let c_o = hash12(|t| self.ext_part(t, &self.exts), self.exts.len());
-        Ja4Hashes {
-            ja4: assemble(&self.a, &b, &c),
-            ja4_o: assemble(&self.a, &b_o, &c_o),
+    fn input(&self) -> Ja4Input<'_> {
+        Ja4Input {
+            a: self.a,
+            ciphers: self.ciphers.as_slice(),
+            extensions: self.exts.as_slice(),
+            signature_algorithms: self.sigalgs.as_slice(),
         }
-    }
-
-    /// The extension list, then `_` and the signature algorithms (wire order, GREASE
-    /// removed) when there are any.
-    fn ext_part<F: Flush>(&self, t: &mut Text<'_, F>, exts: &Values) {
-        t.hex_list(exts.iter());
-        let mut sigs = U16s::prefixed16(self.sigalgs)
-            .filter(|&s| !is_grease(s))
-            .peekable();
-        if sigs.peek().is_some() {
-            t.byte(b'_');
-            t.hex_list(sigs);
-        }
-    }
-
-    /// A raw form: `a_ciphers_extensions[_sigalgs]`, into `out` (replaced).
-    fn raw(&self, out: &mut String, ciphers: &Values, exts: &Values) {
-        out.clear();
-        let mut t = Text::new(out);
-        t.bytes(&self.a);
-        t.byte(b'_');
-        t.hex_list(ciphers.iter());
-        t.byte(b'_');
-        self.ext_part(&mut t, exts);
-        t.finish();
     }
 }
 
@@ -307,23 +362,15 @@ impl Values {
         }
     }
 
-    fn iter(&self) -> impl Iterator<Item = u16> + '_ {
-        self.as_slice().iter().copied()
-    }
-
-    fn len(&self) -> usize {
-        self.len
-    }
-
-    /// Fills `out` (empty) with the values that `keep` keeps, sorted ascending.
-    fn sorted_into(&self, keep: impl Fn(u16) -> bool, out: &mut Values) {
-        for v in self.iter().filter(|&v| keep(v)) {
-            out.push(v);
+    /// Fills these (empty) values with `values`, sorted ascending.
+    fn sorted_from(&mut self, values: impl Iterator<Item = u16>) {
+        for v in values {
+            self.push(v);
         }
-        if out.spill.is_empty() {
-            out.inline[..out.len].sort_unstable();
+        if self.spill.is_empty() {
+            self.inline[..self.len].sort_unstable();
         } else {
-            out.spill.sort_unstable();
+            self.spill.sort_unstable();
         }
     }
 }

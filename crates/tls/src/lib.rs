@@ -9,7 +9,9 @@
 //! - [`hello`]: views of ClientHello (TLS, DTLS, SSLv2) and ServerHello bodies with
 //!   helpers for the extensions fingerprints and outputs use.
 //! - [`ja4()`], [`ja4_r`], [`ja4_ro`], [`ja3()`], [`ja3s`]: the fingerprints, computed
-//!   without allocating (raw strings go into a caller's reusable `String`).
+//!   without allocating (raw strings go into a caller's reusable `String`); [`Ja4Input`]
+//!   makes each JA4 form alone from part `a` ([`ja4_a`]) and a hello's lists, so that a
+//!   caller holding [`HelloFacts`] computes only the forms it shows.
 //! - [`HelloFacts`]: versions, lists without GREASE, key shares, post-quantum flag, size.
 //!
 //! QUIC and DTLS callers reassemble the handshake themselves and call
@@ -47,7 +49,9 @@ pub use error::ParseError;
 pub use facts::{HelloFacts, is_post_quantum_group};
 pub use hello::{ClientHello, Extension, HelloFormat, ServerHello};
 pub use ja3::{Md5Hex, ja3, ja3s};
-pub use ja4::{Ja4, Ja4Hashes, Transport, alpn_code, ja4, ja4_all, ja4_r, ja4_ro, version_code};
+pub use ja4::{
+    Ja4, Ja4Hashes, Ja4Input, Transport, alpn_code, ja4, ja4_a, ja4_r, ja4_ro, version_code,
+};
 pub use record::{
     Detection, Extracted, Framing, HANDSHAKE_CLIENT_HELLO, HANDSHAKE_SERVER_HELLO, Handshake,
     MAX_HANDSHAKE_LEN, MAX_HELLO_STREAM, RecordHeader, detect, extract_handshake, split_handshake,

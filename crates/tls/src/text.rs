@@ -35,6 +35,17 @@ const HEX_PAIRS: [[u8; 2]; 256] = {
     t
 };
 
+/// The two decimal digits of 0 to 99.
+const DEC_PAIRS: [[u8; 2]; 100] = {
+    let mut t = [[0u8; 2]; 100];
+    let mut i = 0;
+    while i < 100 {
+        t[i] = [b'0' + (i / 10) as u8, b'0' + (i % 10) as u8];
+        i += 1;
+    }
+    t
+};
+
 /// A text being written into `out`; [`Text::finish`] hands on the rest.
 pub(crate) struct Text<'o, F: Flush> {
     out: &'o mut F,
@@ -90,20 +101,31 @@ impl<'o, F: Flush> Text<'o, F> {
     #[inline]
     pub(crate) fn dec(&mut self, v: u16) {
         self.room(5);
-        let mut digits = [0u8; 5];
-        let mut n = v;
-        let mut i = digits.len();
-        loop {
-            i -= 1;
-            digits[i] = b'0' + (n % 10) as u8;
-            n /= 10;
-            if n == 0 {
-                break;
-            }
-        }
-        let d = &digits[i..];
-        self.buf[self.len..self.len + d.len()].copy_from_slice(d);
-        self.len += d.len();
+        // Two digits at a time from a table (a variable-length copy would be a library
+        // call per value).
+        let n = usize::from(v);
+        let out = &mut self.buf[self.len..self.len + 5];
+        let width = if n < 10 {
+            out[0] = b'0' + n as u8;
+            1
+        } else if n < 100 {
+            out[..2].copy_from_slice(&DEC_PAIRS[n]);
+            2
+        } else if n < 1000 {
+            out[0] = b'0' + (n / 100) as u8;
+            out[1..3].copy_from_slice(&DEC_PAIRS[n % 100]);
+            3
+        } else if n < 10000 {
+            out[..2].copy_from_slice(&DEC_PAIRS[n / 100]);
+            out[2..4].copy_from_slice(&DEC_PAIRS[n % 100]);
+            4
+        } else {
+            out[0] = b'0' + (n / 10000) as u8;
+            out[1..3].copy_from_slice(&DEC_PAIRS[n / 100 % 100]);
+            out[3..5].copy_from_slice(&DEC_PAIRS[n % 100]);
+            5
+        };
+        self.len += width;
     }
 
     /// Values as 4-digit hex joined with `,` (JA4's lists).
@@ -140,5 +162,26 @@ pub(crate) fn hex_into(bytes: &[u8], out: &mut [u8]) {
     for (pair, b) in out.chunks_exact_mut(2).zip(bytes) {
         pair[0] = HEX[usize::from(b >> 4)];
         pair[1] = HEX[usize::from(b & 15)];
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every value, written across many 256-byte blocks, reads as `std`'s formatting.
+    #[test]
+    fn numbers_read_as_std_writes_them() {
+        let (mut dec, mut hex) = (String::new(), String::new());
+        let mut t = Text::new(&mut dec);
+        t.dec_list(0..=u16::MAX);
+        t.finish();
+        let mut t = Text::new(&mut hex);
+        t.hex_list(0..=u16::MAX);
+        t.finish();
+        let want_dec: Vec<String> = (0..=u16::MAX).map(|v| v.to_string()).collect();
+        let want_hex: Vec<String> = (0..=u16::MAX).map(|v| format!("{v:04x}")).collect();
+        assert_eq!(dec, want_dec.join("-"));
+        assert_eq!(hex, want_hex.join(","));
     }
 }

@@ -1,12 +1,13 @@
 //! Property tests: no input makes the parsers or fingerprints panic; GREASE inserted
-//! anywhere leaves JA4 unchanged; splitting a hello over records changes nothing; the
-//! one-pass `ja4_all` equals `ja4`, `ja4_r` and `ja4_ro`.
+//! anywhere leaves JA4 unchanged; splitting a hello over records changes nothing; JA4
+//! made from a hello's facts (`Ja4Input` over `HelloFacts`' lists) equals JA4 made from
+//! the hello.
 
 mod support;
 
 use p0fmod_tls::{
-    ClientHello, Extracted, HelloFacts, ServerHello, Transport, extract_handshake, ja3, ja3s, ja4,
-    ja4_all, ja4_r, ja4_ro, split_handshake,
+    ClientHello, Extracted, HelloFacts, Ja4Input, ServerHello, Transport, extract_handshake, ja3,
+    ja3s, ja4, ja4_a, ja4_r, ja4_ro, split_handshake,
 };
 use proptest::prelude::*;
 use support::*;
@@ -14,20 +15,28 @@ use support::*;
 /// Runs everything on a parsed ClientHello.
 fn exercise_client(h: &ClientHello<'_>) {
     let mut s = String::new();
+    let mut f = HelloFacts::new();
+    f.fill_client(h);
     for t in [Transport::Tcp, Transport::Quic, Transport::Dtls] {
         let j = ja4(h, t);
         assert_eq!(j.ja4.as_str().len(), 36);
         ja4_r(h, t, &mut s);
         let mut ro = String::new();
         ja4_ro(h, t, &mut ro);
-        // The one-pass form gives the same four values.
-        let (mut all_r, mut all_ro) = (String::from("old"), String::from("old"));
-        assert_eq!(ja4_all(h, t, &mut all_r, &mut all_ro), j);
-        assert_eq!((all_r, all_ro), (s.clone(), ro));
+        // The same four values from the facts' lists.
+        let input = Ja4Input {
+            a: ja4_a(h, t),
+            ciphers: &f.ciphers,
+            extensions: &f.extensions,
+            signature_algorithms: &f.signature_algorithms,
+        };
+        assert_eq!((input.ja4(), input.ja4_o()), (j.ja4, j.ja4_o));
+        let (mut from_facts_r, mut from_facts_ro) = (String::from("old"), String::from("old"));
+        input.ja4_r(&mut from_facts_r);
+        input.ja4_ro(&mut from_facts_ro);
+        assert_eq!((from_facts_r, from_facts_ro), (s.clone(), ro));
     }
     let _ = ja3(h, &mut s);
-    let mut f = HelloFacts::new();
-    f.fill_client(h);
     let _ = (
         h.server_name(),
         h.alpn_protocols().count(),

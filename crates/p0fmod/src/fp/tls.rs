@@ -9,16 +9,16 @@ use std::borrow::Cow;
 
 use p0fmod_db::{Database, Direction, LabelId, TlsObservation, TlsTransport};
 use p0fmod_tls::hello::ext;
-use p0fmod_tls::{ClientHello, Handshake, HelloFacts, ServerHello, Transport, ja3, ja3s, ja4_all};
+use p0fmod_tls::{ClientHello, Handshake, Ja4Input, ServerHello, Transport, ja3, ja3s, ja4_a};
 
 use crate::engine::match_label;
 use crate::observation::tls::{
-    Ja4Set, TlsCarriage, TlsDetails, TlsEnd, TlsHello, TlsMissing, push_escaped,
+    Ja4Fingerprint, TlsCarriage, TlsDetails, TlsEnd, TlsHello, TlsMissing, push_escaped,
 };
 
 /// A hello's facts as the database's TLS matcher reads them.
 struct Matchable<'h> {
-    hello: TlsHello,
+    hello: Box<TlsHello>,
     /// Version for matching (client: highest offered; server: chosen).
     version: u16,
     /// The ALPN extension's protocol-name list, without its 2-byte length.
@@ -30,58 +30,120 @@ fn alpn_list(data: Option<&[u8]>) -> &[u8] {
     data.and_then(|d| d.get(2..)).unwrap_or_default()
 }
 
-/// Facts common to both hellos, from [`HelloFacts`].
-fn hello_from_facts(facts: HelloFacts, legacy_version: u16) -> TlsHello {
-    TlsHello {
-        legacy_version,
-        versions: facts.versions,
-        ciphers: facts.ciphers,
-        extensions: facts.extensions,
-        groups: facts.groups,
-        signature_algorithms: facts.signature_algorithms,
-        key_share_groups: facts.key_share_groups,
-        post_quantum: facts.post_quantum,
-        grease: facts.grease,
-        hello_len: facts.hello_len.min(u32::MAX as usize) as u32,
-        sni: None,
-        alpn: Vec::new(),
-        ja4: None,
-        ja3: None,
-        ja3s: None,
-        hello_retry_request: false,
+/// Spare strings kept at most, and the largest capacity kept (a hostile hello's long
+/// lists are not held on to).
+const MAX_SPARE_STRINGS: usize = 16;
+const MAX_SPARE_CAPACITY: usize = 4096;
+
+/// What emitted observations' hellos leave behind for the next ones: a hello record with
+/// its lists, and strings, so that fingerprinting a hello allocates nothing once they have
+/// grown. The engine hands each `tls request` / `tls response` back with
+/// [`HelloBuffers::recycle`] after its outputs have written it.
+#[derive(Debug, Default)]
+pub struct HelloBuffers {
+    hello: Option<Box<TlsHello>>,
+    strings: Vec<String>,
+}
+
+impl HelloBuffers {
+    /// Takes back the hello record and strings of an observation's details.
+    pub fn recycle(&mut self, details: TlsDetails<'_>) {
+        if let Some(raw_sig) = details.raw_sig {
+            self.keep(raw_sig);
+        }
+        let Some(mut hello) = details.hello else {
+            return;
+        };
+        if let Some(sni) = hello.sni.take() {
+            self.keep(sni);
+        }
+        for name in hello.alpn.drain(..) {
+            self.keep(name);
+        }
+        for (text, md5) in [hello.ja3.take(), hello.ja3s.take()].into_iter().flatten() {
+            self.keep(text);
+            self.keep(md5);
+        }
+        let f = &hello.facts;
+        let largest = [
+            &f.versions,
+            &f.ciphers,
+            &f.extensions,
+            &f.groups,
+            &f.signature_algorithms,
+            &f.key_share_groups,
+        ]
+        .iter()
+        .map(|v| v.capacity())
+        .max()
+        .unwrap_or(0);
+        if largest <= MAX_SPARE_CAPACITY {
+            self.hello = Some(hello);
+        }
+    }
+
+    fn keep(&mut self, mut s: String) {
+        if self.strings.len() < MAX_SPARE_STRINGS && s.capacity() <= MAX_SPARE_CAPACITY {
+            s.clear();
+            self.strings.push(s);
+        }
+    }
+
+    /// An empty string, spare if there is one.
+    fn string(&mut self) -> String {
+        self.strings.pop().unwrap_or_default()
+    }
+
+    /// `bytes` escaped ([`push_escaped`]) into a spare string.
+    fn escaped(&mut self, bytes: &[u8]) -> String {
+        let mut s = self.string();
+        push_escaped(&mut s, bytes);
+        s
+    }
+
+    /// A hello record to fill: the spare one, or a new one.
+    fn hello(&mut self) -> Box<TlsHello> {
+        self.hello.take().unwrap_or_default()
     }
 }
 
-fn escaped(bytes: &[u8]) -> String {
-    let mut s = String::with_capacity(bytes.len());
-    push_escaped(&mut s, bytes);
-    s
-}
-
-/// The facts and fingerprints of a ClientHello carried by `transport`.
-pub fn client_hello(hello: &ClientHello<'_>, transport: Transport) -> TlsHello {
-    client_matchable(hello, transport).hello
-}
-
-fn client_matchable<'h>(hello: &ClientHello<'h>, transport: Transport) -> Matchable<'h> {
-    let mut facts = HelloFacts::new();
+fn client_matchable<'h>(
+    hello: &ClientHello<'h>,
+    transport: Transport,
+    buffers: &mut HelloBuffers,
+) -> Matchable<'h> {
+    let mut out = buffers.hello();
+    let mut facts = std::mem::take(&mut out.facts);
     facts.fill_client(hello);
-    let mut out = hello_from_facts(facts, hello.legacy_version);
-    out.sni = hello.server_name().map(escaped);
-    out.alpn = hello.alpn_protocols().map(escaped).collect();
-    // Sized once: five characters per listed value and some room (no regrowth).
-    let listed = out.ciphers.len() + out.extensions.len() + out.signature_algorithms.len();
-    let mut ja4_raw = String::with_capacity(16 + 5 * listed);
-    let mut ja4_raw_o = String::with_capacity(16 + 5 * listed);
-    let hashes = ja4_all(hello, transport, &mut ja4_raw, &mut ja4_raw_o);
-    out.ja4 = Some(Ja4Set {
-        ja4: hashes.ja4.as_str().to_string(),
-        ja4_r: ja4_raw,
-        ja4_o: hashes.ja4_o.as_str().to_string(),
-        ja4_ro: ja4_raw_o,
+    let sni = hello.server_name().map(|name| buffers.escaped(name));
+    let mut alpn = std::mem::take(&mut out.alpn);
+    alpn.extend(hello.alpn_protocols().map(|name| buffers.escaped(name)));
+    // The `ja4` form now (outputs show it); the other three are made from the lists
+    // when an output asks for them (`TlsHello::ja4_set`).
+    let a = ja4_a(hello, transport);
+    let ja4 = Ja4Input {
+        a,
+        ciphers: &facts.ciphers,
+        extensions: &facts.extensions,
+        signature_algorithms: &facts.signature_algorithms,
+    }
+    .ja4();
+    let mut ja3_string = buffers.string();
+    let ja3 = ja3(hello, &mut ja3_string).map(|md5| {
+        let mut hex = buffers.string();
+        hex.push_str(md5.as_str());
+        (ja3_string, hex)
     });
-    let mut ja3_string = String::with_capacity(16 + 6 * (listed + out.groups.len()));
-    out.ja3 = ja3(hello, &mut ja3_string).map(|md5| (ja3_string, md5.as_str().to_string()));
+    *out = TlsHello {
+        legacy_version: hello.legacy_version,
+        facts,
+        sni,
+        alpn,
+        ja4: Some(Ja4Fingerprint { ja4, a }),
+        ja3,
+        ja3s: None,
+        hello_retry_request: false,
+    };
     Matchable {
         hello: out,
         version: hello.highest_version(),
@@ -89,20 +151,26 @@ fn client_matchable<'h>(hello: &ClientHello<'h>, transport: Transport) -> Matcha
     }
 }
 
-/// The facts and fingerprint (JA3S) of a ServerHello.
-pub fn server_hello(hello: &ServerHello<'_>) -> TlsHello {
-    server_matchable(hello).hello
-}
-
-fn server_matchable<'h>(hello: &ServerHello<'h>) -> Matchable<'h> {
-    let mut facts = HelloFacts::new();
+fn server_matchable<'h>(hello: &ServerHello<'h>, buffers: &mut HelloBuffers) -> Matchable<'h> {
+    let mut out = buffers.hello();
+    let mut facts = std::mem::take(&mut out.facts);
     facts.fill_server(hello);
-    let mut out = hello_from_facts(facts, hello.legacy_version);
-    out.alpn = hello.alpn_protocol().map(escaped).into_iter().collect();
-    let mut ja3s_string = String::new();
+    let mut alpn = std::mem::take(&mut out.alpn);
+    alpn.extend(hello.alpn_protocol().map(|name| buffers.escaped(name)));
+    let mut ja3s_string = buffers.string();
     let md5 = ja3s(hello, &mut ja3s_string);
-    out.ja3s = Some((ja3s_string, md5.as_str().to_string()));
-    out.hello_retry_request = hello.is_hello_retry_request();
+    let mut hex = buffers.string();
+    hex.push_str(md5.as_str());
+    *out = TlsHello {
+        legacy_version: hello.legacy_version,
+        facts,
+        sni: None,
+        alpn,
+        ja4: None,
+        ja3: None,
+        ja3s: Some((ja3s_string, hex)),
+        hello_retry_request: hello.is_hello_retry_request(),
+    };
     Matchable {
         hello: out,
         version: hello.version(),
@@ -120,13 +188,22 @@ pub fn complete<'db>(
     from_client: bool,
     transport: Transport,
     carriage: TlsCarriage,
+    buffers: &mut HelloBuffers,
 ) -> (TlsDetails<'db>, Option<(LabelId, bool)>) {
     let parsed = if from_client {
-        ClientHello::from_handshake(hs).map(|h| client_matchable(&h, transport))
+        ClientHello::from_handshake(hs).map(|h| client_matchable(&h, transport, buffers))
     } else {
-        ServerHello::from_handshake(hs).map(|h| server_matchable(&h))
+        ServerHello::from_handshake(hs).map(|h| server_matchable(&h, buffers))
     };
-    matched(db, parsed, hs.body.len(), from_client, transport, carriage)
+    matched(
+        db,
+        parsed,
+        hs.body.len(),
+        from_client,
+        transport,
+        carriage,
+        buffers,
+    )
 }
 
 /// As [`complete`], for a hello body reassembled from QUIC CRYPTO frames or DTLS
@@ -137,15 +214,26 @@ pub fn complete_body<'db>(
     from_client: bool,
     transport: Transport,
     carriage: TlsCarriage,
+    buffers: &mut HelloBuffers,
 ) -> (TlsDetails<'db>, Option<(LabelId, bool)>) {
     let dtls = transport == Transport::Dtls;
     let parsed = match (from_client, dtls) {
-        (true, false) => ClientHello::parse(body).map(|h| client_matchable(&h, transport)),
-        (true, true) => ClientHello::parse_dtls(body).map(|h| client_matchable(&h, transport)),
-        (false, false) => ServerHello::parse(body).map(|h| server_matchable(&h)),
-        (false, true) => ServerHello::parse_dtls(body).map(|h| server_matchable(&h)),
+        (true, false) => ClientHello::parse(body).map(|h| client_matchable(&h, transport, buffers)),
+        (true, true) => {
+            ClientHello::parse_dtls(body).map(|h| client_matchable(&h, transport, buffers))
+        }
+        (false, false) => ServerHello::parse(body).map(|h| server_matchable(&h, buffers)),
+        (false, true) => ServerHello::parse_dtls(body).map(|h| server_matchable(&h, buffers)),
     };
-    matched(db, parsed, body.len(), from_client, transport, carriage)
+    matched(
+        db,
+        parsed,
+        body.len(),
+        from_client,
+        transport,
+        carriage,
+        buffers,
+    )
 }
 
 /// Matches a parsed hello (or reports it malformed).
@@ -156,6 +244,7 @@ fn matched<'db>(
     from_client: bool,
     transport: Transport,
     carriage: TlsCarriage,
+    buffers: &mut HelloBuffers,
 ) -> (TlsDetails<'db>, Option<(LabelId, bool)>) {
     let m = match parsed {
         Ok(m) => m,
@@ -171,7 +260,7 @@ fn matched<'db>(
             return (incomplete(missing, carriage), None);
         }
     };
-    let h = &m.hello;
+    let h = &m.hello.facts;
     let obs = TlsObservation {
         transport: match transport {
             Transport::Tcp => TlsTransport::Tcp,
@@ -196,7 +285,8 @@ fn matched<'db>(
         Direction::Response
     };
     let found = db.match_tls(direction, &obs);
-    let mut raw_sig = String::with_capacity(
+    let mut raw_sig = buffers.string();
+    raw_sig.reserve(
         64 + 5 * (h.ciphers.len() + h.extensions.len() + h.groups.len())
             + 5 * h.signature_algorithms.len()
             + 2 * m.alpn.len(),
@@ -206,7 +296,7 @@ fn matched<'db>(
     let details = TlsDetails {
         label: found.signature.map(|s| match_label(db, db.label(s.label))),
         fuzzy: found.fuzzy,
-        hello: Some(Box::new(m.hello)),
+        hello: Some(m.hello),
         missing: None,
         carriage,
         raw_sig: Some(raw_sig),

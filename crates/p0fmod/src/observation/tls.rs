@@ -4,6 +4,8 @@
 
 use std::borrow::Cow;
 
+use p0fmod_tls::HelloFacts;
+
 use super::MatchLabel;
 
 /// The protocol of a plaintext STARTTLS exchange seen before the handshake.
@@ -116,7 +118,19 @@ pub struct TlsMissing {
     pub detail: Option<Cow<'static, str>>,
 }
 
-/// JA4 in its four forms (FoxIO's JA4, BSD-3-Clause).
+/// JA4 of a ClientHello (FoxIO's JA4, BSD-3-Clause) as it is kept on an observation: the
+/// `ja4` form, made when the hello is read (log lines and the console show it), and part
+/// `a`, from which [`TlsHello::ja4_set`] makes all four forms from the hello's lists when
+/// an output asks for them (JSON).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Ja4Fingerprint {
+    /// `ja4`: sorted, hashed.
+    pub ja4: p0fmod_tls::Ja4,
+    /// Part `a` of every form (`t13d1516h2`: transport, version, SNI, counts, ALPN).
+    pub a: [u8; 10],
+}
+
+/// JA4 in its four forms, as text ([`TlsHello::ja4_set`]).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Ja4Set {
     /// `ja4`: sorted, hashed.
@@ -130,36 +144,24 @@ pub struct Ja4Set {
 }
 
 /// The facts and fingerprints of one complete hello.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct TlsHello {
     /// `legacy_version` of the hello.
     pub legacy_version: u16,
     /// Versions offered (client: supported_versions, else `legacy_version`) or chosen
-    /// (server), GREASE removed.
-    pub versions: Vec<u16>,
-    /// Cipher suites offered, or the one chosen, GREASE removed.
-    pub ciphers: Vec<u16>,
-    /// Extension types in wire order, GREASE removed.
-    pub extensions: Vec<u16>,
-    /// supported_groups (client).
-    pub groups: Vec<u16>,
-    /// signature_algorithms (client).
-    pub signature_algorithms: Vec<u16>,
-    /// Groups of the key shares sent (server: chosen, or asked for by a
-    /// HelloRetryRequest).
-    pub key_share_groups: Vec<u16>,
-    /// A post-quantum (ML-KEM or Kyber) key share was sent.
-    pub post_quantum: bool,
-    /// GREASE values appeared (client).
-    pub grease: bool,
-    /// Length of the handshake body (after its 4-byte header).
-    pub hello_len: u32,
+    /// (server); cipher suites offered or the one chosen; extension types in wire order;
+    /// supported_groups and signature_algorithms (client); the groups of the key shares
+    /// sent (server: chosen, or asked for by a HelloRetryRequest); whether GREASE appeared
+    /// (client) and a post-quantum (ML-KEM or Kyber) key share was sent; the length of the
+    /// handshake body. Lists in wire order, GREASE removed.
+    pub facts: HelloFacts,
     /// Server name (client; bytes outside printable ASCII, `|`, `,` and `\` as `\xNN`).
     pub sni: Option<String>,
     /// ALPN protocols offered (client) or chosen (server), escaped as `sni`.
     pub alpn: Vec<String>,
-    /// JA4 (client).
-    pub ja4: Option<Ja4Set>,
+    /// JA4 (client): the `ja4` form and what the others are made from
+    /// ([`TlsHello::ja4_set`]).
+    pub ja4: Option<Ja4Fingerprint>,
     /// JA3 string and MD5 (client; not for SSLv2-format hellos).
     pub ja3: Option<(String, String)>,
     /// JA3S string and MD5 (server).
@@ -169,9 +171,38 @@ pub struct TlsHello {
 }
 
 impl TlsHello {
+    /// What every JA4 form is made of: part `a` and this hello's lists (client only).
+    pub fn ja4_input(&self) -> Option<p0fmod_tls::Ja4Input<'_>> {
+        let j = self.ja4.as_ref()?;
+        Some(p0fmod_tls::Ja4Input {
+            a: j.a,
+            ciphers: &self.facts.ciphers,
+            extensions: &self.facts.extensions,
+            signature_algorithms: &self.facts.signature_algorithms,
+        })
+    }
+
+    /// The four JA4 forms as text, made now from the hello's lists (client only).
+    pub fn ja4_set(&self) -> Option<Ja4Set> {
+        let input = self.ja4_input()?;
+        let f = &self.facts;
+        let listed = f.ciphers.len() + f.extensions.len() + f.signature_algorithms.len();
+        let mut ja4_r = String::with_capacity(16 + 5 * listed);
+        let mut ja4_ro = String::with_capacity(16 + 5 * listed);
+        input.ja4_r(&mut ja4_r);
+        input.ja4_ro(&mut ja4_ro);
+        Some(Ja4Set {
+            ja4: input.ja4().to_string(),
+            ja4_r,
+            ja4_o: input.ja4_o().to_string(),
+            ja4_ro,
+        })
+    }
+
     /// The highest version offered, or the one chosen.
     pub fn version(&self) -> u16 {
-        self.versions
+        self.facts
+            .versions
             .iter()
             .copied()
             .max_by_key(|&v| version_rank(v))
@@ -287,7 +318,7 @@ impl TlsDetails<'_> {
                 .then_some(Cow::Borrowed("hrr")),
             c.retry.then_some(Cow::Borrowed("retry")),
             hello
-                .is_some_and(|h| h.post_quantum)
+                .is_some_and(|h| h.facts.post_quantum)
                 .then_some(Cow::Borrowed("pq")),
             c.sslv2.then_some(Cow::Borrowed("sslv2")),
             c.tfo.then_some(Cow::Borrowed("tfo")),
@@ -333,30 +364,17 @@ mod tests {
     fn the_highest_version_ranks_drafts_below_tls13() {
         let mut h = TlsHello {
             legacy_version: 0x0303,
-            versions: vec![0x7f1c, 0x0304, 0x0303],
-            ciphers: vec![],
-            extensions: vec![],
-            groups: vec![],
-            signature_algorithms: vec![],
-            key_share_groups: vec![],
-            post_quantum: false,
-            grease: false,
-            hello_len: 0,
-            sni: None,
-            alpn: vec![],
-            ja4: None,
-            ja3: None,
-            ja3s: None,
-            hello_retry_request: false,
+            ..TlsHello::default()
         };
+        h.facts.versions = vec![0x7f1c, 0x0304, 0x0303];
         assert_eq!(h.version(), 0x0304);
-        h.versions = vec![0x0302, 0x7f12, 0x0303];
+        h.facts.versions = vec![0x0302, 0x7f12, 0x0303];
         assert_eq!(h.version(), 0x7f12);
-        h.versions.clear();
+        h.facts.versions.clear();
         assert_eq!(h.version(), 0x0303);
-        h.versions = vec![0xfefc, 0xfefd];
+        h.facts.versions = vec![0xfefc, 0xfefd];
         assert_eq!(h.version(), 0xfefc, "DTLS 1.3 above DTLS 1.2");
-        h.versions = vec![0xfeff, 0xfefd];
+        h.facts.versions = vec![0xfeff, 0xfefd];
         assert_eq!(h.version(), 0xfefd);
     }
 }

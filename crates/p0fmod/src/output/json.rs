@@ -8,7 +8,7 @@ use serde_json::{Map, Value, json};
 
 use super::Sink;
 use crate::fp::MAX_DIST;
-use crate::observation::tls::TlsDetails;
+use crate::observation::tls::{TlsDetails, TlsHello};
 use crate::observation::{Details, Distance, Kind, Language, MatchLabel, Observation};
 
 fn label_json(label: &Option<MatchLabel<'_>>, kind: &str, fuzzy: bool) -> Value {
@@ -63,31 +63,32 @@ fn tls_json(kind: Kind, t: &TlsDetails<'_>, m: &mut Map<String, Value>) {
         get(&|h| json!(p0fmod_tls::version_name(h.version()))),
     );
     m.insert("legacy_version".into(), get(&|h| json!(h.legacy_version)));
-    m.insert("versions".into(), get(&|h| json!(h.versions)));
-    m.insert("ciphers".into(), get(&|h| json!(h.ciphers)));
-    m.insert("extensions".into(), get(&|h| json!(h.extensions)));
+    m.insert("versions".into(), get(&|h| json!(h.facts.versions)));
+    m.insert("ciphers".into(), get(&|h| json!(h.facts.ciphers)));
+    m.insert("extensions".into(), get(&|h| json!(h.facts.extensions)));
     if request {
-        m.insert("groups".into(), get(&|h| json!(h.groups)));
+        m.insert("groups".into(), get(&|h| json!(h.facts.groups)));
         m.insert(
             "signature_algorithms".into(),
-            get(&|h| json!(h.signature_algorithms)),
+            get(&|h| json!(h.facts.signature_algorithms)),
         );
     }
     m.insert(
         "key_share_groups".into(),
-        get(&|h| json!(h.key_share_groups)),
+        get(&|h| json!(h.facts.key_share_groups)),
     );
-    m.insert("post_quantum".into(), get(&|h| json!(h.post_quantum)));
+    m.insert("post_quantum".into(), get(&|h| json!(h.facts.post_quantum)));
     if request {
-        m.insert("grease".into(), get(&|h| json!(h.grease)));
+        m.insert("grease".into(), get(&|h| json!(h.facts.grease)));
     }
-    m.insert("hello_len".into(), get(&|h| json!(h.hello_len)));
+    m.insert("hello_len".into(), get(&|h| json!(h.facts.hello_len)));
     if request {
         m.insert("sni".into(), get(&|h| json!(h.sni)));
     }
     m.insert("alpn".into(), get(&|h| json!(h.alpn)));
     if request {
-        let ja4 = h.and_then(|h| h.ja4.as_ref());
+        let ja4 = h.and_then(TlsHello::ja4_set);
+        let ja4 = ja4.as_ref();
         m.insert("ja4".into(), json!(ja4.map(|j| &j.ja4)));
         m.insert("ja4_r".into(), json!(ja4.map(|j| &j.ja4_r)));
         m.insert("ja4_o".into(), json!(ja4.map(|j| &j.ja4_o)));
@@ -96,7 +97,10 @@ fn tls_json(kind: Kind, t: &TlsDetails<'_>, m: &mut Map<String, Value>) {
         m.insert("ja3".into(), json!(ja3.map(|j| &j.1)));
         m.insert("ja3_string".into(), json!(ja3.map(|j| &j.0)));
     } else {
-        m.insert("cipher".into(), json!(h.and_then(|h| h.ciphers.first())));
+        m.insert(
+            "cipher".into(),
+            json!(h.and_then(|h| h.facts.ciphers.first())),
+        );
         let ja3s = h.and_then(|h| h.ja3s.as_ref());
         m.insert("ja3s".into(), json!(ja3s.map(|j| &j.1)));
         m.insert("ja3s_string".into(), json!(ja3s.map(|j| &j.0)));

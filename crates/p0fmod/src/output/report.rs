@@ -157,7 +157,7 @@ impl ReportCollector {
             }),
             fingerprint: hello.and_then(|h| {
                 if client {
-                    h.ja4.as_ref().map(|j| j.ja4.clone())
+                    h.ja4.as_ref().map(|j| j.ja4.to_string())
                 } else {
                     h.ja3s.as_ref().map(|(_, hash)| hash.clone())
                 }

@@ -349,11 +349,14 @@ fn hello_start(payload: &[u8]) -> Option<HelloStart> {
     }
 }
 
+/// The longest segment read as a STARTTLS command.
+const MAX_STARTTLS_COMMAND: usize = 128;
+
 /// Whether a client's segment is a STARTTLS request, and of which protocol.
 pub fn starttls_command(payload: &[u8]) -> Option<StartTls> {
     const POSTGRES_SSL_REQUEST: [u8; 8] = [0, 0, 0, 8, 0x04, 0xd2, 0x16, 0x2f];
     const LDAP_STARTTLS_OID: &[u8] = b"1.3.6.1.4.1.1466.20037";
-    if payload.len() > 128 {
+    if payload.len() > MAX_STARTTLS_COMMAND {
         return None;
     }
     if payload == POSTGRES_SSL_REQUEST {
@@ -399,7 +402,13 @@ pub fn could_start(payload: &[u8]) -> bool {
         0x16 | 0x80..=0xff => hello_start(payload).is_some(),
         0x00 => openvpn_start(payload).is_some() || starttls_command(payload).is_some(),
         0x30 | b'<' => starttls_command(payload).is_some(),
-        _ => payload.last() == Some(&b'\n') && starttls_command(payload).is_some(),
+        // (The length first: the last byte of a full segment is on a cache line nothing
+        // else reads.)
+        _ => {
+            payload.len() <= MAX_STARTTLS_COMMAND
+                && payload.last() == Some(&b'\n')
+                && starttls_command(payload).is_some()
+        }
     }
 }
 
@@ -411,6 +420,9 @@ pub fn could_be_cut_short(payload: &[u8]) -> bool {
 
 /// Buckets of [`TlsTable`]'s quick filter.
 const FILTER_BUCKETS: usize = 1 << 14;
+
+/// A filter count that is no longer kept exact.
+const FILTER_STUCK: u8 = u8::MAX;
 
 /// A filter bucket for a packet's ends: the ports and the low bytes of the addresses,
 /// the same whichever way the packet goes.
@@ -426,9 +438,14 @@ fn bucket(a: IpAddr, a_port: u16, b: IpAddr, b_port: u16) -> usize {
 /// The TLS table.
 pub struct TlsTable {
     flows: AgeMap<Endpoints, TlsFlow>,
-    /// How many tracked connections fall in each bucket: a packet whose bucket is empty
-    /// belongs to none, and is let go without a lookup.
-    filter: Box<[u32]>,
+    /// One bit per bucket, set while a tracked connection falls in it: a packet whose
+    /// bucket's bit is clear belongs to none, and is let go without a lookup. Read for
+    /// every TCP packet, so it is kept small (2 KiB) to stay in the nearest cache.
+    filter: Box<[u64]>,
+    /// How many tracked connections fall in each bucket (read only when connections come
+    /// and go). A count that reaches [`FILTER_STUCK`] stays there: its bucket then always
+    /// asks for a lookup, which is only slower.
+    filter_counts: Box<[u8]>,
     max_flows: usize,
     max_age: u32,
     scratch: Vec<u8>,
@@ -442,7 +459,8 @@ impl TlsTable {
     pub fn new(limits: Limits) -> TlsTable {
         TlsTable {
             flows: AgeMap::default(),
-            filter: vec![0; FILTER_BUCKETS].into_boxed_slice(),
+            filter: vec![0; FILTER_BUCKETS / 64].into_boxed_slice(),
+            filter_counts: vec![0; FILTER_BUCKETS].into_boxed_slice(),
             max_flows: limits.max_conn.max(1) as usize,
             max_age: limits.conn_max_age,
             scratch: Vec::new(),
@@ -479,19 +497,29 @@ impl TlsTable {
     /// Whether a packet needs [`TlsTable::on_packet`]: cheap, and false for most packets
     /// of connections that are not TLS.
     pub fn wants(&self, pkt: &TcpPacket<'_>) -> bool {
-        let tracked = !self.flows.is_empty()
-            && self.filter[bucket(pkt.src, pkt.src_port, pkt.dst, pkt.dst_port)] > 0;
-        if tracked {
-            !pkt.payload.is_empty() || pkt.flags.kind() != TcpFlags::ACK
-        } else {
-            could_start(pkt.payload)
+        // A bare ACK (most packets) matters to no connection, tracked or not.
+        if pkt.payload.is_empty() && pkt.flags.kind() == TcpFlags::ACK {
+            return false;
         }
+        let tracked = !self.flows.is_empty()
+            && self.filter_has(bucket(pkt.src, pkt.src_port, pkt.dst, pkt.dst_port));
+        tracked || could_start(pkt.payload)
+    }
+
+    /// Whether a tracked connection may fall in bucket `b`.
+    fn filter_has(&self, b: usize) -> bool {
+        self.filter[b / 64] & (1 << (b % 64)) != 0
     }
 
     /// Adds a connection, counted in the filter.
     fn insert(&mut self, ends: Endpoints, flow: TlsFlow) -> Slot {
         let k = flow.key;
-        self.filter[bucket(k.client, k.cli_port, k.server, k.srv_port)] += 1;
+        let b = bucket(k.client, k.cli_port, k.server, k.srv_port);
+        let count = &mut self.filter_counts[b];
+        if *count < FILTER_STUCK {
+            *count += 1;
+        }
+        self.filter[b / 64] |= 1 << (b % 64);
         self.stats.connections += 1;
         self.flows.insert(ends, flow)
     }
@@ -499,7 +527,14 @@ impl TlsTable {
     /// Removes a connection and its count in the filter.
     fn remove(&mut self, slot: Slot) {
         let k = self.flows.remove(slot).key;
-        self.filter[bucket(k.client, k.cli_port, k.server, k.srv_port)] -= 1;
+        let b = bucket(k.client, k.cli_port, k.server, k.srv_port);
+        let count = &mut self.filter_counts[b];
+        if *count < FILTER_STUCK {
+            *count -= 1;
+            if *count == 0 {
+                self.filter[b / 64] &= !(1 << (b % 64));
+            }
+        }
     }
 
     /// Takes one TCP packet at packet time `now` (seconds); hands out the hellos it

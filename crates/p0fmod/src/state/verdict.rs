@@ -139,6 +139,30 @@ pub struct VerdictState {
     pub server_family: Option<FamilyId>,
     /// The last verdict, `None` before the first.
     pub last: Option<Judgement>,
+    /// [`text_key`] of the last User-Agent noted (0: none yet): a host that repeats its
+    /// User-Agent, as most do, is not looked up again.
+    pub ua_key: u64,
+    /// [`text_key`] of the last Server header noted (0: none yet).
+    pub server_key: u64,
+}
+
+/// A 64-bit key of a header value, to tell whether a host sent the same value again
+/// (FxHash's multiply-rotate over 8-byte words, then the length; never 0). Not a defence
+/// against collisions: a host that made two of its own values collide would only keep its
+/// earlier family.
+pub fn text_key(text: &[u8]) -> u64 {
+    const K: u64 = 0x517c_c1b7_2722_0a95;
+    let mut h: u64 = 0;
+    let mut words = text.chunks_exact(8);
+    for w in &mut words {
+        let word = u64::from_le_bytes(w.try_into().unwrap_or_default());
+        h = (h.rotate_left(5) ^ word).wrapping_mul(K);
+    }
+    let mut tail = [0u8; 8];
+    tail[..words.remainder().len()].copy_from_slice(words.remainder());
+    h = (h.rotate_left(5) ^ u64::from_le_bytes(tail)).wrapping_mul(K);
+    h = (h.rotate_left(5) ^ text.len() as u64).wrapping_mul(K);
+    h.max(1)
 }
 
 impl VerdictState {
@@ -150,15 +174,24 @@ impl VerdictState {
         user_agent: &[u8],
         dishonest: bool,
     ) {
+        self.dishonest = dishonest;
+        let key = text_key(user_agent);
+        if key == self.ua_key {
+            return;
+        }
+        self.ua_key = key;
         self.ua_os = db.ua_os_lookup(user_agent);
         self.ua_class = self.ua_os.and_then(|name| os_class(db, name));
         self.ua_family = families.client_family(user_agent);
-        self.dishonest = dishonest;
     }
 
     /// Notes an HTTP response's Server header.
     pub fn on_server(&mut self, families: &Families, server: &[u8]) {
-        self.server_family = families.server_family(server);
+        let key = text_key(server);
+        if key != self.server_key {
+            self.server_key = key;
+            self.server_family = families.server_family(server);
+        }
     }
 }
 
@@ -341,6 +374,59 @@ mod tests {
         h.verdict
             .on_user_agent(&db, families, b"curl/7.88.1", false);
         assert_eq!(update(&db, families, &mut h), None);
+    }
+
+    /// A repeated User-Agent is not looked up again, and any change, even of its last byte
+    /// or its length, is.
+    #[test]
+    fn user_agents_are_looked_up_again_only_when_they_change() {
+        let db = Database::embedded();
+        let families = Families::embedded();
+        let mut h = host();
+        let firefox = b"Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0";
+        h.verdict.on_user_agent(&db, families, firefox, false);
+        let noted = h.verdict;
+        assert!(noted.ua_family.is_some() && noted.ua_os.is_some());
+        h.verdict.on_user_agent(&db, families, firefox, true);
+        assert_eq!(
+            (h.verdict.ua_family, h.verdict.ua_os),
+            (noted.ua_family, noted.ua_os)
+        );
+        assert!(
+            h.verdict.dishonest,
+            "the request's own flag is always noted"
+        );
+        for other in [
+            &b"curl/7.88.1"[..],
+            b"Go-http-client/1.1",
+            b"Go-http-client/1.",
+            b"",
+        ] {
+            h.verdict.on_user_agent(&db, families, other, false);
+            assert_eq!(
+                (h.verdict.ua_family, h.verdict.ua_os),
+                (families.client_family(other), db.ua_os_lookup(other)),
+                "{}",
+                String::from_utf8_lossy(other)
+            );
+        }
+        let keys: Vec<u64> = [
+            &b""[..],
+            b"a",
+            b"b",
+            b"a\0",
+            b"12345678",
+            b"123456789",
+            b"12345679",
+        ]
+        .iter()
+        .map(|t| text_key(t))
+        .collect();
+        let mut distinct = keys.clone();
+        distinct.sort();
+        distinct.dedup();
+        assert_eq!(distinct.len(), keys.len(), "{keys:?}");
+        assert!(keys.iter().all(|&k| k != 0));
     }
 
     #[test]
