@@ -88,9 +88,10 @@ pub fn log_lines(path: &Path) -> Vec<String> {
 
 /// Whether a log line is one of p0fmod's additions (TLS hellos, cross-layer verdicts).
 pub fn is_addition(line: &str) -> bool {
-    line.contains("] mod=tls request|")
-        || line.contains("] mod=tls response|")
-        || line.contains("] mod=host verdict|")
+    p0fmod::Kind::ALL
+        .iter()
+        .filter(|k| !k.is_p0f())
+        .any(|k| line.contains(&format!("] mod={}|", k.keyword())))
 }
 
 /// The `mod=` of a log line.

@@ -69,6 +69,16 @@ impl Kind {
         Kind::HostVerdict,
     ];
 
+    /// Whether p0f 3.09b writes this kind too; `false` for p0fmod's additions (`tls
+    /// request`, `tls response`, `host verdict`), which a consumer that wants p0f's output
+    /// only leaves out (or turns off with `--no-tls`).
+    pub fn is_p0f(self) -> bool {
+        !matches!(
+            self,
+            Kind::TlsRequest | Kind::TlsResponse | Kind::HostVerdict
+        )
+    }
+
     /// p0f's keyword for this kind.
     pub fn keyword(self) -> &'static str {
         match self {

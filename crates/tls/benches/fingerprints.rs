@@ -60,12 +60,7 @@ fn bench(c: &mut Criterion) {
 
         let mut facts = HelloFacts::new();
         facts.fill_client(&hello);
-        let input = Ja4Input {
-            a: ja4_a(&hello, Transport::Tcp),
-            ciphers: &facts.ciphers,
-            extensions: &facts.extensions,
-            signature_algorithms: &facts.signature_algorithms,
-        };
+        let input = Ja4Input::from_facts(ja4_a(&hello, Transport::Tcp), &facts);
         c.bench_function(&format!("{label}: ja4"), |b| {
             b.iter(|| {
                 let a = ja4_a(black_box(&hello), Transport::Tcp);
@@ -85,13 +80,7 @@ fn bench(c: &mut Criterion) {
                 };
                 let h = ClientHello::from_handshake(&m).unwrap();
                 facts.fill_client(&h);
-                let j = Ja4Input {
-                    a: ja4_a(&h, Transport::Tcp),
-                    ciphers: &facts.ciphers,
-                    extensions: &facts.extensions,
-                    signature_algorithms: &facts.signature_algorithms,
-                }
-                .ja4();
+                let j = Ja4Input::from_facts(ja4_a(&h, Transport::Tcp), &facts).ja4();
                 (j, ja3(&h, &mut text))
             })
         });

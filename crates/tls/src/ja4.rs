@@ -88,7 +88,17 @@ pub struct Ja4Input<'l> {
     pub signature_algorithms: &'l [u16],
 }
 
-impl Ja4Input<'_> {
+impl<'l> Ja4Input<'l> {
+    /// Part `a` and the lists of a ClientHello's facts ([`crate::HelloFacts::fill_client`]).
+    pub fn from_facts(a: [u8; 10], facts: &'l crate::HelloFacts) -> Ja4Input<'l> {
+        Ja4Input {
+            a,
+            ciphers: &facts.ciphers,
+            extensions: &facts.extensions,
+            signature_algorithms: &facts.signature_algorithms,
+        }
+    }
+
     /// `ja4`: sorted cipher suites; sorted extensions without SNI and ALPN; hashed.
     pub fn ja4(&self) -> Ja4 {
         let (ciphers, exts) = self.sorted();

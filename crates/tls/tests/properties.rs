@@ -24,12 +24,7 @@ fn exercise_client(h: &ClientHello<'_>) {
         let mut ro = String::new();
         ja4_ro(h, t, &mut ro);
         // The same four values from the facts' lists.
-        let input = Ja4Input {
-            a: ja4_a(h, t),
-            ciphers: &f.ciphers,
-            extensions: &f.extensions,
-            signature_algorithms: &f.signature_algorithms,
-        };
+        let input = Ja4Input::from_facts(ja4_a(h, t), &f);
         assert_eq!((input.ja4(), input.ja4_o()), (j.ja4, j.ja4_o));
         let (mut from_facts_r, mut from_facts_ro) = (String::from("old"), String::from("old"));
         input.ja4_r(&mut from_facts_r);

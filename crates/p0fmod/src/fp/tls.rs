@@ -121,13 +121,7 @@ fn client_matchable<'h>(
     // The `ja4` form now (outputs show it); the other three are made from the lists
     // when an output asks for them (`TlsHello::ja4_set`).
     let a = ja4_a(hello, transport);
-    let ja4 = Ja4Input {
-        a,
-        ciphers: &facts.ciphers,
-        extensions: &facts.extensions,
-        signature_algorithms: &facts.signature_algorithms,
-    }
-    .ja4();
+    let ja4 = Ja4Input::from_facts(a, &facts).ja4();
     let mut ja3_string = buffers.string();
     let ja3 = ja3(hello, &mut ja3_string).map(|md5| {
         let mut hex = buffers.string();

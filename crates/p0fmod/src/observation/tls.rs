@@ -174,12 +174,7 @@ impl TlsHello {
     /// What every JA4 form is made of: part `a` and this hello's lists (client only).
     pub fn ja4_input(&self) -> Option<p0fmod_tls::Ja4Input<'_>> {
         let j = self.ja4.as_ref()?;
-        Some(p0fmod_tls::Ja4Input {
-            a: j.a,
-            ciphers: &self.facts.ciphers,
-            extensions: &self.facts.extensions,
-            signature_algorithms: &self.facts.signature_algorithms,
-        })
+        Some(p0fmod_tls::Ja4Input::from_facts(j.a, &self.facts))
     }
 
     /// The four JA4 forms as text, made now from the hello's lists (client only).

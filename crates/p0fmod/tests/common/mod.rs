@@ -450,9 +450,10 @@ impl Conn {
 /// verdicts): what p0f 3.09b would write.
 pub fn p0f_kinds_only(mut lines: Vec<String>) -> Vec<String> {
     lines.retain(|l| {
-        !["mod=tls request|", "mod=tls response|", "mod=host verdict|"]
+        !p0fmod::Kind::ALL
             .iter()
-            .any(|k| l.starts_with(k))
+            .filter(|k| !k.is_p0f())
+            .any(|k| l.starts_with(&format!("mod={}|", k.keyword())))
     });
     lines
 }
