@@ -186,6 +186,7 @@ impl Reassembler {
         }
 
         // Copy the bytes that fill gaps; bytes already held stay (first copy wins).
+        let mut appended = false;
         if self.data.len() < end as usize {
             if self.data.capacity() < end as usize {
                 let wanted = (end as usize)
@@ -193,7 +194,15 @@ impl Reassembler {
                     .clamp(2048, MAX_WINDOW);
                 self.data.reserve_exact(wanted - self.data.len());
             }
-            self.data.resize(end as usize, 0);
+            if start as usize == self.data.len() {
+                // At the end (the usual case): appended, not zeroed then copied. No range
+                // held reaches past the end, so every byte is new.
+                self.data
+                    .extend_from_slice(&payload[..(end - start) as usize]);
+                appended = true;
+            } else {
+                self.data.resize(end as usize, 0);
+            }
         }
         let mut added = 0;
         let mut cursor = start;
@@ -204,14 +213,18 @@ impl Reassembler {
                 added += to - from;
             }
         };
-        for island in &self.islands[..usize::from(self.n_islands)] {
-            if island.end <= cursor || island.start >= end {
-                continue;
+        if appended {
+            added = end - start;
+        } else {
+            for island in &self.islands[..usize::from(self.n_islands)] {
+                if island.end <= cursor || island.start >= end {
+                    continue;
+                }
+                fill(cursor, island.start.min(end), &mut self.data);
+                cursor = cursor.max(island.end);
             }
-            fill(cursor, island.start.min(end), &mut self.data);
-            cursor = cursor.max(island.end);
+            fill(cursor, end, &mut self.data);
         }
-        fill(cursor, end, &mut self.data);
         if (end as usize) < start as usize + payload.len() {
             self.bytes_beyond = self
                 .bytes_beyond
