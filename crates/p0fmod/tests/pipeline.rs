@@ -1,6 +1,7 @@
 //! A run with reading and decoding on a second thread writes exactly what a one-thread run
-//! writes, in the same order, on every capture of tests/data (and ../shared/pcaps when
-//! present), including damaged ones and the TLS captures (TCP and QUIC).
+//! writes, in the same order, on every capture of tests/data (and ../shared/pcaps and
+//! ../shared/tls/pcaps when present), including damaged ones and the TLS captures (TCP
+//! and QUIC): every field of every observation, not only its log line.
 
 mod common;
 
@@ -22,6 +23,8 @@ impl Sink for Lines {
     fn write(&mut self, obs: &Observation<'_>) -> std::io::Result<()> {
         let mut line = String::new();
         format_log_line(obs, &mut self.stamper, &mut line);
+        // Every field too (a TLS hello's lists, JA4's other forms, carriage, QUIC facts).
+        line.push_str(&format!("{obs:?}"));
         self.out.push(line);
         Ok(())
     }
@@ -60,8 +63,10 @@ fn captures() -> Vec<PathBuf> {
         // TLS over TCP, QUIC and DTLS (UDP takes its own path through the pipeline).
         root.join("tests/data/tls/local"),
     ];
-    if root.join("../shared/pcaps").is_dir() {
-        dirs.push(root.join("../shared/pcaps"));
+    for shared in ["../shared/pcaps", "../shared/tls/pcaps"] {
+        if root.join(shared).is_dir() {
+            dirs.push(root.join(shared));
+        }
     }
     let mut out = Vec::new();
     for dir in dirs {
