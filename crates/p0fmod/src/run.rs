@@ -218,6 +218,8 @@ impl Source {
 struct Batch {
     payload: Vec<u8>,
     items: Vec<BatchItem>,
+    /// The UDP datagrams of `items`.
+    udp: Vec<UdpPacket<'static>>,
     frames: u64,
     /// Bytes of the frames in `items`.
     bytes: u64,
@@ -228,9 +230,10 @@ struct Batch {
 struct BatchItem {
     ts: p0fmod_capture::Timestamp,
     packet: Result<p0fmod_wire::TcpPacket<'static>, DecodeError>,
-    /// A UDP datagram (with the UDP table on); its payload, kept only when it may be QUIC
-    /// or DTLS, is at `payload` like a TCP packet's.
-    udp: Option<UdpPacket<'static>>,
+    /// A UDP datagram (with the UDP table on), by its index in [`Batch::udp`] (kept apart:
+    /// UDP is rare, and every byte of an item is read by the other thread); its payload,
+    /// kept only when it may be QUIC or DTLS, is at `payload` like a TCP packet's.
+    udp: Option<u32>,
     payload: std::ops::Range<usize>,
 }
 
@@ -457,6 +460,7 @@ impl OfflineRun {
                     let mut batch = free_rx.try_recv().unwrap_or_default();
                     batch.payload.clear();
                     batch.items.clear();
+                    batch.udp.clear();
                     batch.frames = 0;
                     batch.bytes = 0;
                     let mut warnings = Vec::new();
@@ -494,7 +498,8 @@ impl OfflineRun {
                                     {
                                         batch.payload.extend_from_slice(u.payload);
                                     }
-                                    UdpPacket { payload: &[], ..u }
+                                    batch.udp.push(UdpPacket { payload: &[], ..u });
+                                    (batch.udp.len() - 1) as u32
                                 })
                             }
                             _ => None,
@@ -520,8 +525,9 @@ impl OfflineRun {
                     .engine
                     .count_frames(batch.items.len() as u64, batch.bytes);
                 for item in &batch.items {
-                    if let Some(udp) = &item.udp {
+                    if let Some(udp) = item.udp {
                         let payload = &batch.payload[item.payload.clone()];
+                        let udp = &batch.udp[udp as usize];
                         consumer.consume_udp(item.ts, &UdpPacket { payload, ..*udp }, emit);
                     }
                     let packet = match &item.packet {
