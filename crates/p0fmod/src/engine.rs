@@ -88,6 +88,9 @@ pub struct Engine {
     tls_hellos: [u64; 2],
     /// What reported hellos leave for the next ones (no allocation once grown).
     hello_buffers: HelloBuffers,
+    /// [`crate::state::tls::could_start`] of the packet being processed, when the caller
+    /// computed it ([`Engine::process_decoded_checked`]).
+    could_start_tls: Option<bool>,
     /// The last packet time (what observations made at the end of a capture carry).
     last_time: Timestamp,
 }
@@ -106,6 +109,7 @@ impl Engine {
             udp: Some(UdpTable::new(limits)),
             tls_hellos: [0; 2],
             hello_buffers: HelloBuffers::default(),
+            could_start_tls: None,
             last_time: Timestamp { sec: 0, usec: 0 },
         }
     }
@@ -267,6 +271,23 @@ impl Engine {
         udp.process(now.sec, pkt, &mut |h| sink.udp_hello(h));
     }
 
+    /// As [`Engine::process_decoded`], for a packet whose payload the caller has already
+    /// checked with [`crate::state::tls::could_start`] (`could_start_tls`, on the thread
+    /// that read it): the engine then does not read the payload of a packet that TLS
+    /// tracking lets go (in a two-thread run, the payload is in the other core's cache).
+    pub fn process_decoded_checked(
+        &mut self,
+        ts: Timestamp,
+        decoded: Result<&TcpPacket<'_>, DecodeError>,
+        could_start_tls: bool,
+        emit: &mut dyn FnMut(&Observation<'_>),
+    ) -> Result<(), DecodeError> {
+        self.could_start_tls = Some(could_start_tls);
+        let result = self.process_decoded(ts, decoded, emit);
+        self.could_start_tls = None;
+        result
+    }
+
     /// Processes the result of decoding one frame: counts it as p0f's capture filter would
     /// (every frame that carried TCP at the IP level), runs cache expiry on every 50th, and
     /// fingerprints the packet. Returns why the frame was skipped, if it was.
@@ -317,7 +338,7 @@ impl Engine {
         ctx.dispatch(pkt);
         let stream_start = ctx.stream_start;
         if let Some(tls) = &mut self.tls
-            && (stream_start.is_some() || tls.wants(pkt))
+            && (stream_start.is_some() || tls.wants(pkt, self.could_start_tls.take()))
         {
             let mut sink = tls_sink!(self, now, emit);
             tls.on_packet(pkt, now.sec, stream_start, &mut |ev| sink.hello(ev));

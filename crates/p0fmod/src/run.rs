@@ -20,6 +20,7 @@ use crate::filter::PacketFilter;
 use crate::observation::Observation;
 use crate::output::Sink;
 use crate::state::Limits;
+use crate::state::tls::could_start;
 
 /// Why a run could not start or had to stop.
 #[derive(Debug)]
@@ -138,10 +139,13 @@ impl Consumer {
         });
     }
 
+    /// One decoded frame; `could_start_tls`: [`crate::state::tls::could_start`] of its
+    /// payload when the reading thread computed it.
     fn consume(
         &mut self,
         ts: p0fmod_capture::Timestamp,
         decoded: Result<&p0fmod_wire::TcpPacket<'_>, DecodeError>,
+        could_start_tls: Option<bool>,
         emit: &mut dyn FnMut(&Observation<'_>),
         warn: &mut dyn FnMut(RunWarning),
     ) {
@@ -151,7 +155,12 @@ impl Consumer {
             *observations += 1;
             emit(obs);
         };
-        let result = self.engine.process_decoded(ts, decoded, &mut counting);
+        let result = match could_start_tls {
+            Some(hint) => self
+                .engine
+                .process_decoded_checked(ts, decoded, hint, &mut counting),
+            None => self.engine.process_decoded(ts, decoded, &mut counting),
+        };
         if let Err(DecodeError::UnsupportedLinkType(l)) = result
             && !self.warned_link_types.contains(&l)
         {
@@ -235,6 +244,9 @@ struct BatchItem {
     /// kept only when it may be QUIC or DTLS, is at `payload` like a TCP packet's.
     udp: Option<u32>,
     payload: std::ops::Range<usize>,
+    /// [`crate::state::tls::could_start`] of the payload (with TLS on), computed here
+    /// while the payload is in this core's cache.
+    could_start_tls: bool,
 }
 
 /// Frames per batch between the reader and the engine thread.
@@ -389,8 +401,13 @@ impl OfflineRun {
             {
                 self.consumer.consume_udp(packet.ts, &udp, emit);
             }
-            self.consumer
-                .consume(packet.ts, decoded.as_ref().map_err(|e| *e), emit, warn);
+            self.consumer.consume(
+                packet.ts,
+                decoded.as_ref().map_err(|e| *e),
+                None,
+                emit,
+                warn,
+            );
         }
         self.consumer.engine.count_frames(handed, bytes);
         done
@@ -454,6 +471,7 @@ impl OfflineRun {
         let source = &mut self.source;
         let consumer = &mut self.consumer;
         let udp_on = consumer.engine.udp_enabled();
+        let tls_on = consumer.engine.tls_enabled();
         std::thread::scope(|scope| {
             scope.spawn(move || {
                 loop {
@@ -482,9 +500,11 @@ impl OfflineRun {
                         batch.frames += 1;
                         let start = batch.payload.len();
                         let link = LinkType(packet.link_type);
+                        let mut could_start_tls = false;
                         let packet_result = match decode(link, packet.data) {
                             Ok(pkt) => {
                                 batch.payload.extend_from_slice(pkt.payload);
+                                could_start_tls = tls_on && could_start(pkt.payload);
                                 Ok(pkt.with_payload(&[]))
                             }
                             Err(e) => Err(e),
@@ -509,6 +529,7 @@ impl OfflineRun {
                             packet: packet_result,
                             udp,
                             payload: start..batch.payload.len(),
+                            could_start_tls,
                         });
                     }
                     batch.last |= stopped();
@@ -534,7 +555,13 @@ impl OfflineRun {
                         Ok(p) => Ok(p.with_payload(&batch.payload[item.payload.clone()])),
                         Err(e) => Err(*e),
                     };
-                    consumer.consume(item.ts, packet.as_ref().map_err(|e| *e), emit, warn);
+                    consumer.consume(
+                        item.ts,
+                        packet.as_ref().map_err(|e| *e),
+                        tls_on.then_some(item.could_start_tls),
+                        emit,
+                        warn,
+                    );
                 }
                 for w in batch.warnings.drain(..) {
                     warn(w);

@@ -495,15 +495,17 @@ impl TlsTable {
     }
 
     /// Whether a packet needs [`TlsTable::on_packet`]: cheap, and false for most packets
-    /// of connections that are not TLS.
-    pub fn wants(&self, pkt: &TcpPacket<'_>) -> bool {
+    /// of connections that are not TLS. `could_start_here`, when given, is
+    /// [`could_start`] of the packet's payload computed beforehand (by the thread that
+    /// read it, so that this one need not touch the payload).
+    pub fn wants(&self, pkt: &TcpPacket<'_>, could_start_here: Option<bool>) -> bool {
         // A bare ACK (most packets) matters to no connection, tracked or not.
         if pkt.payload.is_empty() && pkt.flags.kind() == TcpFlags::ACK {
             return false;
         }
         let tracked = !self.flows.is_empty()
             && self.filter_has(bucket(pkt.src, pkt.src_port, pkt.dst, pkt.dst_port));
-        tracked || could_start(pkt.payload)
+        tracked || could_start_here.unwrap_or_else(|| could_start(pkt.payload))
     }
 
     /// Whether a tracked connection may fall in bucket `b`.
