@@ -11,7 +11,7 @@
 
 mod common;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use common::*;
@@ -45,16 +45,25 @@ fn check(shared: &Path, pcaps: &str, oracle: &str, transport: &str) -> (f64, Str
     (share, text)
 }
 
-#[test]
-fn tcp_hello_fingerprints_equal_the_independent_tools() {
+/// ../shared, when this test can run: in a release build (tls-check runs
+/// target/release/p0fmod) with ../shared present; says why otherwise.
+fn runnable() -> Option<PathBuf> {
     if !env!("CARGO_BIN_EXE_p0fmod").contains("/release/") {
         eprintln!(
             "skipped: tls-check runs target/release/p0fmod (cargo test --release --test tls_check)"
         );
-        return;
+        return None;
     }
-    let Some(shared) = shared() else {
+    let shared = shared();
+    if shared.is_none() {
         eprintln!("skipped: ../shared is absent (set P0FMOD_SHARED)");
+    }
+    shared
+}
+
+#[test]
+fn tcp_hello_fingerprints_equal_the_independent_tools() {
+    let Some(shared) = runnable() else {
         return;
     };
     let (local, text) = check(&shared, "tls/local", "tls/local/oracle.tsv", "tcp");
@@ -69,14 +78,7 @@ fn tcp_hello_fingerprints_equal_the_independent_tools() {
 /// with JA4 / JA3 / JA3S equal on at least 99.5 % of the values.
 #[test]
 fn quic_and_dtls_hello_fingerprints_equal_the_independent_tools() {
-    if !env!("CARGO_BIN_EXE_p0fmod").contains("/release/") {
-        eprintln!(
-            "skipped: tls-check runs target/release/p0fmod (cargo test --release --test tls_check)"
-        );
-        return;
-    }
-    let Some(shared) = shared() else {
-        eprintln!("skipped: ../shared is absent (set P0FMOD_SHARED)");
+    let Some(shared) = runnable() else {
         return;
     };
     for (pcaps, oracle) in [

@@ -88,9 +88,6 @@ pub struct Engine {
     tls_hellos: [u64; 2],
     /// What reported hellos leave for the next ones (no allocation once grown).
     hello_buffers: HelloBuffers,
-    /// [`crate::state::tls::could_start`] of the packet being processed, when the caller
-    /// computed it ([`Engine::process_decoded_checked`]).
-    could_start_tls: Option<bool>,
     /// The last packet time (what observations made at the end of a capture carry).
     last_time: Timestamp,
 }
@@ -109,7 +106,6 @@ impl Engine {
             udp: Some(UdpTable::new(limits)),
             tls_hellos: [0; 2],
             hello_buffers: HelloBuffers::default(),
-            could_start_tls: None,
             last_time: Timestamp { sec: 0, usec: 0 },
         }
     }
@@ -271,23 +267,6 @@ impl Engine {
         udp.process(now.sec, pkt, &mut |h| sink.udp_hello(h));
     }
 
-    /// As [`Engine::process_decoded`], for a packet whose payload the caller has already
-    /// checked with [`crate::state::tls::could_start`] (`could_start_tls`, on the thread
-    /// that read it): the engine then does not read the payload of a packet that TLS
-    /// tracking lets go (in a two-thread run, the payload is in the other core's cache).
-    pub fn process_decoded_checked(
-        &mut self,
-        ts: Timestamp,
-        decoded: Result<&TcpPacket<'_>, DecodeError>,
-        could_start_tls: bool,
-        emit: &mut dyn FnMut(&Observation<'_>),
-    ) -> Result<(), DecodeError> {
-        self.could_start_tls = Some(could_start_tls);
-        let result = self.process_decoded(ts, decoded, emit);
-        self.could_start_tls = None;
-        result
-    }
-
     /// Processes the result of decoding one frame: counts it as p0f's capture filter would
     /// (every frame that carried TCP at the IP level), runs cache expiry on every 50th, and
     /// fingerprints the packet. Returns why the frame was skipped, if it was.
@@ -295,6 +274,21 @@ impl Engine {
         &mut self,
         ts: Timestamp,
         decoded: Result<&TcpPacket<'_>, DecodeError>,
+        emit: &mut dyn FnMut(&Observation<'_>),
+    ) -> Result<(), DecodeError> {
+        self.process_decoded_checked(ts, decoded, None, emit)
+    }
+
+    /// As [`Engine::process_decoded`]; `could_start_tls`, when given, is
+    /// [`crate::state::tls::could_start`] of the packet's payload, already computed by the
+    /// caller (on the thread that read it): the engine then does not read the payload of a
+    /// packet that TLS tracking lets go (in a two-thread run, the payload is in the other
+    /// core's cache).
+    pub fn process_decoded_checked(
+        &mut self,
+        ts: Timestamp,
+        decoded: Result<&TcpPacket<'_>, DecodeError>,
+        could_start_tls: Option<bool>,
         emit: &mut dyn FnMut(&Observation<'_>),
     ) -> Result<(), DecodeError> {
         let counted = !matches!(
@@ -313,7 +307,7 @@ impl Engine {
             }
         }
         let pkt = decoded?;
-        self.process_packet(ts, pkt, emit);
+        self.process_packet_checked(ts, pkt, could_start_tls, emit);
         Ok(())
     }
 
@@ -322,6 +316,18 @@ impl Engine {
         &mut self,
         ts: Timestamp,
         pkt: &TcpPacket<'_>,
+        emit: &mut dyn FnMut(&Observation<'_>),
+    ) {
+        self.process_packet_checked(ts, pkt, None, emit);
+    }
+
+    /// [`Engine::process_packet`], with [`Engine::process_decoded_checked`]'s
+    /// `could_start_tls`.
+    fn process_packet_checked(
+        &mut self,
+        ts: Timestamp,
+        pkt: &TcpPacket<'_>,
+        could_start_tls: Option<bool>,
         emit: &mut dyn FnMut(&Observation<'_>),
     ) {
         let now = clamp_time(ts);
@@ -338,7 +344,7 @@ impl Engine {
         ctx.dispatch(pkt);
         let stream_start = ctx.stream_start;
         if let Some(tls) = &mut self.tls
-            && (stream_start.is_some() || tls.wants(pkt, self.could_start_tls.take()))
+            && (stream_start.is_some() || tls.wants(pkt, could_start_tls))
         {
             let mut sink = tls_sink!(self, now, emit);
             tls.on_packet(pkt, now.sec, stream_start, &mut |ev| sink.hello(ev));

@@ -155,12 +155,9 @@ impl Consumer {
             *observations += 1;
             emit(obs);
         };
-        let result = match could_start_tls {
-            Some(hint) => self
-                .engine
-                .process_decoded_checked(ts, decoded, hint, &mut counting),
-            None => self.engine.process_decoded(ts, decoded, &mut counting),
-        };
+        let result =
+            self.engine
+                .process_decoded_checked(ts, decoded, could_start_tls, &mut counting);
         if let Err(DecodeError::UnsupportedLinkType(l)) = result
             && !self.warned_link_types.contains(&l)
         {

@@ -177,8 +177,10 @@ impl TlsHello {
         Some(p0fmod_tls::Ja4Input::from_facts(j.a, &self.facts))
     }
 
-    /// The four JA4 forms as text, made now from the hello's lists (client only).
+    /// The four JA4 forms as text: `ja4` as kept, the others made now from the hello's
+    /// lists (client only).
     pub fn ja4_set(&self) -> Option<Ja4Set> {
+        let kept = self.ja4.as_ref()?;
         let input = self.ja4_input()?;
         let f = &self.facts;
         let listed = f.ciphers.len() + f.extensions.len() + f.signature_algorithms.len();
@@ -187,7 +189,7 @@ impl TlsHello {
         input.ja4_r(&mut ja4_r);
         input.ja4_ro(&mut ja4_ro);
         Some(Ja4Set {
-            ja4: input.ja4().to_string(),
+            ja4: kept.ja4.to_string(),
             ja4_r,
             ja4_o: input.ja4_o().to_string(),
             ja4_ro,
